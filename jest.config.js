@@ -1,0 +1,19 @@
+/** Jest: @swc/jest transpiles without type checking (tsc checks types once, in `npm run typecheck`). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022', keepClassNames: true },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};
