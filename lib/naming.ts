@@ -309,3 +309,9 @@ export class Names {
     return derived;
   }
 }
+
+/** Stack names (CLI contract): `<name>-<environment>` on AWS, with `-gcp` / `-azure` in Terraform. */
+export function stackName(name: string, environment: Environment, cloud: Cloud): string {
+  const base = `${name}-${environment}`;
+  return cloud === 'aws' ? base : `${base}-${cloud}`;
+}

@@ -1,0 +1,43 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Environment } from '../lib/constants';
+import { type ResolvedSpec, resolve } from '../lib/resolve';
+import { type Spec, specSchema } from '../lib/spec';
+
+/** The example spec shipped in the repository, as written. */
+export const EXAMPLE_SPEC_PATH = path.join(__dirname, '..', 'examples', 'shop-api.yaml');
+
+export function exampleSpec(): Spec {
+  return parseYaml(fs.readFileSync(EXAMPLE_SPEC_PATH, 'utf8')) as Spec;
+}
+
+/** The smallest valid spec of an environment: everything else comes from the preset. */
+export function presetSpec(environment: Environment): Spec {
+  return {
+    name: 'shop-api',
+    environment,
+    compute: { app: { image: 'ghcr.io/acme/shop-api:1.4.2' } },
+    alerts: { email: 'ops@example.com' },
+  };
+}
+
+type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** Deep-merges plain objects; arrays and scalars in `patch` replace. */
+export function merge<T>(base: T, patch: DeepPartial<T> | undefined): T {
+  if (patch === undefined) return base;
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) return patch as T;
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch as T;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
+    out[k] = k in out ? merge(out[k], v as never) : v;
+  }
+  return out as T;
+}
+
+/** A resolved spec: a preset (or the example) with a patch, schema-checked, then resolved. */
+export function resolved(base: Environment | 'example' = 'prod', patch?: DeepPartial<Spec>): ResolvedSpec {
+  const spec = merge(base === 'example' ? exampleSpec() : presetSpec(base), patch);
+  return resolve(specSchema.parse(spec));
+}
