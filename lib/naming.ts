@@ -122,7 +122,7 @@ export const NAME_RULES = {
     label: 'instance template name_prefix',
     min: 1,
     max: 37,
-    pattern: GCP_NAME,
+    pattern: /^[a-z][-a-z0-9]*$/,
     allowed: GCP_ALLOWED,
     build: (n, i) => `${n.base}${i ?? ''}-`,
     worstIndex: '-spot',

@@ -1,0 +1,491 @@
+import { closest, distance } from 'fastest-levenshtein';
+import type { core } from 'zod';
+import { CLOUD_LABEL, CLOUDS, type Cloud, ENVIRONMENTS, type Environment } from './constants';
+import { CLOUD_LIMITS, PROD_MIN_BACKUP_RETENTION_DAYS, type Range } from './limits';
+import { nameProblems } from './naming';
+import { cidrSizeProblem, isValidCidr } from './network-plan';
+import { PRESETS, type Preset } from './presets';
+import { parseCron } from './schedules';
+import { type ParsedSpec, specSchema } from './spec';
+
+/** One thing wrong with a spec: where, what was given, what is allowed. */
+export interface Problem {
+  /** Field path, e.g. `compute.scaling.schedules[0].cron` (empty for the whole spec). */
+  readonly path: string;
+  /** What is wrong, including what is allowed. */
+  readonly message: string;
+  /** The value given, when there is one to show. */
+  readonly given?: unknown;
+}
+
+export type ValidationResult =
+  | { readonly ok: true; readonly spec: ParsedSpec }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** Renders a path array as `a.b[0].c`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === 'number') return `${acc}[${key}]`;
+    return acc === '' ? String(key) : `${acc}.${String(key)}`;
+  }, '');
+}
+
+/** Short, safe rendering of a given value for messages (never huge, never multi-line). */
+export function show(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** One line per problem, as the CLI prints them. */
+export function formatProblem(p: Problem): string {
+  const where = p.path === '' ? '(spec)' : p.path;
+  const given = 'given' in p && p.given !== undefined ? ` (given ${show(p.given)})` : '';
+  return `${where}: ${p.message}${given}`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Schema problems: zod issues turned into field / given / allowed, unknown keys with a
+ * "did you mean" suggestion taken from the schema's own field names.
+ * ---------------------------------------------------------------------------------------- */
+
+type AnySchema = core.$ZodType;
+
+/** Unwraps optional / default / nullable wrappers down to the schema that has a shape. */
+function unwrap(schema: AnySchema | undefined): AnySchema | undefined {
+  let s = schema;
+  for (let i = 0; s && i < 10; i++) {
+    const def = s._zod.def as { type: string; innerType?: AnySchema };
+    if (
+      (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'pipe') &&
+      def.innerType
+    ) {
+      s = def.innerType;
+    } else break;
+  }
+  return s;
+}
+
+/** The field names the schema allows at `path`, for "did you mean". */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let s: AnySchema | undefined = specSchema;
+  for (const key of path) {
+    s = unwrap(s);
+    if (!s) return [];
+    const def = s._zod.def as {
+      type: string;
+      shape?: Record<string, AnySchema>;
+      element?: AnySchema;
+      options?: AnySchema[];
+    };
+    if (def.type === 'object' && def.shape) s = def.shape[String(key)];
+    else if (def.type === 'array') s = def.element;
+    else if (def.type === 'union' && def.options) {
+      s = def.options.map((o) => unwrap(o)).find((o) => (o?._zod.def as { type: string }).type === 'object');
+      const shape = (s?._zod.def as { shape?: Record<string, AnySchema> } | undefined)?.shape;
+      s = shape?.[String(key)];
+    } else return [];
+  }
+  s = unwrap(s);
+  const def = s?._zod.def as { type: string; shape?: Record<string, AnySchema>; options?: AnySchema[] } | undefined;
+  if (def?.type === 'object' && def.shape) return Object.keys(def.shape);
+  if (def?.type === 'union' && def.options) {
+    const obj = def.options.map((o) => unwrap(o)).find((o) => (o?._zod.def as { type: string }).type === 'object');
+    return Object.keys((obj?._zod.def as { shape?: Record<string, AnySchema> })?.shape ?? {});
+  }
+  return [];
+}
+
+/** A close field name, when one is close enough to be a likely typo. */
+export function suggest(key: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const lower = key.toLowerCase();
+  const caseMatch = known.find((k) => k.toLowerCase() === lower);
+  if (caseMatch) return caseMatch;
+  const best = closest(key, [...known]);
+  return distance(key, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    if (!Object.hasOwn(v, key as string)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function describeIssue(issue: core.$ZodIssue, input: unknown): Problem[] {
+  const path = formatPath(issue.path);
+  const given = valueAt(input, issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => {
+        const hint = suggest(key, knownKeysAt(issue.path));
+        const allowed = knownKeysAt(issue.path);
+        return {
+          path: formatPath([...issue.path, key]),
+          message: hint
+            ? `unknown field; did you mean "${hint}"?`
+            : `unknown field; allowed here: ${allowed.join(', ') || 'no fields'}`,
+        };
+      });
+    case 'invalid_type':
+      if (given === undefined) return [{ path, message: `is required (${issue.expected})` }];
+      return [
+        {
+          path,
+          message: `must be ${issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`}, not ${typeName(given)}`,
+          given,
+        },
+      ];
+    case 'invalid_value':
+      return [{ path, message: `must be one of: ${issue.values.map((v) => String(v)).join(' | ')}`, given }];
+    case 'too_small':
+    case 'too_big': {
+      const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const what = issue.origin === 'string' ? 'characters' : issue.origin === 'array' ? 'items' : '';
+      const cmp = issue.code === 'too_small' ? 'at least' : 'at most';
+      return [{ path, message: `must be ${cmp} ${bound}${what ? ` ${what}` : ''}`, given }];
+    }
+    case 'invalid_format':
+      return [{ path, message: `must be ${issue.message}`, given }];
+    case 'invalid_union': {
+      // Report the branch that matches the shape of what was given (e.g. the object form).
+      const branch = issue.errors.find(
+        (errs) => errs.length > 0 && errs.every((e) => e.path.length > 0 || e.code === 'unrecognized_keys'),
+      );
+      if (branch && typeof given === 'object' && given !== null) {
+        return branch.flatMap((e) =>
+          describeIssue({ ...e, path: [...issue.path, ...e.path] } as core.$ZodIssue, input),
+        );
+      }
+      return [
+        {
+          path,
+          message:
+            'must be one of: small | medium | large | xlarge, or a mapping { aws, gcp, azure } of instance types',
+          given,
+        },
+      ];
+    }
+    case 'not_multiple_of':
+      return [{ path, message: `must be a multiple of ${String(issue.divisor)}`, given }];
+    case 'invalid_key': {
+      const key = issue.path[issue.path.length - 1];
+      return issue.issues.map((e) => ({
+        path,
+        message: `field name ${e.code === 'custom' ? e.message : `must be ${e.message}`}`,
+        given: key,
+      }));
+    }
+    case 'invalid_element':
+      return [{ path, message: issue.message, given }];
+    default: {
+      // Custom refinements carry their own message ("must not repeat a cloud"); integers too.
+      const message = issue.message.startsWith('Invalid input') ? 'is not valid' : issue.message;
+      return [{ path, message: /^(must|is|a |an )/.test(message) ? message : `must be ${message}`, given }];
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Cross-field and per-cloud rules. They run even when other fields are wrong (every problem
+ * at once), reading only values that passed their own schema check; missing values take the
+ * environment preset, as resolve() would.
+ * ---------------------------------------------------------------------------------------- */
+
+class View {
+  constructor(
+    private readonly input: unknown,
+    private readonly badPaths: readonly string[],
+  ) {}
+
+  private bad(path: string): boolean {
+    return this.badPaths.some(
+      (b) =>
+        b === path ||
+        path.startsWith(`${b}.`) ||
+        path.startsWith(`${b}[`) ||
+        b.startsWith(`${path}.`) ||
+        b.startsWith(`${path}[`),
+    );
+  }
+
+  /** The value at a dotted path if present, of the wanted type and free of schema problems. */
+  get<T>(path: string, guard: (v: unknown) => v is T): T | undefined {
+    if (this.bad(path)) return undefined;
+    const v = valueAt(this.input, path.split('.'));
+    return guard(v) ? v : undefined;
+  }
+
+  /** Whether the field at `path` is itself fine (present or not). */
+  isClean(path: string): boolean {
+    return !this.bad(path);
+  }
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function rangeProblem(path: string, value: number, range: Range, cloud: Cloud, what: string): Problem | undefined {
+  if (value >= range.min && value <= range.max) return undefined;
+  return {
+    path,
+    message: `${CLOUD_LABEL[cloud]} (${range.product}) allows ${range.min}-${range.max} ${what}`,
+    given: value,
+  };
+}
+
+function crossFieldProblems(input: unknown, badPaths: readonly string[]): Problem[] {
+  const v = new View(input, badPaths);
+  const problems: Problem[] = [];
+  const environment = v.get('environment', (x): x is Environment => ENVIRONMENTS.includes(x as Environment));
+  const preset: Preset | undefined = environment ? PRESETS[environment] : undefined;
+  const clouds: Cloud[] = v.get('clouds', isArray)?.filter((c): c is Cloud => CLOUDS.includes(c as Cloud)) ?? [
+    ...CLOUDS,
+  ];
+  const num = (path: string, fallback?: number) => v.get(path, isNumber) ?? fallback;
+  const bool = (path: string, fallback?: boolean) => v.get(path, isBoolean) ?? fallback;
+
+  // Names derived for every selected cloud must fit that cloud's rules.
+  const name = v.get('name', isString);
+  if (name !== undefined && environment !== undefined) {
+    for (const p of nameProblems(name, environment, clouds))
+      problems.push({ path: 'name', message: p.message, given: name });
+  }
+
+  // Network large enough for the subnet plan.
+  const cidr = v.get('network.cidr', isString);
+  if (cidr !== undefined && isValidCidr(cidr)) {
+    const sizeProblem = cidrSizeProblem(cidr);
+    if (sizeProblem) problems.push({ path: 'network.cidr', message: `must be ${sizeProblem}`, given: cidr });
+  }
+
+  // Instance bounds.
+  const min = num('compute.minInstances', preset?.minInstances);
+  const max = num('compute.maxInstances', preset?.maxInstances);
+  if (min !== undefined && max !== undefined && min > max) {
+    problems.push({
+      path: 'compute.minInstances',
+      message: `must not exceed compute.maxInstances (${max})`,
+      given: min,
+    });
+  }
+  for (const cloud of clouds) {
+    const limit = CLOUD_LIMITS[cloud].groupInstances;
+    if (max !== undefined && v.get('compute.maxInstances', isNumber) !== undefined) {
+      const p = rangeProblem('compute.maxInstances', max, limit, cloud, 'instances per group');
+      if (p) problems.push(p);
+    }
+  }
+
+  // Explicit per-cloud instance types must cover every selected cloud.
+  const size = v.get('compute.size', isRecord);
+  if (size) {
+    for (const cloud of clouds) {
+      if (size[cloud] === undefined) {
+        problems.push({
+          path: `compute.size.${cloud}`,
+          message: `is required when compute.size lists types per cloud and ${CLOUD_LABEL[cloud]} is in clouds`,
+        });
+      }
+    }
+  }
+
+  // Schedules: supported cron form, bounds ordered and inside every cloud's group limit.
+  const schedules = v.get('compute.scaling.schedules', isArray) ?? [];
+  const seen = new Set<string>();
+  schedules.forEach((raw, i) => {
+    const at = `compute.scaling.schedules[${i}]`;
+    if (!isRecord(raw) || !v.isClean(at)) return;
+    const cron = raw.cron;
+    if (isString(cron)) {
+      const parsed = parseCron(cron);
+      if (typeof parsed === 'string') problems.push({ path: `${at}.cron`, message: `must be ${parsed}`, given: cron });
+    }
+    if (isString(raw.name)) {
+      if (seen.has(raw.name))
+        problems.push({ path: `${at}.name`, message: 'must be unique among schedules', given: raw.name });
+      seen.add(raw.name);
+    }
+    if (isNumber(raw.minInstances) && isNumber(raw.maxInstances)) {
+      if (raw.minInstances > raw.maxInstances) {
+        problems.push({
+          path: `${at}.minInstances`,
+          message: `must not exceed the schedule's maxInstances (${raw.maxInstances})`,
+          given: raw.minInstances,
+        });
+      }
+      for (const cloud of clouds) {
+        const p = rangeProblem(
+          `${at}.maxInstances`,
+          raw.maxInstances,
+          CLOUD_LIMITS[cloud].groupInstances,
+          cloud,
+          'instances per group',
+        );
+        if (p) problems.push(p);
+      }
+    }
+  });
+
+  // Database replicas and backups inside every selected cloud's documented range.
+  const readReplicas = num('database.readReplicas', preset?.readReplicas);
+  const backupDays = num('database.backupRetentionDays', preset?.backupRetentionDays);
+  for (const cloud of clouds) {
+    const limits = CLOUD_LIMITS[cloud];
+    if (readReplicas !== undefined) {
+      const p = rangeProblem(
+        'database.readReplicas',
+        readReplicas,
+        limits.databaseReadReplicas,
+        cloud,
+        'read replicas per primary',
+      );
+      if (p) problems.push(p);
+    }
+    if (backupDays !== undefined) {
+      const p = rangeProblem(
+        'database.backupRetentionDays',
+        backupDays,
+        limits.backupRetentionDays,
+        cloud,
+        'days of backup retention',
+      );
+      if (p) problems.push(p);
+    }
+  }
+
+  // Cache shards / replicas per cloud; HA needs a replica.
+  const cacheShards = num('cache.shards', preset?.cacheShards);
+  const replicas = num('cache.replicasPerShard', preset?.cacheReplicasPerShard);
+  for (const cloud of clouds) {
+    const limits = CLOUD_LIMITS[cloud];
+    if (cacheShards !== undefined && cacheShards > 1 && limits.cacheShards) {
+      const p = rangeProblem('cache.shards', cacheShards, limits.cacheShards, cloud, 'shards');
+      if (p) problems.push(p);
+    }
+    const replicaRange =
+      cacheShards !== undefined && cacheShards > 1 ? limits.cacheClusterReplicasPerShard : limits.cacheReplicasPerShard;
+    if (replicas !== undefined && replicaRange) {
+      const p = rangeProblem('cache.replicasPerShard', replicas, replicaRange, cloud, 'replicas per shard');
+      if (p) problems.push(p);
+    }
+  }
+  const cacheHa = bool('cache.highAvailability', preset?.cacheHighAvailability);
+  if (cacheHa === true && replicas !== undefined && replicas < 1) {
+    problems.push({
+      path: 'cache.replicasPerShard',
+      message: `must be at least 1 when cache.highAvailability is on${v.get('cache.highAvailability', isBoolean) === undefined ? ` (the ${environment} default)` : ''}; set cache.highAvailability: false to run without failover`,
+      given: replicas,
+    });
+  }
+
+  // Prod safety floors, waivable only explicitly.
+  if (environment === 'prod' && bool('database.allowUnsafeProd', false) !== true) {
+    if (bool('database.deletionProtection', preset?.deletionProtection) === false) {
+      problems.push({
+        path: 'database.deletionProtection',
+        message: 'must be true in prod (set database.allowUnsafeProd: true to waive)',
+        given: false,
+      });
+    }
+    if (backupDays !== undefined && backupDays < PROD_MIN_BACKUP_RETENTION_DAYS) {
+      problems.push({
+        path: 'database.backupRetentionDays',
+        message: `must be at least ${PROD_MIN_BACKUP_RETENTION_DAYS} in prod (set database.allowUnsafeProd: true to waive)`,
+        given: backupDays,
+      });
+    }
+  }
+
+  // HTTPS on Azure needs the user's certificate: Application Gateway has no managed certificates.
+  const https = v.get('loadBalancer.https', isRecord);
+  if (https && clouds.includes('azure') && v.isClean('loadBalancer.https.certificate')) {
+    const cert = isRecord(https.certificate) ? https.certificate.azure : undefined;
+    if (cert === undefined) {
+      problems.push({
+        path: 'loadBalancer.https.certificate.azure',
+        message:
+          'is required for HTTPS on Azure (a Key Vault secret id; Application Gateway has no managed certificates)',
+      });
+    }
+  }
+
+  return problems;
+}
+
+/** Reports the value as a JSON-like object graph; guards against what YAML/JSON can't produce. */
+function isPlainData(input: unknown): boolean {
+  return input === null || ['string', 'number', 'boolean', 'object'].includes(typeof input);
+}
+
+/**
+ * Validates a spec (already parsed from YAML / JSON) and reports every problem at once.
+ * Never throws for any input.
+ */
+export function validate(input: unknown): ValidationResult {
+  try {
+    if (!isRecord(input)) {
+      return {
+        ok: false,
+        problems: [
+          { path: '', message: `must be a mapping of fields, not ${isPlainData(input) ? typeName(input) : 'that'}` },
+        ],
+      };
+    }
+    const parsed = specSchema.safeParse(input);
+    const schemaProblems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue, input));
+    // An unknown key taints only itself, not its siblings: its parent's other fields still count.
+    const badPaths = parsed.success
+      ? []
+      : parsed.error.issues.flatMap((i) =>
+          i.code === 'unrecognized_keys' ? i.keys.map((k) => formatPath([...i.path, k])) : [formatPath(i.path)],
+        );
+    const problems = [...schemaProblems, ...crossFieldProblems(input, badPaths)];
+    const unique = problems.filter(
+      (p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i,
+    );
+    if (unique.length > 0 || !parsed.success) return { ok: false, problems: unique };
+    return { ok: true, spec: parsed.data };
+  } catch (error) {
+    // Validation must never surface a stack trace; an internal error is still reported cleanly.
+    return {
+      ok: false,
+      problems: [
+        { path: '', message: `could not be validated: ${error instanceof Error ? error.message : String(error)}` },
+      ],
+    };
+  }
+}
+
+/** Throws a readable error listing every problem; for TypeScript users building specs in code. */
+export function assertValid(input: unknown): ParsedSpec {
+  const result = validate(input);
+  if (result.ok) return result.spec;
+  throw new SpecError(result.problems);
+}
+
+/** An invalid spec, with every problem. */
+export class SpecError extends Error {
+  constructor(readonly problems: readonly Problem[]) {
+    super(`invalid spec:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    this.name = 'SpecError';
+  }
+}
