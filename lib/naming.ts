@@ -222,6 +222,46 @@ export const NAME_RULES = {
     allowed: 'letters, digits and "-"',
     build: (n) => cut(n.name, 12),
   },
+  azureDnsLabel: {
+    cloud: 'azure',
+    label: 'public IP DNS label',
+    min: 3,
+    max: 63,
+    // Regional DNS label (<label>.<region>.cloudapp.azure.com), hence the unique suffix.
+    pattern: /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/,
+    allowed: 'lowercase letters, digits and "-", starting with a letter, unique in the region',
+    build: (n) => `${n.base}-${n.unique}`,
+  },
+  azureSecret: {
+    cloud: 'azure',
+    label: 'Key Vault secret name',
+    min: 1,
+    max: 127,
+    pattern: /^[0-9A-Za-z-]+$/,
+    allowed: 'letters, digits and "-"',
+    build: (n, i) => `${n.base}${i ?? ''}`,
+    worstIndex: '-database-s15',
+  },
+  azureAlert: {
+    cloud: 'azure',
+    label: 'metric alert name',
+    min: 1,
+    max: 260,
+    pattern: AZ_NAME,
+    allowed: AZ_ALLOWED,
+    build: (n, i) => `${n.base}${i ?? ''}`,
+    worstIndex: '-db-replica-lag-s15-r14',
+  },
+  azurePostgresDnsZone: {
+    cloud: 'azure',
+    label: 'PostgreSQL private DNS zone',
+    min: 1,
+    max: 253,
+    // Flexible Server requires the zone to end in .postgres.database.azure.com.
+    pattern: /^[a-z0-9-]+\.private\.postgres\.database\.azure\.com$/,
+    allowed: 'a DNS name ending in .private.postgres.database.azure.com',
+    build: (n) => `${n.base}.private.postgres.database.azure.com`,
+  },
 } satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;

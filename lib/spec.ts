@@ -79,13 +79,13 @@ export const specSchema = z
     name: z
       .string()
       .min(3)
-      .max(20)
+      .max(63)
       .regex(
         /^[a-z][a-z0-9-]*[a-z0-9]$/,
         'lowercase letters, digits and "-", starting with a letter and not ending with "-"',
       )
       .refine((v) => !v.includes('--'), 'must not contain "--"')
-      .describe('Service name; every cloud resource name derives from it. 3-20 characters.'),
+      .describe('Service name; every cloud resource name derives from it, so it must be short enough for the name limits of each cloud (22 characters fit all three).'),
     environment: z.enum(ENVIRONMENTS).describe('Selects the preset of defaults: dev | staging | prod.'),
     regions: z
       .strictObject({

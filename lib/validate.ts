@@ -1,4 +1,4 @@
-import { closest, distance } from 'fastest-levenshtein';
+import { distance } from 'fastest-levenshtein';
 import type { core } from 'zod';
 import { CLOUD_LABEL, CLOUDS, type Cloud, ENVIRONMENTS, type Environment } from './constants';
 import { CLOUD_LIMITS, PROD_MIN_BACKUP_RETENTION_DAYS, type Range } from './limits';
@@ -77,33 +77,34 @@ function unwrap(schema: AnySchema | undefined): AnySchema | undefined {
   return s;
 }
 
+interface Def {
+  type: string;
+  shape?: Record<string, AnySchema>;
+  element?: AnySchema;
+  options?: AnySchema[];
+}
+
+const defOf = (s: AnySchema | undefined): Def | undefined => s?._zod.def as Def | undefined;
+
+/** For a size-like union (enum | object), the object branch's shape. */
+function unionShape(def: Def): Record<string, AnySchema> | undefined {
+  const branch = def.options?.map((o) => unwrap(o)).find((o) => defOf(o)?.type === 'object');
+  return defOf(branch)?.shape;
+}
+
 /** The field names the schema allows at `path`, for "did you mean". */
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   let s: AnySchema | undefined = specSchema;
   for (const key of path) {
-    s = unwrap(s);
-    if (!s) return [];
-    const def = s._zod.def as {
-      type: string;
-      shape?: Record<string, AnySchema>;
-      element?: AnySchema;
-      options?: AnySchema[];
-    };
-    if (def.type === 'object' && def.shape) s = def.shape[String(key)];
-    else if (def.type === 'array') s = def.element;
-    else if (def.type === 'union' && def.options) {
-      s = def.options.map((o) => unwrap(o)).find((o) => (o?._zod.def as { type: string }).type === 'object');
-      const shape = (s?._zod.def as { shape?: Record<string, AnySchema> } | undefined)?.shape;
-      s = shape?.[String(key)];
-    } else return [];
+    const def = defOf(unwrap(s));
+    if (def?.type === 'object') s = def.shape?.[String(key)];
+    else if (def?.type === 'array') s = def.element;
+    else if (def?.type === 'union') s = unionShape(def)?.[String(key)];
+    else return [];
   }
-  s = unwrap(s);
-  const def = s?._zod.def as { type: string; shape?: Record<string, AnySchema>; options?: AnySchema[] } | undefined;
-  if (def?.type === 'object' && def.shape) return Object.keys(def.shape);
-  if (def?.type === 'union' && def.options) {
-    const obj = def.options.map((o) => unwrap(o)).find((o) => (o?._zod.def as { type: string }).type === 'object');
-    return Object.keys((obj?._zod.def as { shape?: Record<string, AnySchema> })?.shape ?? {});
-  }
+  const def = defOf(unwrap(s));
+  if (def?.type === 'object') return Object.keys(def.shape ?? {});
+  if (def?.type === 'union') return Object.keys(unionShape(def) ?? {});
   return [];
 }
 
@@ -113,7 +114,10 @@ export function suggest(key: string, known: readonly string[]): string | undefin
   const lower = key.toLowerCase();
   const caseMatch = known.find((k) => k.toLowerCase() === lower);
   if (caseMatch) return caseMatch;
-  const best = closest(key, [...known]);
+  // Fewest edits wins; on a tie, the longer shared prefix ("azr" -> "azure", not "aws").
+  const prefix = (k: string) => [...k].findIndex((ch, i) => ch !== key[i]);
+  const shared = (k: string) => (prefix(k) === -1 ? k.length : prefix(k));
+  const best = [...known].sort((a, b) => distance(key, a) - distance(key, b) || shared(b) - shared(a))[0] as string;
   return distance(key, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
@@ -266,8 +270,10 @@ function crossFieldProblems(input: unknown, badPaths: readonly string[]): Proble
   // Names derived for every selected cloud must fit that cloud's rules.
   const name = v.get('name', isString);
   if (name !== undefined && environment !== undefined) {
-    for (const p of nameProblems(name, environment, clouds))
-      problems.push({ path: 'name', message: p.message, given: name });
+    // One line per cloud (its first broken name) keeps the list readable.
+    const perCloud = new Map<Cloud, string>();
+    for (const p of nameProblems(name, environment, clouds)) if (!perCloud.has(p.cloud)) perCloud.set(p.cloud, p.message);
+    for (const message of perCloud.values()) problems.push({ path: 'name', message, given: name });
   }
 
   // Network large enough for the subnet plan.
