@@ -79,6 +79,16 @@ export const NAME_RULES = {
     build: (n, i) => `${n.base}-db${i ?? ''}`,
     worstIndex: '-s15',
   },
+  awsDatabaseProxy: {
+    cloud: 'aws',
+    label: 'RDS Proxy name',
+    min: 1,
+    max: 63,
+    pattern: /^[a-z](?!.*--)([a-z0-9-]*[a-z0-9])?$/,
+    allowed: 'lowercase letters, digits and "-" (no "--"), starting with a letter',
+    build: (n, i) => `${n.base}-proxy${i ?? ''}`,
+    worstIndex: '-s15',
+  },
   awsWebAcl: {
     cloud: 'aws',
     label: 'WAF web ACL name',

@@ -1,11 +1,12 @@
 import { ENVIRONMENTS } from '../../lib/constants';
-import { formatProblem, type Problem, SpecError, assertValid, suggest, validate } from '../../lib/validate';
+import { assertValid, formatProblem, type Problem, SpecError, suggest, validate } from '../../lib/validate';
 import { exampleSpec, merge, presetSpec } from '../fixtures';
 
 /** A valid prod spec that each case breaks in its own way. */
 const base = () => presetSpec('prod') as Record<string, unknown>;
 /** Patches the base; `undefined` in the patch removes the field (the merge helper keeps it). */
-const patch = (p: Record<string, unknown>) => JSON.parse(JSON.stringify(merge(base(), p as never), (_k, v) => v ?? undefined));
+const patch = (p: Record<string, unknown>) =>
+  JSON.parse(JSON.stringify(merge(base(), p as never), (_k, v) => v ?? undefined));
 const drop = (obj: Record<string, unknown>, path: string[]) => {
   const parent = path.slice(0, -1).reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, obj);
   delete parent[path[path.length - 1] as string];
@@ -25,8 +26,18 @@ interface Case {
 const cases: Case[] = [
   { title: 'not a mapping', input: ['a'], paths: [''], message: 'must be a mapping' },
   { title: 'null document', input: null, paths: [''], message: 'must be a mapping' },
-  { title: 'empty mapping: every required field', input: {}, paths: ['name', 'environment', 'compute', 'alerts'], message: 'is required' },
-  { title: 'name with capitals and underscore', input: patch({ name: 'Shop_API' }), paths: ['name'], message: 'lowercase letters' },
+  {
+    title: 'empty mapping: every required field',
+    input: {},
+    paths: ['name', 'environment', 'compute', 'alerts'],
+    message: 'is required',
+  },
+  {
+    title: 'name with capitals and underscore',
+    input: patch({ name: 'Shop_API' }),
+    paths: ['name'],
+    message: 'lowercase letters',
+  },
   { title: 'name too short', input: patch({ name: 'ab' }), paths: ['name'], message: 'at least 3' },
   { title: 'name ending with a dash', input: patch({ name: 'shop-' }), paths: ['name'] },
   { title: 'name with a double dash', input: patch({ name: 'shop--api' }), paths: ['name'], message: '"--"' },
@@ -37,7 +48,12 @@ const cases: Case[] = [
     message: 'AWS allows 1-32',
   },
   { title: 'name as a number', input: patch({ name: 42 }), paths: ['name'], message: 'must be a string' },
-  { title: 'unknown environment', input: patch({ environment: 'production' }), paths: ['environment'], message: 'dev | staging | prod' },
+  {
+    title: 'unknown environment',
+    input: patch({ environment: 'production' }),
+    paths: ['environment'],
+    message: 'dev | staging | prod',
+  },
   { title: 'top-level typo', input: patch({ databse: {} }), paths: ['databse'], message: 'did you mean "database"' },
   {
     title: 'typo maxInstance is not ignored',
@@ -57,69 +73,358 @@ const cases: Case[] = [
     paths: ['alerts.pagerduty'],
     message: 'allowed here: email',
   },
-  { title: 'unknown cloud', input: patch({ clouds: ['aws', 'oci'] }), paths: ['clouds[1]'], message: 'aws | gcp | azure' },
+  {
+    title: 'unknown cloud',
+    input: patch({ clouds: ['aws', 'oci'] }),
+    paths: ['clouds[1]'],
+    message: 'aws | gcp | azure',
+  },
   { title: 'repeated cloud', input: patch({ clouds: ['aws', 'aws'] }), paths: ['clouds'], message: 'must not repeat' },
   { title: 'no clouds', input: patch({ clouds: [] }), paths: ['clouds'], message: 'at least 1' },
-  { title: 'bad AWS region', input: patch({ regions: { aws: 'virginia' } }), paths: ['regions.aws'], message: 'us-east-1' },
+  {
+    title: 'bad AWS region',
+    input: patch({ regions: { aws: 'virginia' } }),
+    paths: ['regions.aws'],
+    message: 'us-east-1',
+  },
   { title: 'bad GCP region', input: patch({ regions: { gcp: 'US Central' } }), paths: ['regions.gcp'] },
-  { title: 'malformed CIDR', input: patch({ network: { cidr: '10.0.0.300/16' } }), paths: ['network.cidr'], message: 'IPv4 CIDR' },
-  { title: 'public CIDR', input: patch({ network: { cidr: '8.8.0.0/16' } }), paths: ['network.cidr'], message: 'private range' },
+  {
+    title: 'malformed CIDR',
+    input: patch({ network: { cidr: '10.0.0.300/16' } }),
+    paths: ['network.cidr'],
+    message: 'IPv4 CIDR',
+  },
+  {
+    title: 'public CIDR',
+    input: patch({ network: { cidr: '8.8.0.0/16' } }),
+    paths: ['network.cidr'],
+    message: 'private range',
+  },
   { title: 'CIDR with host bits', input: patch({ network: { cidr: '10.0.1.0/16' } }), paths: ['network.cidr'] },
-  { title: 'CIDR too small for the subnets', input: patch({ network: { cidr: '10.0.0.0/24' } }), paths: ['network.cidr'], message: '/16 to /20' },
+  {
+    title: 'CIDR too small for the subnets',
+    input: patch({ network: { cidr: '10.0.0.0/24' } }),
+    paths: ['network.cidr'],
+    message: '/16 to /20',
+  },
   { title: 'one zone', input: patch({ network: { zones: 1 } }), paths: ['network.zones'], message: 'at least 2' },
   { title: 'four zones', input: patch({ network: { zones: 4 } }), paths: ['network.zones'], message: 'at most 3' },
   { title: 'fractional zones', input: patch({ network: { zones: 2.5 } }), paths: ['network.zones'] },
-  { title: 'domain with capitals', input: patch({ loadBalancer: { https: { domain: 'API.example.com', certificate: { azure: 'https://kv-certs.vault.azure.net/secrets/api' } } } }), paths: ['loadBalancer.https.domain'], message: 'DNS name' },
-  { title: 'https on Azure without a certificate', input: patch({ loadBalancer: { https: { domain: 'api.example.com' } } }), paths: ['loadBalancer.https.certificate.azure'], message: 'Key Vault' },
-  { title: 'bad ACM certificate ARN', input: patch({ clouds: ['aws'], loadBalancer: { https: { domain: 'api.example.com', certificate: { aws: 'my-cert' } } } }), paths: ['loadBalancer.https.certificate.aws'], message: 'ACM certificate ARN' },
-  { title: 'idle timeout out of range', input: patch({ loadBalancer: { idleTimeoutSeconds: 5000 } }), paths: ['loadBalancer.idleTimeoutSeconds'], message: 'at most 4000' },
-  { title: 'waf as a string', input: patch({ loadBalancer: { waf: 'yes' } }), paths: ['loadBalancer.waf'], message: 'must be a boolean' },
-  { title: 'cached path without a slash', input: patch({ cdn: { enabled: true, cachedPaths: ['static/*'] } }), paths: ['cdn.cachedPaths[0]'], message: 'starting with "/"' },
-  { title: 'unknown size', input: patch({ compute: { size: 'huge' } }), paths: ['compute.size'], message: 'small | medium | large | xlarge' },
-  { title: 'per-cloud size with a typo', input: patch({ compute: { size: { aws: 'm7i.large', gcp: 'n2-standard-2', azure: 'Standard_D2s_v5', azr: 'x' } } }), paths: ['compute.size.azr'], message: 'did you mean "azure"' },
-  { title: 'per-cloud size missing a cloud', input: patch({ compute: { size: { aws: 'm7i.large', gcp: 'n2-standard-2' } } }), paths: ['compute.size.azure'], message: 'is required' },
-  { title: 'min above max', input: patch({ compute: { minInstances: 6, maxInstances: 4 } }), paths: ['compute.minInstances'], message: 'must not exceed compute.maxInstances (4)' },
-  { title: 'min above the preset max', input: patch({ compute: { minInstances: 20 } }), paths: ['compute.minInstances'], message: '(10)' },
-  { title: 'zero instances', input: patch({ compute: { minInstances: 0 } }), paths: ['compute.minInstances'], message: 'at least 1' },
-  { title: 'max above AWS and Azure group limits', input: patch({ compute: { maxInstances: 1500 } }), paths: ['compute.maxInstances', 'compute.maxInstances'], message: 'AWS (EC2 Auto Scaling) allows 0-1000' },
-  { title: 'cpu target too high', input: patch({ compute: { scaling: { targetCpuPercent: 95 } } }), paths: ['compute.scaling.targetCpuPercent'], message: 'at most 90' },
-  { title: 'requests per instance zero', input: patch({ compute: { scaling: { targetRequestsPerInstance: 0 } } }), paths: ['compute.scaling.targetRequestsPerInstance'] },
-  { title: 'schedule cron with a day of month', input: patch({ compute: { scaling: { schedules: [{ name: 'nights', cron: '0 20 1 * *', minInstances: 1, maxInstances: 2 }] } } }), paths: ['compute.scaling.schedules[0].cron'], message: 'minute hour * * day-of-week' },
-  { title: 'schedule cron with four fields', input: patch({ compute: { scaling: { schedules: [{ name: 'nights', cron: '0 20 * *', minInstances: 1, maxInstances: 2 }] } } }), paths: ['compute.scaling.schedules[0].cron'] },
-  { title: 'schedule min above its max', input: patch({ compute: { scaling: { schedules: [{ name: 'peak', cron: '0 8 * * 1-5', minInstances: 5, maxInstances: 3 }] } } }), paths: ['compute.scaling.schedules[0].minInstances'], message: "schedule's maxInstances (3)" },
-  { title: 'schedule names repeated', input: patch({ compute: { scaling: { schedules: [{ name: 'a', cron: '0 8 * * *', minInstances: 1, maxInstances: 3 }, { name: 'a', cron: '0 20 * * *', minInstances: 1, maxInstances: 3 }] } } }), paths: ['compute.scaling.schedules[1].name'], message: 'unique' },
-  { title: 'schedule without bounds', input: patch({ compute: { scaling: { schedules: [{ name: 'a', cron: '0 8 * * *' }] } } }), paths: ['compute.scaling.schedules[0].minInstances', 'compute.scaling.schedules[0].maxInstances'] },
-  { title: 'schedule time zone unknown', input: patch({ compute: { scaling: { schedules: [{ name: 'a', cron: '0 8 * * *', timezone: 'Mars/Base', minInstances: 1, maxInstances: 3 }] } } }), paths: ['compute.scaling.schedules[0].timezone'], message: 'UTC' },
-  { title: 'schedule max above the group limit', input: patch({ clouds: ['aws'], compute: { scaling: { schedules: [{ name: 'a', cron: '0 8 * * *', minInstances: 1, maxInstances: 1500 }] } } }), paths: ['compute.scaling.schedules[0].maxInstances'], message: 'AWS' },
-  { title: 'spot above 100', input: patch({ compute: { spotPercent: 150 } }), paths: ['compute.spotPercent'], message: 'at most 100' },
-  { title: 'privileged port', input: patch({ compute: { port: 80 } }), paths: ['compute.port'], message: 'at least 1024' },
+  {
+    title: 'domain with capitals',
+    input: patch({
+      loadBalancer: {
+        https: { domain: 'API.example.com', certificate: { azure: 'https://kv-certs.vault.azure.net/secrets/api' } },
+      },
+    }),
+    paths: ['loadBalancer.https.domain'],
+    message: 'DNS name',
+  },
+  {
+    title: 'https on Azure without a certificate',
+    input: patch({ loadBalancer: { https: { domain: 'api.example.com' } } }),
+    paths: ['loadBalancer.https.certificate.azure'],
+    message: 'Key Vault',
+  },
+  {
+    title: 'bad ACM certificate ARN',
+    input: patch({
+      clouds: ['aws'],
+      loadBalancer: { https: { domain: 'api.example.com', certificate: { aws: 'my-cert' } } },
+    }),
+    paths: ['loadBalancer.https.certificate.aws'],
+    message: 'ACM certificate ARN',
+  },
+  {
+    title: 'idle timeout out of range',
+    input: patch({ loadBalancer: { idleTimeoutSeconds: 5000 } }),
+    paths: ['loadBalancer.idleTimeoutSeconds'],
+    message: 'at most 4000',
+  },
+  {
+    title: 'waf as a string',
+    input: patch({ loadBalancer: { waf: 'yes' } }),
+    paths: ['loadBalancer.waf'],
+    message: 'must be a boolean',
+  },
+  {
+    title: 'cached path without a slash',
+    input: patch({ cdn: { enabled: true, cachedPaths: ['static/*'] } }),
+    paths: ['cdn.cachedPaths[0]'],
+    message: 'starting with "/"',
+  },
+  {
+    title: 'unknown size',
+    input: patch({ compute: { size: 'huge' } }),
+    paths: ['compute.size'],
+    message: 'small | medium | large | xlarge',
+  },
+  {
+    title: 'per-cloud size with a typo',
+    input: patch({ compute: { size: { aws: 'm7i.large', gcp: 'n2-standard-2', azure: 'Standard_D2s_v5', azr: 'x' } } }),
+    paths: ['compute.size.azr'],
+    message: 'did you mean "azure"',
+  },
+  {
+    title: 'per-cloud size missing a cloud',
+    input: patch({ compute: { size: { aws: 'm7i.large', gcp: 'n2-standard-2' } } }),
+    paths: ['compute.size.azure'],
+    message: 'is required',
+  },
+  {
+    title: 'min above max',
+    input: patch({ compute: { minInstances: 6, maxInstances: 4 } }),
+    paths: ['compute.minInstances'],
+    message: 'must not exceed compute.maxInstances (4)',
+  },
+  {
+    title: 'min above the preset max',
+    input: patch({ compute: { minInstances: 20 } }),
+    paths: ['compute.minInstances'],
+    message: '(10)',
+  },
+  {
+    title: 'zero instances',
+    input: patch({ compute: { minInstances: 0 } }),
+    paths: ['compute.minInstances'],
+    message: 'at least 1',
+  },
+  {
+    title: 'max above AWS and Azure group limits',
+    input: patch({ compute: { maxInstances: 1500 } }),
+    paths: ['compute.maxInstances', 'compute.maxInstances'],
+    message: 'AWS (EC2 Auto Scaling) allows 0-1000',
+  },
+  {
+    title: 'cpu target too high',
+    input: patch({ compute: { scaling: { targetCpuPercent: 95 } } }),
+    paths: ['compute.scaling.targetCpuPercent'],
+    message: 'at most 90',
+  },
+  {
+    title: 'requests per instance zero',
+    input: patch({ compute: { scaling: { targetRequestsPerInstance: 0 } } }),
+    paths: ['compute.scaling.targetRequestsPerInstance'],
+  },
+  {
+    title: 'schedule cron with a day of month',
+    input: patch({
+      compute: { scaling: { schedules: [{ name: 'nights', cron: '0 20 1 * *', minInstances: 1, maxInstances: 2 }] } },
+    }),
+    paths: ['compute.scaling.schedules[0].cron'],
+    message: 'minute hour * * day-of-week',
+  },
+  {
+    title: 'schedule cron with four fields',
+    input: patch({
+      compute: { scaling: { schedules: [{ name: 'nights', cron: '0 20 * *', minInstances: 1, maxInstances: 2 }] } },
+    }),
+    paths: ['compute.scaling.schedules[0].cron'],
+  },
+  {
+    title: 'schedule min above its max',
+    input: patch({
+      compute: { scaling: { schedules: [{ name: 'peak', cron: '0 8 * * 1-5', minInstances: 5, maxInstances: 3 }] } },
+    }),
+    paths: ['compute.scaling.schedules[0].minInstances'],
+    message: "schedule's maxInstances (3)",
+  },
+  {
+    title: 'schedule names repeated',
+    input: patch({
+      compute: {
+        scaling: {
+          schedules: [
+            { name: 'a', cron: '0 8 * * *', minInstances: 1, maxInstances: 3 },
+            { name: 'a', cron: '0 20 * * *', minInstances: 1, maxInstances: 3 },
+          ],
+        },
+      },
+    }),
+    paths: ['compute.scaling.schedules[1].name'],
+    message: 'unique',
+  },
+  {
+    title: 'schedule without bounds',
+    input: patch({ compute: { scaling: { schedules: [{ name: 'a', cron: '0 8 * * *' }] } } }),
+    paths: ['compute.scaling.schedules[0].minInstances', 'compute.scaling.schedules[0].maxInstances'],
+  },
+  {
+    title: 'schedule time zone unknown',
+    input: patch({
+      compute: {
+        scaling: {
+          schedules: [{ name: 'a', cron: '0 8 * * *', timezone: 'Mars/Base', minInstances: 1, maxInstances: 3 }],
+        },
+      },
+    }),
+    paths: ['compute.scaling.schedules[0].timezone'],
+    message: 'UTC',
+  },
+  {
+    title: 'schedule max above the group limit',
+    input: patch({
+      clouds: ['aws'],
+      compute: { scaling: { schedules: [{ name: 'a', cron: '0 8 * * *', minInstances: 1, maxInstances: 1500 }] } },
+    }),
+    paths: ['compute.scaling.schedules[0].maxInstances'],
+    message: 'AWS',
+  },
+  {
+    title: 'spot above 100',
+    input: patch({ compute: { spotPercent: 150 } }),
+    paths: ['compute.spotPercent'],
+    message: 'at most 100',
+  },
+  {
+    title: 'privileged port',
+    input: patch({ compute: { port: 80 } }),
+    paths: ['compute.port'],
+    message: 'at least 1024',
+  },
   { title: 'port above 65535', input: patch({ compute: { port: 70000 } }), paths: ['compute.port'] },
-  { title: 'health check path without a slash', input: patch({ compute: { healthCheckPath: 'healthz' } }), paths: ['compute.healthCheckPath'], message: 'starting with "/"' },
-  { title: 'image missing', input: drop(base(), ['compute', 'app', 'image']), paths: ['compute.app.image'], message: 'is required' },
-  { title: 'image with spaces', input: patch({ compute: { app: { image: 'my image' } } }), paths: ['compute.app.image'], message: 'container image' },
-  { title: 'env overriding the contract', input: patch({ compute: { app: { env: { DATABASE_SECRET: 'x' } } } }), paths: ['compute.app.env.DATABASE_SECRET'], message: 'reserved' },
-  { title: 'env with a lowercase name', input: patch({ compute: { app: { env: { debug: '1' } } } }), paths: ['compute.app.env.debug'] },
-  { title: 'env value not a string', input: patch({ compute: { app: { env: { DEBUG: 1 } } } }), paths: ['compute.app.env.DEBUG'], message: 'must be a string' },
-  { title: 'cache shards above GCP Redis Cluster maximum', input: patch({ cache: { shards: 300 } }), paths: ['cache.shards'], message: 'GCP (Memorystore for Redis Cluster) allows 1-250' },
-  { title: 'cache replicas above GCP cluster maximum', input: patch({ cache: { shards: 4, replicasPerShard: 3 } }), paths: ['cache.replicasPerShard'], message: 'GCP (Memorystore for Redis Cluster) allows 0-2' },
-  { title: 'cache HA without replicas', input: patch({ cache: { replicasPerShard: 0 } }), paths: ['cache.replicasPerShard'], message: 'cache.highAvailability' },
-  { title: 'too many read replicas for Azure and GCP', input: patch({ database: { readReplicas: 12 } }), paths: ['database.readReplicas', 'database.readReplicas'], message: 'GCP (Cloud SQL for PostgreSQL) allows 0-10' },
-  { title: 'six read replicas is Azure-only problem', input: patch({ database: { readReplicas: 6 } }), paths: ['database.readReplicas'], message: 'Azure' },
-  { title: 'six read replicas is fine without Azure', input: patch({ clouds: ['aws', 'gcp'], database: { readReplicas: 6 } }), paths: [] },
-  { title: 'too many shards', input: patch({ database: { shards: 17 } }), paths: ['database.shards'], message: 'at most 16' },
-  { title: 'unknown postgres version', input: patch({ database: { engineVersion: '12' } }), paths: ['database.engineVersion'], message: '14 | 15 | 16 | 17' },
-  { title: 'postgres version as a number', input: patch({ database: { engineVersion: 16 } }), paths: ['database.engineVersion'] },
-  { title: 'backup retention under the Azure minimum', input: patch({ environment: 'dev', database: { backupRetentionDays: 3 } }), paths: ['database.backupRetentionDays'], message: 'Azure (Azure Database for PostgreSQL Flexible Server) allows 7-35' },
-  { title: 'backup retention above AWS and Azure maximum', input: patch({ database: { backupRetentionDays: 60 } }), paths: ['database.backupRetentionDays', 'database.backupRetentionDays'] },
-  { title: 'prod without deletion protection', input: patch({ database: { deletionProtection: false } }), paths: ['database.deletionProtection'], message: 'allowUnsafeProd' },
-  { title: 'prod with short backups', input: patch({ clouds: ['aws', 'gcp'], database: { backupRetentionDays: 3 } }), paths: ['database.backupRetentionDays'], message: 'at least 7 in prod' },
-  { title: 'storage below the minimum', input: patch({ database: { storageGiB: 5 } }), paths: ['database.storageGiB'], message: 'at least 20' },
-  { title: 'email without a domain', input: patch({ alerts: { email: 'ops' } }), paths: ['alerts.email'], message: 'email address' },
+  {
+    title: 'health check path without a slash',
+    input: patch({ compute: { healthCheckPath: 'healthz' } }),
+    paths: ['compute.healthCheckPath'],
+    message: 'starting with "/"',
+  },
+  {
+    title: 'image missing',
+    input: drop(base(), ['compute', 'app', 'image']),
+    paths: ['compute.app.image'],
+    message: 'is required',
+  },
+  {
+    title: 'image with spaces',
+    input: patch({ compute: { app: { image: 'my image' } } }),
+    paths: ['compute.app.image'],
+    message: 'container image',
+  },
+  {
+    title: 'env overriding the contract',
+    input: patch({ compute: { app: { env: { DATABASE_SECRET: 'x' } } } }),
+    paths: ['compute.app.env.DATABASE_SECRET'],
+    message: 'reserved',
+  },
+  {
+    title: 'env with a lowercase name',
+    input: patch({ compute: { app: { env: { debug: '1' } } } }),
+    paths: ['compute.app.env.debug'],
+  },
+  {
+    title: 'env value not a string',
+    input: patch({ compute: { app: { env: { DEBUG: 1 } } } }),
+    paths: ['compute.app.env.DEBUG'],
+    message: 'must be a string',
+  },
+  {
+    title: 'cache shards above GCP Redis Cluster maximum',
+    input: patch({ cache: { shards: 300 } }),
+    paths: ['cache.shards'],
+    message: 'GCP (Memorystore for Redis Cluster) allows 1-250',
+  },
+  {
+    title: 'cache replicas above GCP cluster maximum',
+    input: patch({ cache: { shards: 4, replicasPerShard: 3 } }),
+    paths: ['cache.replicasPerShard'],
+    message: 'GCP (Memorystore for Redis Cluster) allows 0-2',
+  },
+  {
+    title: 'cache HA without replicas',
+    input: patch({ cache: { replicasPerShard: 0 } }),
+    paths: ['cache.replicasPerShard'],
+    message: 'cache.highAvailability',
+  },
+  {
+    title: 'too many read replicas for Azure and GCP',
+    input: patch({ database: { readReplicas: 12 } }),
+    paths: ['database.readReplicas', 'database.readReplicas'],
+    message: 'GCP (Cloud SQL for PostgreSQL) allows 0-10',
+  },
+  {
+    title: 'six read replicas is Azure-only problem',
+    input: patch({ database: { readReplicas: 6 } }),
+    paths: ['database.readReplicas'],
+    message: 'Azure',
+  },
+  {
+    title: 'six read replicas is fine without Azure',
+    input: patch({ clouds: ['aws', 'gcp'], database: { readReplicas: 6 } }),
+    paths: [],
+  },
+  {
+    title: 'too many shards',
+    input: patch({ database: { shards: 17 } }),
+    paths: ['database.shards'],
+    message: 'at most 16',
+  },
+  {
+    title: 'unknown postgres version',
+    input: patch({ database: { engineVersion: '12' } }),
+    paths: ['database.engineVersion'],
+    message: '14 | 15 | 16 | 17',
+  },
+  {
+    title: 'postgres version as a number',
+    input: patch({ database: { engineVersion: 16 } }),
+    paths: ['database.engineVersion'],
+  },
+  {
+    title: 'backup retention under the Azure minimum',
+    input: patch({ environment: 'dev', database: { backupRetentionDays: 3 } }),
+    paths: ['database.backupRetentionDays'],
+    message: 'Azure (Azure Database for PostgreSQL Flexible Server) allows 7-35',
+  },
+  {
+    title: 'backup retention above AWS and Azure maximum',
+    input: patch({ database: { backupRetentionDays: 60 } }),
+    paths: ['database.backupRetentionDays', 'database.backupRetentionDays'],
+  },
+  {
+    title: 'prod without deletion protection',
+    input: patch({ database: { deletionProtection: false } }),
+    paths: ['database.deletionProtection'],
+    message: 'allowUnsafeProd',
+  },
+  {
+    title: 'prod with short backups',
+    input: patch({ clouds: ['aws', 'gcp'], database: { backupRetentionDays: 3 } }),
+    paths: ['database.backupRetentionDays'],
+    message: 'at least 7 in prod',
+  },
+  {
+    title: 'storage below the minimum',
+    input: patch({ database: { storageGiB: 5 } }),
+    paths: ['database.storageGiB'],
+    message: 'at least 20',
+  },
+  {
+    title: 'email without a domain',
+    input: patch({ alerts: { email: 'ops' } }),
+    paths: ['alerts.email'],
+    message: 'email address',
+  },
   { title: 'alerts missing', input: { ...base(), alerts: undefined }, paths: ['alerts'], message: 'is required' },
-  { title: 'tag key with capitals', input: patch({ tags: { Team: 'a' } }), paths: ['tags.Team'], message: 'field name' },
+  {
+    title: 'tag key with capitals',
+    input: patch({ tags: { Team: 'a' } }),
+    paths: ['tags.Team'],
+    message: 'field name',
+  },
   { title: 'tag value with spaces', input: patch({ tags: { team: 'pay ments' } }), paths: ['tags.team'] },
-  { title: 'bad subscription id', input: patch({ accounts: { azure: 'abc' } }), paths: ['accounts.azure'], message: 'UUID' },
-  { title: 'ssh key that is not OpenSSH', input: patch({ compute: { sshPublicKey: 'hello' } }), paths: ['compute.sshPublicKey'], message: 'OpenSSH' },
+  {
+    title: 'bad subscription id',
+    input: patch({ accounts: { azure: 'abc' } }),
+    paths: ['accounts.azure'],
+    message: 'UUID',
+  },
+  {
+    title: 'ssh key that is not OpenSSH',
+    input: patch({ compute: { sshPublicKey: 'hello' } }),
+    paths: ['compute.sshPublicKey'],
+    message: 'OpenSSH',
+  },
 ];
 
 describe('validate: invalid specs', () => {

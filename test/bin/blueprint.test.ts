@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/*
+ * The CLI run as a real process (dist/ is built by the jest global setup), as users and CI
+ * run it: exit codes, stdout/stderr, and never a stack trace.
+ */
+const root = path.join(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'bin', 'blueprint.js');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-cli-'));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, BLUEPRINT_DEBUG: '' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}${r.stderr}` };
+}
+const write = (name: string, text: string) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+};
+const STACK_TRACE = /\n\s+at .+\(.+:\d+:\d+\)|\bat Object\.<anonymous>|node:internal/;
+
+describe('blueprint CLI', () => {
+  it('validate: a valid spec exits 0', () => {
+    const r = run('validate', '--spec', 'examples/shop-api.yaml');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('valid (shop-api, prod, clouds: aws, gcp, azure)');
+  });
+
+  it('validate: an invalid spec exits 1 listing every problem, no stack trace', () => {
+    const file = write(
+      'bad.yaml',
+      [
+        'name: Shop',
+        'environment: prod',
+        'compute:',
+        '  maxInstance: 3',
+        '  port: 22',
+        '  app: { image: x }',
+        'alerts: { email: nope }',
+        'database: { readReplicas: 40 }',
+      ].join('\n'),
+    );
+    const r = run('validate', '--spec', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('invalid spec (');
+    for (const field of [
+      'name:',
+      'compute.maxInstance: unknown field; did you mean "maxInstances"?',
+      'compute.port:',
+      'alerts.email:',
+      'database.readReplicas: must be at most 15',
+    ]) {
+      expect(r.stderr).toContain(field);
+    }
+    expect(r.all).not.toMatch(STACK_TRACE);
+  });
+
+  it.each([
+    ['a missing file', () => path.join(dir, 'missing.yaml'), 'no such file'],
+    [
+      'a directory',
+      () => fs.mkdirSync(path.join(dir, 'adir.yml'), { recursive: true }) ?? path.join(dir, 'adir.yml'),
+      'is a directory',
+    ],
+    ['an empty file', () => write('empty.json', ''), 'the file is empty'],
+    ['a wrong extension', () => write('spec.toml', 'name = 1'), 'unsupported file type ".toml"'],
+    ['broken YAML', () => write('broken.yaml', 'name: [a\n'), 'YAML syntax error'],
+    ['broken JSON', () => write('broken.json', '{"name": }'), 'JSON syntax error'],
+    ['a YAML scalar', () => write('scalar.yaml', '42'), 'must be a mapping'],
+    [
+      'prototype keys',
+      () => write('proto.json', '{"__proto__": {"polluted": true}, "constructor": 1}'),
+      'unknown field',
+    ],
+  ])('validate: %s exits 1 with one clear message and no stack trace', (_t, make, expected) => {
+    const r = run('validate', '--spec', make());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(expected);
+    expect(r.all).not.toMatch(STACK_TRACE);
+  });
+
+  it('validate without --spec is a usage error (exit 1)', () => {
+    const r = run('validate');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("required option '--spec <file>'");
+  });
+
+  it('an unknown command or option is a usage error (exit 1)', () => {
+    expect(run('deploy').code).toBe(1);
+    expect(run('synth', '--cloud', 'oracle').stderr).toContain("argument 'oracle' is invalid");
+  });
+
+  it('plan prints the resolved sizes and counts per cloud', () => {
+    const r = run('plan', '--spec', 'examples/shop-api.yaml');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /instance type\s+m7i\.large \(2 vCPU, 8 GiB\)\s+n2-standard-2 \(2 vCPU, 8 GiB\)\s+Standard_D2s_v5/,
+    );
+    expect(r.stdout).toMatch(/database layout\s+1 shard\(s\) x \(1 primary \+ 2 replica\(s\)\)/);
+    expect(r.stdout).toMatch(/zones\s+3\s+3\s+3/);
+  });
+
+  it('plan uses the example spec by default', () => {
+    expect(run('plan').stdout).toContain('shop-api (prod)');
+  });
+
+  it('schema prints the JSON Schema', () => {
+    const r = run('schema');
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout);
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['name', 'environment', 'compute', 'database', 'cache']),
+    );
+  });
+
+  it('synth refuses a cloud the spec does not list', () => {
+    const file = write(
+      'aws-only.yaml',
+      'name: shop-api\nenvironment: dev\nclouds: [aws]\ncompute: { app: { image: nginx:1.27 } }\nalerts: { email: ops@example.com }\n',
+    );
+    const r = run('synth', '--spec', file, '--cloud', 'gcp', '--out', path.join(dir, 'out'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--cloud gcp: not in the spec's clouds (aws)");
+  });
+
+  it('synth on an invalid spec writes nothing', () => {
+    const out = path.join(dir, 'never');
+    const r = run('synth', '--spec', write('inv.yaml', 'name: 1'), '--out', out);
+    expect(r.code).toBe(1);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});

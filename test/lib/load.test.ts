@@ -1,0 +1,103 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EXAMPLE_SPEC_PATH, loadSpec, parseSpecText, readSpecFile, specPathFromEnv } from '../../lib/load';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-load-'));
+const write = (name: string, text: string) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+};
+const oneLine = (result: { ok: boolean; problems?: readonly string[] }) => {
+  expect(result.ok).toBe(false);
+  expect(result.problems).toHaveLength(1);
+  return result.problems?.[0] ?? '';
+};
+
+describe('reading spec files', () => {
+  it('the example spec loads and resolves', () => {
+    const result = loadSpec(EXAMPLE_SPEC_PATH);
+    expect(result.ok && result.spec.name).toBe('shop-api');
+  });
+
+  it('BLUEPRINT_SPEC selects the spec; blank or unset means the example', () => {
+    expect(specPathFromEnv({ BLUEPRINT_SPEC: '/x/y.yaml' })).toBe('/x/y.yaml');
+    expect(specPathFromEnv({ BLUEPRINT_SPEC: '  ' })).toBe(EXAMPLE_SPEC_PATH);
+    expect(specPathFromEnv({})).toBe(EXAMPLE_SPEC_PATH);
+  });
+
+  it.each([
+    ['a missing file', () => path.join(dir, 'nope.yaml'), 'cannot read the spec: no such file'],
+    [
+      'a directory',
+      () => fs.mkdirSync(path.join(dir, 'd.yaml'), { recursive: true }) ?? path.join(dir, 'd.yaml'),
+      'is a directory',
+    ],
+    ['a wrong extension', () => write('spec.txt', 'name: x'), 'unsupported file type ".txt"'],
+    ['no extension', () => write('spec', 'name: x'), 'unsupported file type "(none)"'],
+    ['an empty file', () => write('empty.yaml', '  \n\n'), 'the file is empty'],
+    ['a binary file', () => write('bin.yaml', 'a\u0000b'), 'is binary'],
+    ['a YAML list', () => write('list.yaml', '- a\n- b\n'), 'must be a mapping'],
+    ['a huge file', () => write('big.yaml', `# ${'x'.repeat(1024 * 1024)}`), 'at most 1048576 bytes'],
+  ])('GIVEN %s THEN one clear line', (_title, make, expected) => {
+    const file = make();
+    expect(oneLine(readSpecFile(file))).toContain(expected);
+  });
+
+  it('GIVEN an unreadable file THEN one clear line (when not running as root)', () => {
+    const file = write('secret.yaml', 'name: x');
+    fs.chmodSync(file, 0o000);
+    const result = readSpecFile(file);
+    // root reads anything; the check only means something for other users.
+    if (process.getuid?.() !== 0) expect(oneLine(result)).toContain('permission denied');
+    else expect(result.ok).toBe(true);
+  });
+
+  it('YAML syntax errors report line and column', () => {
+    const result = parseSpecText('name: shop\nenvironment: [prod\ncompute: {}\n', 'spec.yaml', 'yaml');
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.problems[0]).toMatch(/^spec\.yaml:\d+:\d+: YAML syntax error/);
+  });
+
+  it('duplicate YAML keys are errors, not silently last-wins', () => {
+    const result = parseSpecText('name: a\nname: b\n', 'spec.yaml', 'yaml');
+    expect(result.ok ? '' : result.problems[0]).toMatch(/^spec\.yaml:2:1: YAML syntax error: Map keys must be unique/);
+  });
+
+  it('JSON syntax errors report line and column', () => {
+    const result = parseSpecText('{\n  "name": "x",\n  oops\n}', 'spec.json', 'json');
+    expect(result.ok ? '' : result.problems[0]).toMatch(/^spec\.json:3:\d+: JSON syntax error/);
+  });
+
+  it('refuses billion-laughs alias expansion', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
+    const result = parseSpecText(lines.join('\n'), 'bomb.yaml', 'yaml');
+    expect(result.ok ? '' : result.problems[0]).toContain('too many YAML alias expansions');
+  });
+
+  it('refuses absurd nesting', () => {
+    const deep = `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`;
+    expect(parseSpecText(deep, 'deep.json', 'json')).toEqual({
+      ok: false,
+      problems: ['deep.json: refused: nested more than 32 levels deep'],
+    });
+  });
+
+  it('an invalid spec comes back as printable lines', () => {
+    const file = write('bad.yaml', 'name: ab\nenvironment: prod\n');
+    const result = loadSpec(file);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems).toEqual([
+      'name: must be at least 3 characters (given "ab")',
+      'compute: is required (object)',
+      'alerts: is required (object)',
+    ]);
+  });
+});
