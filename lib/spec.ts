@@ -85,7 +85,9 @@ export const specSchema = z
         'lowercase letters, digits and "-", starting with a letter and not ending with "-"',
       )
       .refine((v) => !v.includes('--'), 'must not contain "--"')
-      .describe('Service name; every cloud resource name derives from it, so it must be short enough for the name limits of each cloud (22 characters fit all three).'),
+      .describe(
+        'Service name; every cloud resource name derives from it, so it must be short enough for the name limits of each cloud (22 characters fit all three).',
+      ),
     environment: z.enum(ENVIRONMENTS).describe('Selects the preset of defaults: dev | staging | prod.'),
     regions: z
       .strictObject({

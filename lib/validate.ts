@@ -272,7 +272,8 @@ function crossFieldProblems(input: unknown, badPaths: readonly string[]): Proble
   if (name !== undefined && environment !== undefined) {
     // One line per cloud (its first broken name) keeps the list readable.
     const perCloud = new Map<Cloud, string>();
-    for (const p of nameProblems(name, environment, clouds)) if (!perCloud.has(p.cloud)) perCloud.set(p.cloud, p.message);
+    for (const p of nameProblems(name, environment, clouds))
+      if (!perCloud.has(p.cloud)) perCloud.set(p.cloud, p.message);
     for (const message of perCloud.values()) problems.push({ path: 'name', message, given: name });
   }
 
