@@ -22,11 +22,18 @@ export type ValidationResult =
   | { readonly ok: true; readonly spec: ParsedSpec }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
+/** A key as shown in a path: odd characters escaped and long keys cut, so lines stay readable. */
+function showKey(key: string): string {
+  const plain = /^[\w$-]*$/.test(key) ? key : JSON.stringify(key);
+  return plain.length > 40 ? `${plain.slice(0, 37)}...` : plain;
+}
+
 /** Renders a path array as `a.b[0].c`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => {
     if (typeof key === 'number') return `${acc}[${key}]`;
-    return acc === '' ? String(key) : `${acc}.${String(key)}`;
+    const shown = showKey(String(key));
+    return acc === '' ? shown : `${acc}.${shown}`;
   }, '');
 }
 
