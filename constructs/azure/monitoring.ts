@@ -1,0 +1,333 @@
+import { MonitorActionGroup, type MonitorActionGroupConfig } from '@cdktf/provider-azurerm/lib/monitor-action-group';
+import {
+  MonitorMetricAlert,
+  type MonitorMetricAlertConfig,
+  type MonitorMetricAlertCriteria,
+  type MonitorMetricAlertDynamicCriteria,
+} from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
+import { Construct } from 'constructs';
+import { type AlarmRule, alarmRule, alarmRules } from '../../lib/alarms';
+import type { AlarmSignal } from '../../lib/constants';
+import { applyOverride, type Override } from '../../lib/override';
+import type { ResolvedSpec } from '../../lib/resolve';
+import type { AzureCache } from './cache';
+import type { AzureComputeGroup } from './compute-group';
+import { type AzureDatabase, maxConnections } from './database';
+import type { AzureLoadBalancer } from './load-balancer';
+import type { AzureLocation } from './network';
+
+const GATEWAY_NS = 'Microsoft.Network/applicationGateways';
+const AUTOSCALE_NS = 'microsoft.insights/autoscalesettings';
+const POSTGRES_NS = 'Microsoft.DBforPostgreSQL/flexibleServers';
+const REDIS_NS = 'Microsoft.Cache/redisEnterprise';
+
+/** Window sizes Azure metric alerts accept, in minutes. */
+export const ALERT_WINDOWS_MINUTES = [1, 5, 15, 30, 60, 360, 720, 1440] as const;
+
+/** The smallest allowed window that covers `minutes` (a 10-minute rule evaluates over 15). */
+export function windowSize(minutes: number): string {
+  const m = ALERT_WINDOWS_MINUTES.find((w) => w >= minutes) ?? 1440;
+  return m >= 1440 ? 'P1D' : m >= 60 ? `PT${m / 60}H` : `PT${m}M`;
+}
+
+/** Fallback for the 5xx count when the spec gives no request target to derive volume from. */
+export const MIN_5XX_COUNT = 25;
+
+/**
+ * Azure metric alerts cannot divide one metric by another, so the 5xx *rate* becomes a count:
+ * the rule's percentage of the request volume expected at minimum capacity over the window
+ * (targetRequestsPerInstance x minInstances x seconds), never below MIN_5XX_COUNT.
+ */
+export function fiveXxThreshold(spec: ResolvedSpec, rule: AlarmRule): number {
+  const target = spec.compute.targetRequestsPerInstance;
+  if (target === undefined) return MIN_5XX_COUNT;
+  const expected = target * Math.max(1, spec.compute.minInstances) * rule.periodMinutes * 60;
+  return Math.max(MIN_5XX_COUNT, Math.ceil((expected * rule.threshold) / 100));
+}
+
+export interface AzureMonitoringProps {
+  /** The resolved spec (alert email, thresholds through lib/alarms.ts). */
+  readonly spec: ResolvedSpec;
+  /** Resource group the action group and alerts go in. */
+  readonly where: AzureLocation;
+  readonly loadBalancer: AzureLoadBalancer;
+  readonly compute: AzureComputeGroup;
+  readonly database: AzureDatabase;
+  readonly cache: AzureCache;
+  /** Per-resource overrides, applied last. @default none */
+  readonly overrides?: {
+    readonly actionGroup?: Override<MonitorActionGroupConfig>;
+    /** Applied to every alert. */
+    readonly alert?: Override<MonitorMetricAlertConfig>;
+  };
+}
+
+/**
+ * An action group that e-mails `alerts.email` and one metric alert per neutral alarm signal
+ * (lib/alarms.ts) and resource: gateway 5xx, latency, unhealthy hosts; each scale set at its
+ * maximum; CPU, storage and connections of every server; lag of every replica; cache memory,
+ * evictions and misses.
+ */
+export class AzureMonitoring extends Construct {
+  public readonly actionGroup: MonitorActionGroup;
+  /** Alerts by `<signal>` or `<signal>/<resource id>`. */
+  public readonly alerts: Readonly<Record<string, MonitorMetricAlert>>;
+
+  constructor(scope: Construct, id: string, props: AzureMonitoringProps) {
+    super(scope, id);
+    const { spec, where, loadBalancer, compute, database, cache } = props;
+    const o = props.overrides ?? {};
+    const tags = { ...spec.tags };
+    const rules = alarmRules(spec.compute.maxInstances);
+    const rule = (s: AlarmSignal) => alarmRule(rules, s);
+
+    this.actionGroup = new MonitorActionGroup(
+      this,
+      'ActionGroup',
+      applyOverride(
+        {
+          name: spec.names.of('azureResource', '-ag'),
+          resourceGroupName: where.resourceGroupName,
+          location: 'global',
+          shortName: spec.names.of('azureActionGroupShort'),
+          emailReceiver: [{ name: 'alerts', emailAddress: spec.alerts.email, useCommonAlertSchema: true }],
+          tags,
+        },
+        o.actionGroup,
+      ),
+    );
+
+    const alerts: Record<string, MonitorMetricAlert> = {};
+    const alert = (
+      key: string,
+      signal: AlarmSignal,
+      nameIndex: string,
+      scope: string,
+      criteria: { static?: MonitorMetricAlertCriteria; dynamic?: MonitorMetricAlertDynamicCriteria },
+      description: string,
+      severity = 2,
+      coarse = false,
+    ) => {
+      const r = rule(signal);
+      const window = windowSize(r.periodMinutes);
+      // Metrics published every 5 minutes (Managed Redis) cannot be evaluated every minute.
+      const frequency = !coarse && (window === 'PT1M' || window === 'PT5M') ? 'PT1M' : 'PT5M';
+      alerts[key] = new MonitorMetricAlert(
+        this,
+        `Alert-${key.replace('/', '-')}`,
+        applyOverride(
+          {
+            name: spec.names.of('azureAlert', nameIndex),
+            resourceGroupName: where.resourceGroupName,
+            scopes: [scope],
+            description,
+            severity,
+            windowSize: window,
+            frequency,
+            autoMitigate: true,
+            ...(criteria.static ? { criteria: [criteria.static] } : {}),
+            ...(criteria.dynamic ? { dynamicCriteria: criteria.dynamic } : {}),
+            action: [{ actionGroupId: this.actionGroup.id }],
+            tags,
+          },
+          o.alert,
+        ),
+      );
+    };
+
+    const gatewayId = loadBalancer.gateway.id;
+    const r5xx = rule('lb-5xx-rate');
+    alert(
+      'lb-5xx-rate',
+      'lb-5xx-rate',
+      '-lb-5xx-rate',
+      gatewayId,
+      {
+        static: {
+          metricNamespace: GATEWAY_NS,
+          metricName: 'ResponseStatus',
+          aggregation: 'Total',
+          operator: 'GreaterThan',
+          threshold: fiveXxThreshold(spec, r5xx),
+          dimension: [{ name: 'HttpStatusGroup', operator: 'Include', values: ['5xx'] }],
+        },
+      },
+      `${r5xx.description} (as a count: Azure metric alerts cannot divide metrics)`,
+      1,
+    );
+    const rLatency = rule('lb-p99-latency');
+    alert(
+      'lb-p99-latency',
+      'lb-p99-latency',
+      '-lb-latency',
+      gatewayId,
+      {
+        // Gateway metrics offer no percentiles: the average of the total time stands in for p99.
+        static: {
+          metricNamespace: GATEWAY_NS,
+          metricName: 'ApplicationGatewayTotalTime',
+          aggregation: 'Average',
+          operator: 'GreaterThan',
+          threshold: rLatency.threshold * 1000,
+        },
+      },
+      `${rLatency.description} (average total time: no percentile on Application Gateway metrics)`,
+    );
+    const rUnhealthy = rule('unhealthy-hosts');
+    alert(
+      'unhealthy-hosts',
+      'unhealthy-hosts',
+      '-unhealthy-hosts',
+      gatewayId,
+      {
+        static: {
+          metricNamespace: GATEWAY_NS,
+          metricName: 'UnhealthyHostCount',
+          aggregation: 'Average',
+          operator: 'GreaterThanOrEqual',
+          threshold: rUnhealthy.threshold,
+        },
+      },
+      rUnhealthy.description,
+      1,
+    );
+    for (const group of compute.groups()) {
+      const suffix = group.kind === 'spot' ? '-spot' : '';
+      alert(
+        `group-at-max${suffix}`,
+        'group-at-max',
+        `-group-at-max${suffix}`,
+        group.autoscale.id,
+        {
+          static: {
+            metricNamespace: AUTOSCALE_NS,
+            metricName: 'ObservedCapacity',
+            aggregation: 'Maximum',
+            operator: 'GreaterThanOrEqual',
+            threshold: group.bounds.max,
+          },
+        },
+        `${group.kind} scale set at its maximum (${group.bounds.max}); raise maxInstances or size up`,
+      );
+    }
+
+    const rCpu = rule('db-cpu');
+    const rStorage = rule('db-storage');
+    const rConn = rule('db-connections');
+    const rLag = rule('db-replica-lag');
+    const connections = Math.floor(
+      (maxConnections(spec.database.instanceType.azure.memoryGiB) * rConn.threshold) / 100,
+    );
+    const pg = (metricName: string, aggregation: string, threshold: number): MonitorMetricAlertCriteria => ({
+      metricNamespace: POSTGRES_NS,
+      metricName,
+      aggregation,
+      operator: 'GreaterThan',
+      threshold,
+    });
+    for (const { id: sid, server, replica } of database.servers()) {
+      // Construct ids (Server, Server-s1, Replica-r1, ...) name the alerts too.
+      const idx = sid.replace(/^Server/, '').replace(/^Replica/, '');
+      const label = replica ? `replica${idx}` : `primary${idx}`;
+      alert(
+        `db-cpu/${sid}`,
+        'db-cpu',
+        `-db-cpu${idx}`,
+        server.id,
+        { static: pg('cpu_percent', 'Average', rCpu.threshold) },
+        `${rCpu.description} (${label})`,
+      );
+      alert(
+        `db-storage/${sid}`,
+        'db-storage',
+        `-db-storage${idx}`,
+        server.id,
+        { static: pg('storage_percent', 'Average', rStorage.threshold) },
+        `${rStorage.description} (${label})`,
+        1,
+      );
+      alert(
+        `db-connections/${sid}`,
+        'db-connections',
+        `-db-connections${idx}`,
+        server.id,
+        { static: pg('active_connections', 'Maximum', connections) },
+        `${rConn.description}: ${connections} connections (${label})`,
+      );
+      if (replica) {
+        alert(
+          `db-replica-lag/${sid}`,
+          'db-replica-lag',
+          `-db-replica-lag${idx}`,
+          server.id,
+          { static: pg('physical_replication_delay_in_seconds', 'Maximum', rLag.threshold) },
+          `${rLag.description} (${label})`,
+        );
+      }
+    }
+
+    const redisId = cache.redis.id;
+    const rMem = rule('cache-memory');
+    alert(
+      'cache-memory',
+      'cache-memory',
+      '-cache-memory',
+      redisId,
+      {
+        static: {
+          metricNamespace: REDIS_NS,
+          metricName: 'usedmemorypercentage',
+          aggregation: 'Maximum',
+          operator: 'GreaterThan',
+          threshold: rMem.threshold,
+        },
+      },
+      rMem.description,
+      2,
+      true,
+    );
+    const rEvict = rule('cache-evictions');
+    alert(
+      'cache-evictions',
+      'cache-evictions',
+      '-cache-evictions',
+      redisId,
+      {
+        static: {
+          metricNamespace: REDIS_NS,
+          metricName: 'evictedkeys',
+          aggregation: 'Total',
+          operator: 'GreaterThan',
+          threshold: rEvict.threshold,
+        },
+      },
+      rEvict.description,
+      2,
+      true,
+    );
+    const rHit = rule('cache-hit-ratio');
+    // Managed Redis publishes hits and misses but no ratio, and alerts cannot divide: a dynamic
+    // threshold on misses fires when misses rise well above their learned baseline.
+    alert(
+      'cache-hit-ratio',
+      'cache-hit-ratio',
+      '-cache-misses',
+      redisId,
+      {
+        dynamic: {
+          metricNamespace: REDIS_NS,
+          metricName: 'cachemisses',
+          aggregation: 'Total',
+          operator: 'GreaterThan',
+          alertSensitivity: 'Medium',
+          evaluationTotalCount: 4,
+          evaluationFailureCount: 3,
+        },
+      },
+      `${rHit.description} (proxy: cache misses above their dynamic baseline)`,
+      2,
+      true,
+    );
+    this.alerts = alerts;
+  }
+}

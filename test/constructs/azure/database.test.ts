@@ -1,0 +1,174 @@
+import { Testing } from 'cdktf';
+import {
+  AzureDatabase,
+  MAX_CONNECTIONS_BY_MEMORY_GIB,
+  maxConnections,
+  POSTGRES_STORAGE_TIERS_MB,
+  storageMb,
+} from '../../../constructs/azure/database';
+import { AzureNetwork } from '../../../constructs/azure/network';
+import { AzureSecrets } from '../../../constructs/azure/secrets';
+import type { ResolvedSpec } from '../../../lib/resolve';
+import { resolved } from '../../fixtures';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
+type Json = Record<string, any>;
+
+const all = (json: Json, type: string): Json[] => Object.values(json.resource?.[type] ?? {});
+const entries = (json: Json, type: string): [string, Json][] => Object.entries(json.resource?.[type] ?? {});
+
+function synth(spec: ResolvedSpec): Json {
+  return JSON.parse(
+    Testing.synthScope((scope) => {
+      const network = new AzureNetwork(scope, 'Network', { spec });
+      const secrets = new AzureSecrets(scope, 'Secrets', { spec, network });
+      new AzureDatabase(scope, 'Database', { spec, network, secrets });
+    }),
+  );
+}
+const servers = (json: Json) => all(json, 'azurerm_postgresql_flexible_server');
+const primaries = (json: Json) => servers(json).filter((s) => s.create_mode !== 'Replica');
+const replicas = (json: Json) => servers(json).filter((s) => s.create_mode === 'Replica');
+
+describe('storageMb', () => {
+  test.each([
+    [20, 32768],
+    [32, 32768],
+    [33, 65536],
+    [100, 131072],
+    [200, 262144],
+    [1024, 1048576],
+  ])('GIVEN %i GiB WHEN rounded THEN the next Flexible Server tier is %i MiB', (gib, mb) => {
+    expect(storageMb(gib)).toBe(mb);
+    expect(POSTGRES_STORAGE_TIERS_MB).toContain(mb);
+  });
+
+  test('GIVEN more than the largest tier WHEN rounded THEN it throws with the limit', () => {
+    expect(() => storageMb(40000)).toThrow(/exceeds the largest Flexible Server storage/);
+  });
+});
+
+describe('maxConnections', () => {
+  test('GIVEN a memory size WHEN looked up THEN the nearest lower row of the Azure table applies', () => {
+    expect(maxConnections(16)).toBe(MAX_CONNECTIONS_BY_MEMORY_GIB[16]);
+    expect(maxConnections(20)).toBe(1719);
+    expect(maxConnections(1)).toBe(429);
+  });
+});
+
+describe('AzureDatabase', () => {
+  const prod = synth(resolved('prod'));
+
+  test('GIVEN prod WHEN synthesized THEN one primary with HA zone-redundant, private access and prod backups', () => {
+    const [p] = primaries(prod);
+    expect(p).toMatchObject({
+      name: expect.stringMatching(/^pg-shop-api-prd-[0-9a-f]{6}$/),
+      version: '16',
+      sku_name: 'MO_Standard_E2ds_v5',
+      storage_mb: 131072,
+      auto_grow_enabled: true,
+      public_network_access_enabled: false,
+      backup_retention_days: 14,
+      geo_redundant_backup_enabled: true,
+      zone: '1',
+      high_availability: { mode: 'ZoneRedundant', standby_availability_zone: '2' },
+      administrator_login: 'app_admin',
+    });
+    expect(p?.delegated_subnet_id).toMatch(/Network_DatabaseSubnet_/);
+    expect(p?.private_dns_zone_id).toMatch(/Network_PostgresDnsZone_/);
+    expect(p?.depends_on).toEqual([expect.stringMatching(/Network_PostgresDnsZoneLink_/)]);
+  });
+
+  test('GIVEN HA and auto-grow WHEN synthesized THEN zone and storage drift are ignored and prod servers cannot be destroyed', () => {
+    const [p] = primaries(prod);
+    // storage_mb: a shrink forces replacement in azurerm, and auto-grow moves it past the spec.
+    expect(p?.lifecycle.ignore_changes).toEqual([
+      'storage_mb',
+      'zone',
+      'high_availability[0].standby_availability_zone',
+    ]);
+    expect(p?.lifecycle.prevent_destroy).toBe(true);
+    expect(all(prod, 'azurerm_postgresql_flexible_server_database')[0]?.lifecycle.prevent_destroy).toBe(true);
+  });
+
+  test('GIVEN dev WHEN synthesized THEN no HA block, no geo backups, destroyable', () => {
+    const [p] = primaries(synth(resolved('dev')));
+    expect(p?.high_availability).toBeUndefined();
+    expect(p?.geo_redundant_backup_enabled).toBe(false);
+    expect(p?.lifecycle.prevent_destroy).toBe(false);
+    expect(p?.storage_mb).toBe(32768);
+  });
+
+  test('GIVEN two read replicas WHEN synthesized THEN each replicates from the primary in another zone', () => {
+    const r = replicas(prod);
+    expect(r.map((x) => x.name)).toEqual([
+      expect.stringMatching(/^pg-shop-api-prd-[0-9a-f]{6}-r1$/),
+      expect.stringMatching(/^pg-shop-api-prd-[0-9a-f]{6}-r2$/),
+    ]);
+    for (const x of r) {
+      expect(x.source_server_id).toMatch(/^\$\{azurerm_postgresql_flexible_server\.Database_Server_[0-9A-F]+\.id\}$/);
+      expect(x.administrator_password).toBeUndefined();
+      expect(x.public_network_access_enabled).toBe(false);
+      expect(x.lifecycle.ignore_changes).toEqual(['storage_mb', 'zone']);
+    }
+    expect(r.map((x) => x.zone)).toEqual(['2', '3']);
+  });
+
+  test('GIVEN query statistics WHEN synthesized THEN pg_stat_statements, Query Store and slow-query logging are set in sequence', () => {
+    const configs = entries(prod, 'azurerm_postgresql_flexible_server_configuration').filter(([, c]) =>
+      String(c.server_id).includes('Database_Server_'),
+    );
+    const byName = Object.fromEntries(configs.map(([, c]) => [c.name, c]));
+    expect(byName['azure.extensions']?.value).toBe('PG_STAT_STATEMENTS');
+    expect(byName.shared_preload_libraries?.value).toBe('pg_stat_statements');
+    expect(byName['pg_qs.query_capture_mode']?.value).toBe('top');
+    expect(byName.log_min_duration_statement?.value).toBe('1000');
+    expect(byName['pgbouncer.enabled']?.value).toBe('true');
+    // Every parameter but the first waits for the one before it (Azure rejects concurrent updates).
+    expect(configs.filter(([, c]) => c.depends_on === undefined)).toHaveLength(1);
+  });
+
+  test('GIVEN no pooling WHEN synthesized THEN PgBouncer is not enabled and the secret port is 5432', () => {
+    const json = synth(resolved('prod', { database: { connectionPooling: false } }));
+    const names = all(json, 'azurerm_postgresql_flexible_server_configuration').map((c) => c.name);
+    expect(names).not.toContain('pgbouncer.enabled');
+    const secret = all(json, 'azurerm_key_vault_secret').find((s) => s.name === 'shop-api-prd-database');
+    expect(secret?.value).toContain('"port" = 5432');
+  });
+
+  test('GIVEN pooling WHEN synthesized THEN the credentials secret points clients at PgBouncer (6432) on the server host', () => {
+    const secret = all(prod, 'azurerm_key_vault_secret').find((s) => s.name === 'shop-api-prd-database');
+    expect(secret?.content_type).toBe('application/json');
+    expect(secret?.value).toContain('"port" = 6432');
+    expect(secret?.value).toContain('"directPort" = 5432');
+    expect(secret?.value).toMatch(/random_password\.Database_Password_[0-9A-F]+\.result/);
+  });
+
+  test('GIVEN a generated password WHEN synthesized THEN it is long and URL-safe', () => {
+    expect(all(prod, 'random_password')[0]).toMatchObject({ length: 40, special: false });
+  });
+
+  test('GIVEN three shards WHEN synthesized THEN shard 0 keeps the unsharded ids and names, others add -s<n>', () => {
+    const json = synth(resolved('prod', { database: { shards: 3 } }));
+    const keys = entries(json, 'azurerm_postgresql_flexible_server')
+      .filter(([, s]) => s.create_mode !== 'Replica')
+      .map(([k]) => k)
+      .sort();
+    expect(keys).toEqual([
+      expect.stringMatching(/^Database_Server-s1_/),
+      expect.stringMatching(/^Database_Server-s2_/),
+      expect.stringMatching(/^Database_Server_[0-9A-F]{8}$/),
+    ]);
+    expect(
+      primaries(json)
+        .map((s) => s.name.replace(/-[0-9a-f]{6}/, ''))
+        .sort(),
+    ).toEqual(['pg-shop-api-prd', 'pg-shop-api-prd-s1', 'pg-shop-api-prd-s2']);
+    expect(replicas(json)).toHaveLength(6);
+    expect(
+      all(json, 'azurerm_key_vault_secret')
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['shop-api-prd-database', 'shop-api-prd-database-s1', 'shop-api-prd-database-s2']);
+  });
+});

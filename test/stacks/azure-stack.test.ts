@@ -1,0 +1,195 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Testing } from 'cdktf';
+import { OUTPUT_NAMES } from '../../lib/constants';
+import { stackName } from '../../lib/naming';
+import type { ResolvedSpec } from '../../lib/resolve';
+import { AZURE_RESOURCE_PROVIDERS, AzureBlueprintStack } from '../../stacks/azure-stack';
+import { resolved } from '../fixtures';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
+type Json = Record<string, any>;
+
+function synth(spec: ResolvedSpec, props: Partial<ConstructorParameters<typeof AzureBlueprintStack>[2]> = {}): Json {
+  const app = Testing.app();
+  const stack = new AzureBlueprintStack(app, stackName(spec.name, spec.environment, 'azure'), { spec, ...props });
+  return JSON.parse(Testing.synth(stack));
+}
+/** `type.logicalId` of every resource, the Terraform addresses state is keyed by. */
+function addresses(json: Json): string[] {
+  return Object.entries(json.resource as Record<string, object>).flatMap(([type, byId]) =>
+    Object.keys(byId).map((id) => `${type}.${id}`),
+  );
+}
+const nameOf = (json: Json, address: string): string | undefined => {
+  const [type, id] = address.split('.') as [string, string];
+  return json.resource[type]?.[id]?.name;
+};
+
+describe('AzureBlueprintStack', () => {
+  describe.each(['dev', 'staging', 'prod'] as const)('GIVEN the %s preset', (env) => {
+    const json = synth(resolved(env));
+
+    test('WHEN synthesized THEN it matches the reviewed snapshot', () => {
+      expect(json).toMatchSnapshot();
+    });
+
+    test('WHEN synthesized THEN the outputs are exactly the contract names plus the URL', () => {
+      expect(Object.keys(json.output).sort()).toEqual([...OUTPUT_NAMES].sort());
+    });
+  });
+
+  const prod = synth(resolved('prod'));
+
+  test('GIVEN the provider WHEN synthesized THEN Key Vault purge stays off, soft-deleted items are recovered, no backend is set', () => {
+    const provider = json1(prod.provider.azurerm);
+    expect(provider.features[0].key_vault[0]).toEqual({
+      purge_soft_delete_on_destroy: false,
+      purge_soft_deleted_secrets_on_destroy: false,
+      recover_soft_deleted_key_vaults: true,
+      recover_soft_deleted_secrets: true,
+    });
+    expect(provider.resource_provider_registrations).toBe('none');
+    expect(provider.resource_providers_to_register).toEqual(AZURE_RESOURCE_PROVIDERS);
+    expect(provider.subscription_id).toBeUndefined();
+    expect(prod.terraform.backend).toBeUndefined();
+    expect(Object.keys(prod.provider).sort()).toEqual(['azurerm', 'random', 'tls']);
+  });
+
+  test('GIVEN an Azure subscription in the spec WHEN synthesized THEN the provider targets it', () => {
+    const json = synth(resolved('prod', { accounts: { azure: '3f2b1c4d-5e6f-4a1b-8c2d-9e0f1a2b3c4d' } }));
+    expect(json1(json.provider.azurerm).subscription_id).toBe('3f2b1c4d-5e6f-4a1b-8c2d-9e0f1a2b3c4d');
+  });
+
+  test('GIVEN prod WHEN synthesized THEN outputs reference the server, replicas, secrets and cache, and the URL is the gateway', () => {
+    const out = (n: string) => prod.output[n].value as string;
+    expect(out('DATABASE_WRITER_HOST')).toMatch(
+      /^\$\{azurerm_postgresql_flexible_server\.Database_Server_[0-9A-F]+\.fqdn\}$/,
+    );
+    expect(out('DATABASE_READER_HOSTS').split(',')).toHaveLength(2);
+    expect(out('DATABASE_SECRET')).toMatch(/azurerm_key_vault_secret\.Secrets_Database_[0-9A-F]+\.versionless_id/);
+    expect(JSON.parse(out('DATABASE_SHARD_MAP'))).toHaveLength(1);
+    expect(out('CACHE_HOST')).toMatch(/azurerm_managed_redis\.Cache_Redis_[0-9A-F]+\.hostname/);
+    expect(out('CACHE_PORT')).toMatch(/default_database\[0\]\.port/);
+    expect(out('LOAD_BALANCER_URL')).toMatch(
+      /^http:\/\/\$\{azurerm_public_ip\.LoadBalancer_PublicIp_[0-9A-F]+\.fqdn\}$/,
+    );
+  });
+
+  test('GIVEN the example (https + cdn + waf) WHEN synthesized THEN the URL is the domain and the WAF admits only our Front Door', () => {
+    const json = synth(resolved('example'));
+    expect(json.output.LOAD_BALANCER_URL.value).toBe('https://api.shop.example.com');
+    const policy = Object.values(json.resource.azurerm_web_application_firewall_policy)[0] as Json;
+    const fd = policy.custom_rules.find((r: Json) => r.name === 'OnlyOurFrontDoor');
+    expect(fd.match_conditions[0].match_values).toEqual([
+      expect.stringMatching(/^\$\{azurerm_cdn_frontdoor_profile\.Cdn_Profile_[0-9A-F]+\.resource_guid\}$/),
+    ]);
+  });
+
+  test('GIVEN the CDN without https WHEN synthesized THEN the URL is the Front Door endpoint', () => {
+    const json = synth(resolved('prod', { cdn: { enabled: true } }));
+    expect(json.output.LOAD_BALANCER_URL.value).toMatch(/^https:\/\/\$\{azurerm_cdn_frontdoor_endpoint\.Cdn_Endpoint_/);
+  });
+
+  /*
+   * Stateful identity: these addresses are what Terraform state is keyed by. A change here
+   * means existing deployments would destroy and re-create the resource: never update this
+   * list to make a test pass.
+   */
+  const PINNED = [
+    'azurerm_resource_group.Network_ResourceGroup_17855938',
+    'azurerm_virtual_network.Network_VirtualNetwork_F0072DD6',
+    'azurerm_subnet.Network_AppSubnet_E3464DE5',
+    'azurerm_subnet.Network_GatewaySubnet_B81B9939',
+    'azurerm_subnet.Network_DatabaseSubnet_6FD5537E',
+    'azurerm_subnet.Network_EndpointsSubnet_27BCC467',
+    'azurerm_network_security_group.Network_AppSecurityGroup_71E39BD7',
+    'azurerm_network_security_group.Network_GatewaySecurityGroup_D4261464',
+    'azurerm_network_security_group.Network_DatabaseSecurityGroup_71BCF34D',
+    'azurerm_network_security_group.Network_EndpointsSecurityGroup_72B9B4F5',
+    'azurerm_nat_gateway.Network_NatGateway_3E2F903D',
+    'azurerm_public_ip.Network_NatPublicIp_352C5608',
+    'azurerm_public_ip.LoadBalancer_PublicIp_321401DE',
+    'azurerm_private_dns_zone.Network_PostgresDnsZone_2C1D3892',
+    'azurerm_private_dns_zone.Network_KeyVaultDnsZone_1C394D8E',
+    'azurerm_private_dns_zone.Network_RedisDnsZone_CA0A75A3',
+    'azurerm_key_vault.Secrets_KeyVault_DB97CCDA',
+    'azurerm_private_endpoint.Secrets_PrivateEndpoint_16B3F6AF',
+    'azurerm_key_vault_secret.Secrets_Database_9228CA3F',
+    'azurerm_key_vault_secret.Secrets_Cache_2E6833DD',
+    'azurerm_key_vault_secret.Secrets_SshPrivateKey_9048AABF',
+    'azurerm_managed_redis.Cache_Redis_3AE797EA',
+    'azurerm_private_endpoint.Cache_PrivateEndpoint_A7692E93',
+    'random_password.Database_Password_6A86E5CA',
+    'azurerm_postgresql_flexible_server.Database_Server_6BB2D314',
+    'azurerm_postgresql_flexible_server_database.Database_3B28CBDB',
+    'azurerm_postgresql_flexible_server.Database_Replica-r1_07A48EAA',
+    'azurerm_postgresql_flexible_server.Database_Replica-r2_AFE035A8',
+  ];
+
+  test('GIVEN prod WHEN synthesized THEN every stateful resource sits at its pinned address', () => {
+    expect(addresses(prod)).toEqual(expect.arrayContaining(PINNED));
+  });
+
+  test('GIVEN a grown spec WHEN synthesized THEN every pinned address and name survives and the growth only adds', () => {
+    const grown = synth(
+      resolved('prod', {
+        database: { readReplicas: 4, shards: 3, size: 'large', storageGiB: 500 },
+        compute: { minInstances: 4, maxInstances: 30, spotPercent: 30, size: 'large' },
+        cdn: { enabled: true },
+        loadBalancer: {
+          waf: true,
+          https: { domain: 'api.example.com', certificate: { azure: 'https://kv-certs.vault.azure.net/secrets/api' } },
+        },
+      }),
+    );
+    const after = addresses(grown);
+    expect(after).toEqual(expect.arrayContaining(PINNED));
+    for (const a of PINNED) expect(nameOf(grown, a)).toBe(nameOf(prod, a));
+    expect(after).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^azurerm_postgresql_flexible_server\.Database_Replica-r4_/),
+        expect.stringMatching(/^azurerm_postgresql_flexible_server\.Database_Server-s2_/),
+        expect.stringMatching(/^azurerm_key_vault_secret\.Secrets_Database-s2_/),
+        expect.stringMatching(/^azurerm_linux_virtual_machine_scale_set\.Compute_SpotScaleSet_/),
+      ]),
+    );
+  });
+
+  test('GIVEN more replicas WHEN synthesized THEN existing replicas keep their address (replica r stays r)', () => {
+    const two = addresses(synth(resolved('prod', { database: { readReplicas: 2 } }))).filter((a) =>
+      a.startsWith('azurerm_postgresql_flexible_server.'),
+    );
+    const five = addresses(synth(resolved('prod', { database: { readReplicas: 5 } }))).filter((a) =>
+      a.startsWith('azurerm_postgresql_flexible_server.'),
+    );
+    expect(five).toEqual(expect.arrayContaining(two));
+    expect(five).toHaveLength(6); // the primary and five replicas
+  });
+
+  test('GIVEN a deploy WHEN synthesized THEN no scale set pins a count the autoscaler would lose', () => {
+    const json = synth(resolved('example'));
+    for (const s of Object.values(json.resource.azurerm_linux_virtual_machine_scale_set) as Json[]) {
+      expect(s.lifecycle.ignore_changes).toContain('instances');
+    }
+  });
+
+  test('GIVEN a real app WHEN synthesized to disk THEN cdk.tf.json lands under stacks/<name>', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'azure-stack-'));
+    try {
+      const app = new App({ outdir });
+      const spec = resolved('prod');
+      new AzureBlueprintStack(app, stackName(spec.name, spec.environment, 'azure'), { spec });
+      app.synth();
+      expect(fs.existsSync(path.join(outdir, 'stacks', 'shop-api-prod-azure', 'cdk.tf.json'))).toBe(true);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Provider blocks synthesize as a one-element list. */
+function json1(v: Json | Json[]): Json {
+  return Array.isArray(v) ? (v[0] as Json) : v;
+}
