@@ -22,6 +22,8 @@ export interface CloudLimits {
   readonly cacheShards: Range | null;
   /** Instances in one auto-scaling group. */
   readonly groupInstances: Range;
+  /** Scaling schedules per group (each schedule needs a start and an end action / profile). */
+  readonly schedules: Range;
 }
 
 export const CLOUD_LIMITS: Record<Cloud, CloudLimits> = {
@@ -34,6 +36,8 @@ export const CLOUD_LIMITS: Record<Cloud, CloudLimits> = {
     cacheClusterReplicasPerShard: { min: 0, max: 5, product: 'ElastiCache for Redis (cluster mode)' },
     cacheShards: { min: 1, max: 500, product: 'ElastiCache for Redis (cluster mode)' },
     groupInstances: { min: 0, max: 1000, product: 'EC2 Auto Scaling' },
+    // 125 scheduled actions per group; two per window.
+    schedules: { min: 0, max: 62, product: 'EC2 Auto Scaling' },
   },
   gcp: {
     // Cloud SQL: up to 10 read replicas per primary.
@@ -45,6 +49,7 @@ export const CLOUD_LIMITS: Record<Cloud, CloudLimits> = {
     cacheClusterReplicasPerShard: { min: 0, max: 2, product: 'Memorystore for Redis Cluster' },
     cacheShards: { min: 1, max: 250, product: 'Memorystore for Redis Cluster' },
     groupInstances: { min: 0, max: 2000, product: 'regional managed instance group' },
+    schedules: { min: 0, max: 128, product: 'Compute Engine autoscaler' },
   },
   azure: {
     // Flexible Server: up to 5 read replicas per primary.
@@ -55,6 +60,8 @@ export const CLOUD_LIMITS: Record<Cloud, CloudLimits> = {
     cacheClusterReplicasPerShard: null,
     cacheShards: null,
     groupInstances: { min: 0, max: 1000, product: 'Virtual Machine Scale Sets' },
+    // 20 autoscale profiles: the default one plus a start and an end profile per window.
+    schedules: { min: 0, max: 9, product: 'Azure Monitor autoscale' },
   },
 };
 

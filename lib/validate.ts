@@ -324,6 +324,16 @@ function crossFieldProblems(input: unknown, badPaths: readonly string[]): Proble
 
   // Schedules: supported cron form, bounds ordered and inside every cloud's group limit.
   const schedules = v.get('compute.scaling.schedules', isArray) ?? [];
+  for (const cloud of clouds) {
+    const p = rangeProblem(
+      'compute.scaling.schedules',
+      schedules.length,
+      CLOUD_LIMITS[cloud].schedules,
+      cloud,
+      'schedules per group',
+    );
+    if (p) problems.push({ ...p, given: `${schedules.length} schedules` });
+  }
   const seen = new Set<string>();
   schedules.forEach((raw, i) => {
     const at = `compute.scaling.schedules[${i}]`;
