@@ -1,0 +1,380 @@
+import { ComputeHealthCheck, type ComputeHealthCheckConfig } from '@cdktf/provider-google/lib/compute-health-check';
+import {
+  ComputeRegionAutoscaler,
+  type ComputeRegionAutoscalerAutoscalingPolicyScalingSchedules,
+  type ComputeRegionAutoscalerConfig,
+} from '@cdktf/provider-google/lib/compute-region-autoscaler';
+import {
+  ComputeRegionInstanceGroupManager,
+  type ComputeRegionInstanceGroupManagerConfig,
+} from '@cdktf/provider-google/lib/compute-region-instance-group-manager';
+import {
+  ComputeRegionInstanceTemplate,
+  type ComputeRegionInstanceTemplateConfig,
+} from '@cdktf/provider-google/lib/compute-region-instance-template';
+import { DataGoogleComputeZones } from '@cdktf/provider-google/lib/data-google-compute-zones';
+import { ProjectIamMember, type ProjectIamMemberConfig } from '@cdktf/provider-google/lib/project-iam-member';
+import {
+  SecretManagerSecretIamMember,
+  type SecretManagerSecretIamMemberConfig,
+} from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
+import { ServiceAccount, type ServiceAccountConfig } from '@cdktf/provider-google/lib/service-account';
+import { Fn } from 'cdktf';
+import { Construct } from 'constructs';
+import { bootScript, type ContainerRuntime } from '../../lib/boot';
+import type { EnvContractName } from '../../lib/constants';
+import { applyOverride, type Override } from '../../lib/override';
+import { type Bounds, type ResolvedSpec, splitSpot } from '../../lib/resolve';
+import type { ResolvedSchedule } from '../../lib/schedules';
+import type { GcpNetworkRef } from './network';
+
+/** Container-Optimized OS: Docker is part of the image, the root file system is read-only. */
+export const COS_IMAGE = 'cos-cloud/cos-stable';
+/** Named port the load balancer's backend service sends traffic to. */
+export const APP_PORT_NAME = 'http';
+
+/**
+ * Zone letters per region, in the order zones are used. Zone names are not always a, b, c
+ * (us-central1 has a, b, c, f; us-east1 and europe-west1 start at b). Regions not listed here
+ * take their first zones from the `google_compute_zones` data source at plan time; listing a
+ * region pins its zones, so a new zone in the region never moves (replaces) the groups.
+ */
+export const GCP_ZONE_LETTERS: Readonly<Record<string, readonly string[]>> = {
+  'us-central1': ['a', 'b', 'c', 'f'],
+  'us-east1': ['b', 'c', 'd'],
+  'us-east4': ['a', 'b', 'c'],
+  'us-east5': ['a', 'b', 'c'],
+  'us-south1': ['a', 'b', 'c'],
+  'us-west1': ['a', 'b', 'c'],
+  'us-west2': ['a', 'b', 'c'],
+  'us-west3': ['a', 'b', 'c'],
+  'us-west4': ['a', 'b', 'c'],
+  'northamerica-northeast1': ['a', 'b', 'c'],
+  'northamerica-northeast2': ['a', 'b', 'c'],
+  'southamerica-east1': ['a', 'b', 'c'],
+  'europe-west1': ['b', 'c', 'd'],
+  'europe-west2': ['a', 'b', 'c'],
+  'europe-west3': ['a', 'b', 'c'],
+  'europe-west4': ['a', 'b', 'c'],
+  'europe-west6': ['a', 'b', 'c'],
+  'europe-west8': ['a', 'b', 'c'],
+  'europe-west9': ['a', 'b', 'c'],
+  'europe-north1': ['a', 'b', 'c'],
+  'europe-central2': ['a', 'b', 'c'],
+  'europe-southwest1': ['a', 'b', 'c'],
+  'asia-east1': ['a', 'b', 'c'],
+  'asia-east2': ['a', 'b', 'c'],
+  'asia-northeast1': ['a', 'b', 'c'],
+  'asia-northeast2': ['a', 'b', 'c'],
+  'asia-northeast3': ['a', 'b', 'c'],
+  'asia-south1': ['a', 'b', 'c'],
+  'asia-southeast1': ['a', 'b', 'c'],
+  'asia-southeast2': ['a', 'b', 'c'],
+  'australia-southeast1': ['a', 'b', 'c'],
+};
+
+/** The first `count` zones of a region from the table, or undefined when the region is not listed. */
+export function knownZones(region: string, count: number): string[] | undefined {
+  const letters = GCP_ZONE_LETTERS[region];
+  if (!letters || letters.length < count) return undefined;
+  return letters.slice(0, count).map((l) => `${region}-${l}`);
+}
+
+/** Project roles the VM service account gets: write logs and metrics, nothing else project-wide. */
+export const VM_PROJECT_ROLES = ['roles/logging.logWriter', 'roles/monitoring.metricWriter'] as const;
+
+/** Autoscaler schedules need a name starting with a letter; spec names may start with a digit. */
+function scheduleName(name: string): string {
+  return /^[a-z]/.test(name) ? name : `s-${name}`;
+}
+
+export interface GcpComputeGroupProps {
+  /** The resolved spec: machine type, bounds, scaling, spot split, schedules, port, image, env. */
+  readonly spec: ResolvedSpec;
+  /** The network: VMs get a private IP in its subnet and carry its app tag. */
+  readonly network: GcpNetworkRef;
+  /** The environment contract (values may be deploy-time tokens); never secret values, only references. */
+  readonly env: Readonly<Record<EnvContractName, string>>;
+  /** Secret Manager secret ids the VMs may read; each gets a secret-level accessor grant. @default [] */
+  readonly secretIds?: readonly string[];
+  /** Grant roles/redis.dbConnectionUser, needed for Redis Cluster IAM authentication. @default false */
+  readonly redisClusterAccess?: boolean;
+  /** Boot image (family or image). @default 'cos-cloud/cos-stable' (Container-Optimized OS) */
+  readonly image?: string;
+  /** How the image gets a container runtime; 'apt' for Debian / Ubuntu images. @default 'preinstalled' */
+  readonly runtime?: ContainerRuntime;
+  /** Per-resource overrides, applied last. @default none */
+  readonly overrides?: {
+    /** The VM service account. */
+    readonly serviceAccount?: Override<ServiceAccountConfig>;
+    /** Both instance templates (check `namePrefix`). */
+    readonly template?: Override<ComputeRegionInstanceTemplateConfig>;
+    /** Both managed instance groups (check `name`). */
+    readonly group?: Override<ComputeRegionInstanceGroupManagerConfig>;
+    /** Both autoscalers (check `name`). */
+    readonly autoscaler?: Override<ComputeRegionAutoscalerConfig>;
+    /** The autohealing health check. */
+    readonly healthCheck?: Override<ComputeHealthCheckConfig>;
+  };
+}
+
+/**
+ * The app VMs: a dedicated service account with only the roles it needs, a shielded,
+ * private-only regional instance template running the boot script, a regional managed
+ * instance group across the spec's zones with autohealing and proactive rolling updates, and a
+ * regional autoscaler (CPU, load-balancer utilisation, schedules, scale-in control). With
+ * spotPercent > 0 a second template / group / autoscaler runs Spot VMs with the Spot bounds;
+ * both groups sit behind the same backend service. No target size is ever set: the autoscaler
+ * owns it.
+ */
+export class GcpComputeGroup extends Construct {
+  public readonly serviceAccount: ServiceAccount;
+  public readonly projectRoles: readonly ProjectIamMember[];
+  public readonly secretAccess: readonly SecretManagerSecretIamMember[];
+  /** Autohealing health check (separate from, and more patient than, the load balancer's). */
+  public readonly healthCheck: ComputeHealthCheck;
+  public readonly template: ComputeRegionInstanceTemplate;
+  public readonly group: ComputeRegionInstanceGroupManager;
+  public readonly autoscaler: ComputeRegionAutoscaler;
+  /** Present when the spec has a Spot share. */
+  public readonly spotTemplate?: ComputeRegionInstanceTemplate;
+  public readonly spotGroup?: ComputeRegionInstanceGroupManager;
+  public readonly spotAutoscaler?: ComputeRegionAutoscaler;
+  /** Zones the groups spread over (tokens when the region is not in GCP_ZONE_LETTERS). */
+  public readonly zones: string[];
+  /** The boot script every VM runs. */
+  public readonly bootScript: string;
+  /** Group names (for alarms), on-demand first. */
+  public readonly groupNames: readonly string[];
+
+  constructor(scope: Construct, id: string, props: GcpComputeGroupProps) {
+    super(scope, id);
+    const { spec, network } = props;
+    const compute = spec.compute;
+    const o = props.overrides ?? {};
+    const name = (suffix: string) => spec.names.of('gcpResource', suffix);
+    const region = spec.regions.gcp;
+    const zoneCount = spec.network.zones;
+
+    this.serviceAccount = new ServiceAccount(
+      this,
+      'service-account',
+      applyOverride<ServiceAccountConfig>(
+        {
+          accountId: spec.names.of('gcpServiceAccount'),
+          displayName: `${spec.names.base} app VMs`,
+          description: 'Identity of the app VMs: writes logs and metrics, reads only its own secrets',
+        },
+        o.serviceAccount,
+      ),
+    );
+    const member = `serviceAccount:${this.serviceAccount.email}`;
+    const roles: string[] = [...VM_PROJECT_ROLES];
+    if (props.redisClusterAccess) roles.push('roles/redis.dbConnectionUser');
+    this.projectRoles = roles.map(
+      (role) =>
+        new ProjectIamMember(this, `role-${role.replace('roles/', '').replace(/\./g, '-')}`, {
+          project: this.serviceAccount.project,
+          role,
+          member,
+        } satisfies ProjectIamMemberConfig),
+    );
+    // Bound on each secret, not the project: the VMs can read these secrets and no others.
+    this.secretAccess = (props.secretIds ?? []).map(
+      (secretId, i) =>
+        new SecretManagerSecretIamMember(this, `secret-access-${i}`, {
+          secretId,
+          role: 'roles/secretmanager.secretAccessor',
+          member,
+        } satisfies SecretManagerSecretIamMemberConfig),
+    );
+
+    const known = knownZones(region, zoneCount);
+    if (known) {
+      this.zones = known;
+    } else {
+      const available = new DataGoogleComputeZones(this, 'zones', { region, status: 'UP' });
+      this.zones = Fn.slice(available.names, 0, zoneCount) as string[];
+    }
+
+    this.healthCheck = new ComputeHealthCheck(
+      this,
+      'autoheal',
+      applyOverride<ComputeHealthCheckConfig>(
+        {
+          name: name('-autoheal'),
+          description: 'Autohealing: recreates a VM only after a minute of failed checks',
+          checkIntervalSec: 10,
+          timeoutSec: 5,
+          healthyThreshold: 2,
+          unhealthyThreshold: 6,
+          httpHealthCheck: { port: compute.port, requestPath: compute.healthCheckPath },
+        },
+        o.healthCheck,
+      ),
+    );
+
+    const runtime = props.runtime ?? 'preinstalled';
+    this.bootScript = bootScript({
+      image: compute.app.image,
+      port: compute.port,
+      env: { ...compute.app.env, ...props.env },
+      runtime,
+    });
+
+    const template = (spot: boolean) =>
+      new ComputeRegionInstanceTemplate(
+        this,
+        spot ? 'spot-template' : 'template',
+        applyOverride<ComputeRegionInstanceTemplateConfig>(
+          {
+            // Templates are immutable: every change makes a new one (name_prefix) before the old goes.
+            namePrefix: spec.names.of('gcpInstanceTemplatePrefix', spot ? '-spot' : undefined),
+            description: `${spec.names.base} app VM${spot ? ' (Spot)' : ''}`,
+            region,
+            machineType: compute.instanceType.gcp.type,
+            labels: { ...spec.tags },
+            tags: [network.appTag],
+            disk: [
+              {
+                boot: true,
+                autoDelete: true,
+                sourceImage: props.image ?? COS_IMAGE,
+                diskType: 'pd-balanced',
+                diskSizeGb: 20,
+                labels: { ...spec.tags },
+              },
+            ],
+            // No access_config: no external IP; egress goes through Cloud NAT.
+            networkInterface: [{ subnetwork: network.subnetId }],
+            serviceAccount: { email: this.serviceAccount.email, scopes: ['cloud-platform'] },
+            shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+            scheduling: spot
+              ? {
+                  provisioningModel: 'SPOT',
+                  preemptible: true,
+                  automaticRestart: false,
+                  onHostMaintenance: 'TERMINATE',
+                  // The group recreates a deleted VM from the template; a stopped one would linger.
+                  instanceTerminationAction: 'DELETE',
+                }
+              : { provisioningModel: 'STANDARD', automaticRestart: true, onHostMaintenance: 'MIGRATE' },
+            metadata: {
+              'startup-script': this.bootScript,
+              'block-project-ssh-keys': 'TRUE',
+              'enable-oslogin': 'TRUE',
+              'disable-legacy-endpoints': 'TRUE',
+              // Container-Optimized OS ships container logs and VM metrics to Cloud Logging / Monitoring.
+              'google-logging-enabled': 'true',
+              'google-monitoring-enabled': 'true',
+            },
+            lifecycle: { createBeforeDestroy: true },
+          },
+          o.template,
+        ),
+      );
+
+    const group = (spot: boolean, tmpl: ComputeRegionInstanceTemplate) =>
+      new ComputeRegionInstanceGroupManager(
+        this,
+        spot ? 'spot-group' : 'group',
+        applyOverride<ComputeRegionInstanceGroupManagerConfig>(
+          {
+            name: name(spot ? '-mig-spot' : '-mig'),
+            description: `${spec.names.base} app VMs${spot ? ' (Spot)' : ''}`,
+            baseInstanceName: name(spot ? '-spot' : '-app'),
+            region,
+            distributionPolicyZones: this.zones,
+            distributionPolicyTargetShape: 'EVEN',
+            version: [{ name: spot ? 'spot' : 'app', instanceTemplate: tmpl.selfLink }],
+            namedPort: [{ name: APP_PORT_NAME, port: compute.port }],
+            autoHealingPolicies: { healthCheck: this.healthCheck.id, initialDelaySec: 300 },
+            updatePolicy: {
+              type: 'PROACTIVE',
+              minimalAction: 'REPLACE',
+              mostDisruptiveAllowedAction: 'REPLACE',
+              instanceRedistributionType: 'PROACTIVE',
+              replacementMethod: 'SUBSTITUTE',
+              // A regional group needs a fixed surge of 0 or at least one per zone; no VM goes before its
+              // replacement is up.
+              maxSurgeFixed: zoneCount,
+              maxUnavailableFixed: 0,
+            },
+            // Never a target size: the autoscaler owns it, and a deploy must not reset capacity.
+          },
+          o.group,
+        ),
+      );
+
+    const autoscaler = (spot: boolean, target: ComputeRegionInstanceGroupManager, bounds: Bounds) =>
+      new ComputeRegionAutoscaler(
+        this,
+        spot ? 'spot-autoscaler' : 'autoscaler',
+        applyOverride<ComputeRegionAutoscalerConfig>(
+          {
+            name: name(spot ? '-autoscaler-spot' : '-autoscaler'),
+            region,
+            target: target.id,
+            autoscalingPolicy: {
+              minReplicas: bounds.min,
+              maxReplicas: bounds.max,
+              // Boot + image pull before a new VM's metrics count.
+              cooldownPeriod: 120,
+              mode: 'ON',
+              cpuUtilization: { target: compute.targetCpuPercent / 100 },
+              // The backend's max rate per instance is targetRequestsPerInstance, so 100% of it is the target.
+              ...(compute.targetRequestsPerInstance !== undefined ? { loadBalancingUtilization: { target: 1 } } : {}),
+              scaleInControl: {
+                maxScaledInReplicas: { fixed: Math.max(1, Math.ceil(bounds.max / 4)) },
+                timeWindowSec: 600,
+              },
+              ...(compute.schedules.length > 0
+                ? { scalingSchedules: compute.schedules.map((s) => scalingSchedule(s, spot, spec, bounds)) }
+                : {}),
+            },
+          },
+          o.autoscaler,
+        ),
+      );
+
+    this.groupNames = [name('-mig'), ...(compute.spot.spot ? [name('-mig-spot')] : [])];
+    this.template = template(false);
+    this.group = group(false, this.template);
+    this.autoscaler = autoscaler(false, this.group, compute.spot.onDemand);
+    if (compute.spot.spot) {
+      this.spotTemplate = template(true);
+      this.spotGroup = group(true, this.spotTemplate);
+      this.spotAutoscaler = autoscaler(true, this.spotGroup, compute.spot.spot);
+    }
+  }
+
+  /** Instance group URLs for the load balancer's backend service (on-demand first). */
+  get instanceGroups(): string[] {
+    return [this.group, this.spotGroup]
+      .filter((g): g is ComputeRegionInstanceGroupManager => g !== undefined)
+      .map((g) => g.instanceGroup);
+  }
+}
+
+/**
+ * A spec schedule as a GCP scaling schedule. GCP schedules only raise the minimum for the
+ * window (the maximum stays the group's), so the window's minimum is split between the two
+ * groups like the base bounds and capped at the group's maximum.
+ */
+function scalingSchedule(
+  s: ResolvedSchedule,
+  spot: boolean,
+  spec: ResolvedSpec,
+  bounds: Bounds,
+): ComputeRegionAutoscalerAutoscalingPolicyScalingSchedules {
+  const split = splitSpot(s.minInstances, s.maxInstances, spec.compute.spot.percent);
+  const min = spot ? (split.spot?.min ?? 0) : split.onDemand.min;
+  return {
+    name: scheduleName(s.name),
+    description: `${s.name}: at least ${min} VMs for ${s.durationMinutes} minutes`,
+    schedule: s.start.cron,
+    timeZone: s.timezone,
+    durationSec: s.durationMinutes * 60,
+    minRequiredReplicas: Math.min(min, bounds.max),
+  };
+}

@@ -1,0 +1,199 @@
+import { Testing } from 'cdktf';
+import { OUTPUT_NAMES } from '../../lib/constants';
+import { stackName } from '../../lib/naming';
+import type { ResolvedSpec } from '../../lib/resolve';
+import { GcpBlueprintStack, type GcpBlueprintStackProps } from '../../stacks/gcp-stack';
+import { resolved } from '../fixtures';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
+type Json = any;
+
+function synth(spec: ResolvedSpec, overrides?: GcpBlueprintStackProps['overrides']): Json {
+  const app = Testing.app();
+  const stack = new GcpBlueprintStack(app, stackName(spec.name, spec.environment, 'gcp'), {
+    spec,
+    ...(overrides ? { overrides } : {}),
+  });
+  return JSON.parse(Testing.synth(stack));
+}
+
+/** Every resource as `type.address` -> its body. */
+function addresses(tf: Json): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const [type, byId] of Object.entries(tf.resource as Record<string, Record<string, Json>>)) {
+    for (const [id, body] of Object.entries(byId)) out.set(`${type}.${id}`, body);
+  }
+  return out;
+}
+
+/**
+ * Terraform addresses of stateful resources. Changing one of these in code replaces (destroys)
+ * the resource in every deployed stack: these strings must never change.
+ */
+const PINNED: Record<string, string> = {
+  'google_compute_network.network_vpc_4E8F0223': 'shop-api-prd-vpc',
+  'google_compute_subnetwork.network_subnet_E45498CD': 'shop-api-prd-app',
+  'google_compute_global_address.network_services-range_2B55ACE7': 'shop-api-prd-services',
+  'google_service_networking_connection.network_services-connection_4589DE13': '',
+  'google_compute_global_address.load-balancer_address_32FC4C5D': 'shop-api-prd-lb',
+  'google_sql_database_instance.database_primary_D3810515': 'shop-api-prd-pg',
+  'google_sql_database_instance.database_replica-r1_2B5C8FBF': 'shop-api-prd-pg-r1',
+  'google_sql_database_instance.database_replica-r2_6CD7EB30': 'shop-api-prd-pg-r2',
+  'google_sql_database.database_7CF902CB': 'app',
+  'google_sql_user.database_admin_0BC5F70D': 'app_admin',
+  'random_password.database_password_22A6A8E7': '',
+  'google_redis_instance.cache_redis_F9D2CAF5': 'shop-api-prd-redis',
+  'google_secret_manager_secret.secrets_database_F0136606': 'shop-api-prd-database',
+  'google_secret_manager_secret.secrets_cache_86F821A9': 'shop-api-prd-cache',
+  'google_secret_manager_secret_version.secrets_database-version_3E7833E6': '',
+  'google_secret_manager_secret_version.secrets_cache-version_FE797F9C': '',
+};
+
+/** Addresses of shard 1 and of a third replica once they exist; they too must stay put as the spec grows. */
+const PINNED_GROWN: Record<string, string> = {
+  'google_sql_database_instance.database_primary-s1_17B3E448': 'shop-api-prd-pg-s1',
+  'google_sql_database_instance.database_replica-s1-r1_F55D91FD': 'shop-api-prd-pg-s1-r1',
+  'google_sql_database_instance.database_replica-r3_C24CAFFC': 'shop-api-prd-pg-r3',
+  'google_secret_manager_secret.secrets_database-s1_1D737896': 'shop-api-prd-database-s1',
+};
+
+const nameOf = (body: Json): string => body.name ?? body.secret_id ?? '';
+
+function expectPinned(tf: Json, pinned: Record<string, string>): void {
+  const all = addresses(tf);
+  for (const [address, name] of Object.entries(pinned)) {
+    expect({ address, present: all.has(address) }).toEqual({ address, present: true });
+    expect({ address, name: nameOf(all.get(address)) }).toEqual({ address, name });
+  }
+}
+
+describe('GcpBlueprintStack', () => {
+  describe.each(['dev', 'staging', 'prod'] as const)('GIVEN the %s preset', (env) => {
+    const tf = synth(resolved(env));
+
+    it('WHEN synthesized THEN it matches the reviewed snapshot', () => {
+      expect(tf).toMatchSnapshot();
+    });
+
+    it('WHEN synthesized THEN no managed instance group sets a target size', () => {
+      for (const g of Object.values(tf.resource.google_compute_region_instance_group_manager) as Json[]) {
+        expect(g.target_size).toBeUndefined();
+      }
+    });
+
+    it('WHEN synthesized THEN the VM boot script carries references, never secret values', () => {
+      for (const t of Object.values(tf.resource.google_compute_region_instance_template) as Json[]) {
+        const script: string = t.metadata['startup-script'];
+        expect(script).not.toMatch(/random_password|auth_string|secret_data/);
+        expect(script).toMatch(/DATABASE_SECRET=\$\{google_secret_manager_secret\.secrets_database_[0-9A-F]+\.id\}/);
+        expect(script).toMatch(/CACHE_SECRET=\$\{google_secret_manager_secret\.secrets_cache_[0-9A-F]+\.id\}/);
+      }
+    });
+  });
+
+  describe('GIVEN the example spec', () => {
+    const spec = resolved('example');
+    const tf = synth(spec);
+
+    it('WHEN synthesized THEN it outputs exactly the contract names, none sensitive', () => {
+      expect(Object.keys(tf.output).sort()).toEqual([...OUTPUT_NAMES].sort());
+      for (const output of Object.values(tf.output) as Json[]) expect(output.sensitive).toBeUndefined();
+      expect(tf.output.LOAD_BALANCER_URL.value).toBe('https://api.shop.example.com');
+      expect(tf.output.DATABASE_WRITER_HOST.value).toMatch(/database_primary_[0-9A-F]+\.private_ip_address/);
+      expect(tf.output.DATABASE_READER_HOSTS.value.split(',')).toHaveLength(2);
+      expect(JSON.parse(tf.output.DATABASE_SHARD_MAP.value)).toHaveLength(1);
+      expect(tf.output.CACHE_PORT.value).toMatch(/google_redis_instance\.cache_redis_[0-9A-F]+\.port/);
+    });
+
+    it('WHEN synthesized THEN the providers take region and labels from the spec, label keys as written', () => {
+      expect(tf.provider.google).toEqual([
+        {
+          region: 'us-central1',
+          default_labels: {
+            app: 'shop-api',
+            environment: 'prod',
+            'managed-by': 'scaling-blueprint',
+            team: 'payments',
+            'cost-center': 'cc-4411',
+          },
+        },
+      ]);
+      expect(tf.provider.random).toEqual([{}]);
+      expect(tf.terraform.backend).toBeUndefined();
+    });
+
+    it('WHEN synthesized THEN the VMs may read exactly the database and cache secrets', () => {
+      const access = Object.values(tf.resource.google_secret_manager_secret_iam_member) as Json[];
+      expect(access.map((a) => a.secret_id).sort()).toEqual([
+        expect.stringMatching(/secrets_cache_/),
+        expect.stringMatching(/secrets_database_/),
+      ]);
+    });
+
+    it('WHEN synthesized THEN both instance groups are backends of the app and CDN backend services', () => {
+      for (const b of Object.values(tf.resource.google_compute_backend_service) as Json[]) {
+        expect(b.backend.map((x: Json) => x.group)).toEqual([
+          expect.stringMatching(/compute_group_[0-9A-F]+\.instance_group/),
+          expect.stringMatching(/compute_spot-group_[0-9A-F]+\.instance_group/),
+        ]);
+      }
+    });
+  });
+
+  it('GIVEN a project in the spec WHEN synthesized THEN the provider uses it', () => {
+    const tf = synth(resolved('dev', { accounts: { gcp: 'acme-shop-dev' } }));
+    expect(tf.provider.google[0].project).toBe('acme-shop-dev');
+  });
+
+  it('GIVEN a provider override WHEN synthesized THEN it applies, labels included', () => {
+    const tf = synth(resolved('dev'), {
+      provider: (p) => ({ ...p, defaultLabels: { ...p.defaultLabels, 'owner-team': 'x' }, userProjectOverride: true }),
+    });
+    expect(tf.provider.google[0].default_labels['owner-team']).toBe('x');
+    expect(tf.provider.google[0].user_project_override).toBe(true);
+  });
+
+  it('GIVEN a clustered cache WHEN synthesized THEN the VMs get the Redis IAM role and CACHE_SECRET keeps its address', () => {
+    const tf = synth(resolved('prod', { cache: { shards: 3 } }));
+    const roles = (Object.values(tf.resource.google_project_iam_member) as Json[]).map((m) => m.role);
+    expect(roles).toContain('roles/redis.dbConnectionUser');
+    expect(tf.resource.google_redis_instance).toBeUndefined();
+    expect(tf.resource.google_secret_manager_secret.secrets_cache_86F821A9.secret_id).toBe('shop-api-prd-cache');
+  });
+
+  describe('stateful identity', () => {
+    it('GIVEN the prod preset WHEN synthesized THEN every stateful resource sits at its pinned address', () => {
+      expectPinned(synth(resolved('prod')), PINNED);
+    });
+
+    it('GIVEN the spec grows (replicas, shards, sizes, instances, spot, CDN, https, WAF) WHEN synthesized THEN nothing pinned moves', () => {
+      const grown = resolved('prod', {
+        database: { readReplicas: 3, shards: 2, size: 'large', storageGiB: 500 },
+        cache: { replicasPerShard: 3, size: 'large' },
+        compute: { maxInstances: 40, minInstances: 4, size: 'xlarge', spotPercent: 30 },
+        cdn: { enabled: true },
+        loadBalancer: { https: { domain: 'api.example.com' }, waf: true },
+        network: { zones: 3 },
+      });
+      const tf = synth(grown);
+      expectPinned(tf, PINNED);
+      expectPinned(tf, PINNED_GROWN);
+      // In-place changes only: the cache stays the same product and tier.
+      expect(tf.resource.google_redis_instance.cache_redis_F9D2CAF5.tier).toBe('STANDARD_HA');
+    });
+
+    it('GIVEN the grown spec grows again WHEN synthesized THEN shard 1 and replica 3 keep their addresses too', () => {
+      const tf = synth(resolved('prod', { database: { readReplicas: 5, shards: 4 } }));
+      expectPinned(tf, PINNED);
+      expectPinned(tf, PINNED_GROWN);
+    });
+
+    it('GIVEN a dev cache gaining its first replica WHEN synthesized THEN the address stays, the tier changes (documented replacement)', () => {
+      const before = synth(resolved('dev')).resource.google_redis_instance;
+      const after = synth(resolved('dev', { cache: { replicasPerShard: 1 } })).resource.google_redis_instance;
+      expect(Object.keys(after)).toEqual(Object.keys(before));
+      const id = Object.keys(before)[0] ?? '';
+      expect([before[id].tier, after[id].tier]).toEqual(['BASIC', 'STANDARD_HA']);
+    });
+  });
+});
