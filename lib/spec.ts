@@ -16,7 +16,8 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}
 // Deliberately simple: one @, no spaces, a dotted domain. Providers verify by sending mail.
 const EMAIL = /^[^\s@]{1,64}@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const HEALTH_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$/;
-const CACHED_PATH = /^\/[A-Za-z0-9._~!$&'()+,;=:@%/*-]{0,255}$/;
+// GCP URL maps and Azure Front Door routes accept "*" only as the last character, after "/".
+const CACHED_PATH = /^\/([A-Za-z0-9._~!$&'()+,;=:@%/-]{0,254}\/)?\*?$|^\/[A-Za-z0-9._~!$&'()+,;=:@%/-]{1,255}$/;
 const IMAGE =
   /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
@@ -177,7 +178,14 @@ export const specSchema = z
           .optional()
           .describe(`Put a CDN in front of the load balancer. @default ${presetDefaults('cdnEnabled')}`),
         cachedPaths: z
-          .array(z.string().regex(CACHED_PATH, 'a path starting with "/" (wildcard "*" allowed)'))
+          .array(
+            z
+              .string()
+              .regex(
+                CACHED_PATH,
+                'a path starting with "/", with "*" only as the last character after "/" (e.g. /static/*)',
+              ),
+          )
           .max(20)
           .optional()
           .describe('Path patterns the CDN caches; everything else passes through. @default ["/static/*"]'),

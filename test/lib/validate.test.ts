@@ -154,6 +154,30 @@ const cases: Case[] = [
     message: 'starting with "/"',
   },
   {
+    title: 'cached path with a mid-path wildcard',
+    input: patch({ cdn: { enabled: true, cachedPaths: ['/img/*.png'] } }),
+    paths: ['cdn.cachedPaths[0]'],
+    message: '"*" only as the last character',
+  },
+  {
+    title: 'more schedules than Azure autoscale profiles allow',
+    input: patch({
+      compute: {
+        scaling: {
+          schedules: Array.from({ length: 10 }, (_, i) => ({
+            name: `w${i}`,
+            cron: `0 ${i} * * *`,
+            durationMinutes: 30,
+            minInstances: 2,
+            maxInstances: 4,
+          })),
+        },
+      },
+    }),
+    paths: ['compute.scaling.schedules'],
+    message: 'Azure (Azure Monitor autoscale) allows 0-9 schedules per group',
+  },
+  {
     title: 'unknown size',
     input: patch({ compute: { size: 'huge' } }),
     paths: ['compute.size'],
