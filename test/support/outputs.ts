@@ -11,7 +11,10 @@ import { synthesize } from '../../stacks/synth';
  * assert on these files, never on construct objects.
  */
 
-export type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; [k: string]: unknown }>; Outputs?: Record<string, { Value: unknown; Description?: string }> };
+export type Template = {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; [k: string]: unknown }>;
+  Outputs?: Record<string, { Value: unknown; Description?: string }>;
+};
 export type TerraformJson = {
   resource: Record<string, Record<string, Record<string, unknown>>>;
   output?: Record<string, { value: unknown; sensitive?: boolean }>;
@@ -103,5 +106,8 @@ export function renderTfBase64(value: string): string {
   const m = /^\$\{base64encode\("([\s\S]*)"\)\}$/.exec(value);
   if (!m) return renderTfTemplate(value);
   const literal = (m[1] ?? '').replace(/\$\{[^{}]*(\{[^{}]*\}[^{}]*)*\}/g, PLACEHOLDER);
-  return literal.replace(/\\(n|"|\\|t|r)/g, (_s, c: string) => ({ n: '\n', '"': '"', '\\': '\\', t: '\t', r: '\r' })[c] ?? c);
+  return literal.replace(
+    /\\(n|"|\\|t|r)/g,
+    (_s, c: string) => ({ n: '\n', '"': '"', '\\': '\\', t: '\t', r: '\r' })[c] ?? c,
+  );
 }
