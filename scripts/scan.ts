@@ -26,7 +26,10 @@ const FRAMEWORK: Record<Cloud, string> = { aws: 'cloudformation', gcp: 'terrafor
 interface BaselineEntry {
   readonly cloud: Cloud;
   readonly check: string;
-  /** Resource address / logical id prefixes it applies to; omitted = every resource. */
+  /**
+   * Regular expressions over checkov's resource string (`Type.LogicalId` for CloudFormation,
+   * `resource.<name>` or `<type>.<name>` for Terraform JSON); omitted = every resource.
+   */
   readonly resources?: readonly string[];
   readonly reason: string;
 }
@@ -66,7 +69,7 @@ function runCheckov(files: readonly string[], framework: string): CheckovReport[
 }
 
 const matches = (entry: BaselineEntry, f: Finding) =>
-  entry.cloud === f.cloud && entry.check === f.check && (entry.resources === undefined || entry.resources.some((prefix) => f.resource.startsWith(prefix)));
+  entry.cloud === f.cloud && entry.check === f.check && (entry.resources === undefined || entry.resources.some((pattern) => new RegExp(pattern).test(f.resource)));
 
 function main(): number {
   ensureCheckov();

@@ -18,8 +18,8 @@ import type { ResolvedSpec } from '../../lib/resolve';
 import { type AzureNetwork, ZONE_REDUNDANT, zoneIds } from './network';
 import { SECRETS_USER_ROLE } from './secrets';
 
-/** TLS 1.2+ with modern ciphers only. */
-export const SSL_POLICY = 'AppGwSslPolicy20220101';
+/** TLS 1.2+ (and 1.3) with the strict cipher list: ECDHE + AES-GCM only, no CBC suites. */
+export const SSL_POLICY = 'AppGwSslPolicy20220101S';
 /** Requests one client may send in 5 minutes before the WAF blocks it (counted per gateway instance). */
 export const RATE_LIMIT_PER_5_MIN = 2000;
 /** Names of the gateway's child elements; the VM scale sets join BACKEND_POOL. */
