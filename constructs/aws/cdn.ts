@@ -1,0 +1,158 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { applyOverride, type Override } from '../../lib/override';
+import type { ResolvedSpec } from '../../lib/resolve';
+import { certificateRegion, createLogBucket, ORIGIN_VERIFY_HEADER } from './load-balancer';
+import { acknowledge, GUARD } from './policy';
+
+/** CloudFront only takes viewer certificates from ACM in us-east-1. */
+export const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
+
+/** CloudFront waits this long for the origin; ALB idle timeouts above it do not apply through the CDN. */
+const MAX_ORIGIN_READ_SECONDS = 60;
+
+/** Props of {@link AwsCdn}. */
+export interface AwsCdnProps {
+  /** The resolved spec: cached paths, https domain. */
+  readonly spec: ResolvedSpec;
+  /** The origin. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /** Secret whose value CloudFront sends in the origin-verify header. @default - no header (the load balancer stays reachable directly) */
+  readonly originSecret?: secretsmanager.ISecret;
+  /**
+   * Viewer certificate for the domain, in us-east-1.
+   * @default - spec certificate.aws when it is in us-east-1; else the load balancer's certificate when the stack is in us-east-1
+   */
+  readonly certificate?: acm.ICertificate;
+  /** The load balancer's certificate, reused when the stack itself is in us-east-1. @default - none */
+  readonly loadBalancerCertificate?: acm.ICertificate;
+  /** Bring your own log bucket (ACLs enabled: CloudFront standard logs need them). @default - a new log bucket */
+  readonly logBucket?: s3.IBucket;
+  /** Per-resource overrides, applied last. @default - none */
+  readonly overrides?: {
+    /** Props of the distribution. @default - none */
+    readonly distribution?: Override<cloudfront.DistributionProps>;
+  };
+}
+
+/**
+ * CloudFront in front of the load balancer: compression at the edge, `cachedPaths` cached
+ * with the managed CachingOptimized policy, everything else passed through uncached with all
+ * viewer headers, cookies and query strings. HTTPS to the origin when the spec has a domain
+ * (the viewer's Host header is forwarded, so the ALB certificate matches); HTTP to the origin
+ * otherwise. The origin-verify header makes the load balancer refuse requests that bypass it.
+ */
+export class AwsCdn extends Construct {
+  /** The distribution. */
+  public readonly distribution: cloudfront.Distribution;
+  /** Standard-log bucket. */
+  public readonly logBucket: s3.IBucket;
+  /** Viewer certificate, when the domain is served on the distribution. */
+  public readonly certificate?: acm.ICertificate;
+  /** Public URL of the distribution. */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: AwsCdnProps) {
+    super(scope, id);
+    const { spec } = props;
+    const https = spec.loadBalancer.https;
+    this.certificate = props.certificate ?? this.viewerCertificate(spec, props.loadBalancerCertificate);
+    if (https && !this.certificate) {
+      throw new Error(
+        `cdn with loadBalancer.https in ${Stack.of(this).region} needs loadBalancer.https.certificate.aws to be an ACM certificate in ${CLOUDFRONT_CERTIFICATE_REGION} (CloudFront only uses certificates from there)`,
+      );
+    }
+
+    // CloudFront standard logs are written with ACLs, so this bucket keeps them enabled.
+    this.logBucket =
+      props.logBucket ?? createLogBucket(this, 'Logs', { objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED });
+
+    const origin = new origins.LoadBalancerV2Origin(props.loadBalancer, {
+      protocolPolicy: https ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      readTimeout: Duration.seconds(Math.min(spec.loadBalancer.idleTimeoutSeconds, MAX_ORIGIN_READ_SECONDS)),
+      ...(props.originSecret
+        ? { customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() } }
+        : {}),
+    });
+    const cached: cloudfront.BehaviorOptions = {
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      compress: true,
+    };
+
+    this.distribution = new cloudfront.Distribution(
+      this,
+      'Distribution',
+      applyOverride<cloudfront.DistributionProps>(
+        {
+          comment: `${spec.names.base} CDN`,
+          defaultBehavior: {
+            origin,
+            viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+            cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+            originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER,
+            compress: true,
+          },
+          additionalBehaviors: Object.fromEntries(spec.cdn.cachedPaths.map((p) => [p, cached])),
+          ...(https && this.certificate ? { domainNames: [https.domain], certificate: this.certificate } : {}),
+          // Only a custom certificate carries a security policy; the default one is fixed at TLSv1.
+          ...(https && this.certificate
+            ? { minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }
+            : {}),
+          httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+          enableIpv6: true,
+          priceClass: spec.isProd ? cloudfront.PriceClass.PRICE_CLASS_ALL : cloudfront.PriceClass.PRICE_CLASS_100,
+          enableLogging: true,
+          logBucket: this.logBucket,
+          logFilePrefix: 'cdn/',
+        },
+        props.overrides?.distribution,
+      ),
+    );
+    const reasons: Record<string, string> = {
+      'AwsSolutions-CFR1':
+        'An API for a global audience: the spec has no country restriction; add one with the distribution override if needed.',
+      'AwsSolutions-CFR2':
+        'The regional WAF web ACL on the load balancer inspects every request CloudFront forwards (the origin-verify header stops bypasses); a CLOUDFRONT-scope ACL must be created in us-east-1, outside this stack.',
+      [`${GUARD}cloudfront_default_root_object_configured_check`]:
+        'The origin is an API: "/" is an API route, and a default root object would rewrite it to a file that does not exist.',
+      [`${GUARD}cloudfront_origin_failover_enabled_check`]:
+        'There is one origin (the load balancer, itself spread across zones); an origin group needs a second origin this stack does not have.',
+    };
+    if (!https) {
+      const why =
+        'The spec sets no loadBalancer.https domain: viewers use the *.cloudfront.net certificate and the origin has no certificate to speak TLS with.';
+      Object.assign(reasons, {
+        'AwsSolutions-CFR4': why,
+        'AwsSolutions-CFR5': why,
+        [`${GUARD}cloudfront_custom_ssl_certificate_check`]: why,
+        [`${GUARD}cloudfront_traffic_to_origin_encrypted_check`]: why,
+        [`${GUARD}cloudfront_sni_enabled_check`]: why,
+        [`${GUARD}cloudfront_security_policy_check`]: why,
+      });
+    }
+    acknowledge(this.distribution, reasons);
+    this.url = https ? `https://${https.domain}` : `https://${this.distribution.distributionDomainName}`;
+  }
+
+  private viewerCertificate(spec: ResolvedSpec, fromLoadBalancer?: acm.ICertificate): acm.ICertificate | undefined {
+    const https = spec.loadBalancer.https;
+    if (!https) return undefined;
+    const arn = https.certificate.aws;
+    if (arn && certificateRegion(arn) === CLOUDFRONT_CERTIFICATE_REGION) {
+      return acm.Certificate.fromCertificateArn(this, 'Certificate', arn);
+    }
+    return Stack.of(this).region === CLOUDFRONT_CERTIFICATE_REGION ? fromLoadBalancer : undefined;
+  }
+}

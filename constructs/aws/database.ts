@@ -1,0 +1,284 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { PostgresVersion } from '../../lib/constants';
+import type { ShardEndpoints } from '../../lib/contract';
+import { applyOverride, type Override } from '../../lib/override';
+import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
+import { LOG_RETENTION } from './network';
+import { acknowledge, GUARD } from './policy';
+
+/**
+ * The Aurora PostgreSQL minor used for each major the spec accepts: the newest minor this
+ * aws-cdk-lib knows. Auto minor version upgrade stays on, so running clusters move ahead of
+ * these; raise them when upgrading aws-cdk-lib (CloudFormation rejects a lower version than
+ * the one running).
+ */
+export const AURORA_VERSIONS: Record<PostgresVersion, rds.AuroraPostgresEngineVersion> = {
+  '14': rds.AuroraPostgresEngineVersion.VER_14_22,
+  '15': rds.AuroraPostgresEngineVersion.VER_15_17,
+  '16': rds.AuroraPostgresEngineVersion.VER_16_13,
+  '17': rds.AuroraPostgresEngineVersion.VER_17_9,
+};
+
+/** Windows in UTC: backups first, maintenance after (and apart from the cache's). */
+export const DATABASE_BACKUP_WINDOW = '02:00-03:00';
+export const DATABASE_MAINTENANCE_WINDOW = 'sun:04:00-sun:05:00';
+
+/** Days between automatic rotations of the admin password. */
+export const PASSWORD_ROTATION_DAYS = 30;
+
+/** Statements slower than this (ms) are logged, with their plan above AUTO_EXPLAIN_MS. */
+export const SLOW_QUERY_MS = 500;
+export const AUTO_EXPLAIN_MS = 2000;
+
+/**
+ * Cluster parameters: query statistics (pg_stat_statements) and slow-query logging with plans
+ * (auto_explain) are how missing indexes are found; TLS is forced for every client.
+ */
+export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
+  shared_preload_libraries: 'pg_stat_statements,auto_explain',
+  'pg_stat_statements.track': 'all',
+  'pg_stat_statements.max': '10000',
+  track_io_timing: '1',
+  log_min_duration_statement: String(SLOW_QUERY_MS),
+  'auto_explain.log_min_duration': String(AUTO_EXPLAIN_MS),
+  'auto_explain.log_analyze': '1',
+  'auto_explain.log_buffers': '1',
+  log_lock_waits: '1',
+  log_temp_files: '0',
+  log_autovacuum_min_duration: '1000',
+  'rds.force_ssl': '1',
+};
+
+/** Readers of a shard: its read replicas, and at least one standby when HA is on. */
+export function readerCount(spec: ResolvedSpec, shard: ShardPlan): number {
+  return Math.max(shard.readReplicas, spec.database.highAvailability ? 1 : 0);
+}
+
+/** Construct id of a shard's database: shard 0 keeps the unsharded id. */
+export function databaseId(shard: ShardPlan): string {
+  return shard.index === 0 ? 'Database' : `DatabaseShard${shard.index}`;
+}
+
+/** Props of {@link AwsDatabase}. */
+export interface AwsDatabaseProps {
+  /** The resolved spec: engine version, instance class, backups, protection, pooling. */
+  readonly spec: ResolvedSpec;
+  /** The shard this cluster serves; shard 0 keeps the unsharded names. @default - shard 0 */
+  readonly shard?: ShardPlan;
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the cluster and the proxy. @default - the isolated subnets */
+  readonly subnets?: ec2.SubnetSelection;
+  /** Subnets of the rotation function, which must reach the Secrets Manager API. @default - the private subnets with egress */
+  readonly rotationSubnets?: ec2.SubnetSelection;
+  /** Key for storage, Performance Insights, the secret and the log group. */
+  readonly key: kms.IKey;
+  /** Per-resource overrides, applied last. @default - none */
+  readonly overrides?: {
+    /** Props of the Aurora cluster. @default - none */
+    readonly cluster?: Override<rds.DatabaseClusterProps>;
+    /** Props of the RDS Proxy. @default - none */
+    readonly proxy?: Override<rds.DatabaseProxyProps>;
+    /** Parameters of the cluster parameter group. @default - none */
+    readonly parameters?: Override<Record<string, string>>;
+  };
+}
+
+/**
+ * One database shard: an Aurora PostgreSQL cluster with a writer and `readReplicas` readers
+ * (at least one when highAvailability, as the failover target in another zone), in the
+ * isolated subnets, reachable only from what {@link allowFrom} names (and the proxy).
+ * Encrypted storage and Performance Insights with the data key, IAM auth, backups, deletion
+ * protection and a final snapshot in prod, pg_stat_statements + slow-query logging to an
+ * encrypted log group, admin credentials generated in Secrets Manager and rotated by the
+ * hosted rotation function, and an RDS Proxy (TLS required) in front of the writer when
+ * connectionPooling. Readers are named Reader1..N so adding one never renames another.
+ */
+export class AwsDatabase extends Construct {
+  /** The Aurora cluster. */
+  public readonly cluster: rds.DatabaseCluster;
+  /** Security group of the cluster. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Admin credentials (DATABASE_SECRET points here). */
+  public readonly secret: secretsmanager.ISecret;
+  /** Cluster parameter group. */
+  public readonly parameterGroup: rds.ParameterGroup;
+  /** The PostgreSQL log group the cluster exports to. */
+  public readonly logGroup: logs.LogGroup;
+  /** RDS Proxy in front of the writer, when connectionPooling. */
+  public readonly proxy?: rds.DatabaseProxy;
+  /** Security group of the proxy, when connectionPooling. */
+  public readonly proxySecurityGroup?: ec2.SecurityGroup;
+  /** Rotation schedule of the admin secret. */
+  public readonly rotation: secretsmanager.RotationSchedule;
+  /** Number of reader instances. */
+  public readonly readers: number;
+  /** Cluster identifier. */
+  public readonly clusterIdentifier: string;
+  /** Writer host (the proxy when pooling), reader hosts and secret reference of this shard. */
+  public readonly endpoints: ShardEndpoints;
+  /** PostgreSQL port. */
+  public readonly port: number;
+
+  constructor(scope: Construct, id: string, props: AwsDatabaseProps) {
+    super(scope, id);
+    const { spec, vpc, key } = props;
+    const db = spec.database;
+    const shard = props.shard ?? db.shards[0] ?? { index: 0, suffix: '', readReplicas: db.readReplicas };
+    const subnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_VERSIONS[db.engineVersion] });
+    const instanceType = new ec2.InstanceType(db.instanceType.aws.type.replace(/^db\./, ''));
+    this.clusterIdentifier = spec.names.of('awsDatabase', shard.suffix);
+    this.readers = readerCount(spec, shard);
+    this.port = db.port;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: `${this.clusterIdentifier}: PostgreSQL from the app instances and the proxy only`,
+      allowAllOutbound: false,
+    });
+
+    this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: `${this.clusterIdentifier}: query statistics, slow-query logging, TLS only`,
+      parameters: applyOverride({ ...DATABASE_PARAMETERS }, props.overrides?.parameters),
+    });
+
+    // Created here (rather than by RDS on first export) so it has a retention and is encrypted.
+    this.logGroup = new logs.LogGroup(this, 'PostgresLog', {
+      logGroupName: `/aws/rds/cluster/${this.clusterIdentifier}/postgresql`,
+      retention: LOG_RETENTION,
+      encryptionKey: key,
+      removalPolicy: spec.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    const instance = (): rds.ProvisionedClusterInstanceProps => ({
+      instanceType,
+      autoMinorVersionUpgrade: true,
+      publiclyAccessible: false,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: key,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+    });
+    this.cluster = new rds.DatabaseCluster(
+      this,
+      'Cluster',
+      applyOverride<rds.DatabaseClusterProps>(
+        {
+          engine,
+          clusterIdentifier: this.clusterIdentifier,
+          credentials: rds.Credentials.fromGeneratedSecret(db.adminUser, { encryptionKey: key }),
+          defaultDatabaseName: db.databaseName,
+          writer: rds.ClusterInstance.provisioned('Writer', instance()),
+          readers: Array.from({ length: this.readers }, (_, i) =>
+            rds.ClusterInstance.provisioned(`Reader${i + 1}`, instance()),
+          ),
+          vpc,
+          vpcSubnets: subnets,
+          securityGroups: [this.securityGroup],
+          port: db.port,
+          storageEncrypted: true,
+          storageEncryptionKey: key,
+          enablePerformanceInsights: true,
+          performanceInsightEncryptionKey: key,
+          performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+          iamAuthentication: true,
+          parameterGroup: this.parameterGroup,
+          cloudwatchLogsExports: ['postgresql'],
+          backup: { retention: Duration.days(db.backupRetentionDays), preferredWindow: DATABASE_BACKUP_WINDOW },
+          preferredMaintenanceWindow: DATABASE_MAINTENANCE_WINDOW,
+          deletionProtection: db.deletionProtection,
+          removalPolicy: spec.isProd ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+          copyTagsToSnapshot: true,
+          autoMinorVersionUpgrade: true,
+          // OS-level metrics (memory, swap, per-process CPU) every minute, for sizing decisions.
+          monitoringInterval: Duration.seconds(60),
+        },
+        props.overrides?.cluster,
+      ),
+    );
+    this.cluster.node.addDependency(this.logGroup);
+    const secret = this.cluster.secret;
+    if (!secret) throw new Error('the cluster has no generated secret');
+    this.secret = secret;
+    acknowledge(this.cluster, {
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]':
+        'The AWS maintained policy of the enhanced-monitoring role: it only lets RDS write OS metrics to its own log group.',
+    });
+    if (!db.deletionProtection) {
+      acknowledge(this.cluster, {
+        'AwsSolutions-RDS10': `database.deletionProtection is false in this spec (${spec.environment}); prod turns it on and validation refuses prod without it.`,
+        [`${GUARD}rds_cluster_deletion_protection_enabled_check`]: `database.deletionProtection is false in this spec (${spec.environment}); prod turns it on.`,
+      });
+    }
+
+    const hostedRotation = secretsmanager.HostedRotation.postgreSqlSingleUser({
+      vpc,
+      vpcSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+    this.rotation = secret.addRotationSchedule('Rotation', {
+      hostedRotation,
+      automaticallyAfter: Duration.days(PASSWORD_ROTATION_DAYS),
+    });
+    this.securityGroup.connections.allowFrom(
+      hostedRotation,
+      ec2.Port.tcp(db.port),
+      'PostgreSQL from the rotation function',
+    );
+
+    let writer = this.cluster.clusterEndpoint.hostname;
+    if (db.connectionPooling) {
+      this.proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
+        vpc,
+        description: `${this.clusterIdentifier} proxy: PostgreSQL from the app instances only`,
+        allowAllOutbound: false,
+      });
+      this.proxy = new rds.DatabaseProxy(
+        this,
+        'Proxy',
+        applyOverride<rds.DatabaseProxyProps>(
+          {
+            proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
+            dbProxyName: spec.names.of('awsDatabaseProxy', shard.suffix),
+            secrets: [secret],
+            vpc,
+            vpcSubnets: subnets,
+            securityGroups: [this.proxySecurityGroup],
+            requireTLS: true,
+            // The app authenticates with the secret's password (the same contract on every
+            // cloud); IAM database auth stays available on the cluster for people and tools.
+            iamAuth: false,
+            idleClientTimeout: Duration.minutes(30),
+            maxConnectionsPercent: 90,
+            borrowTimeout: Duration.seconds(30),
+          },
+          props.overrides?.proxy,
+        ),
+      );
+      this.securityGroup.connections.allowFrom(
+        this.proxySecurityGroup,
+        ec2.Port.tcp(db.port),
+        'PostgreSQL from the proxy',
+      );
+      writer = this.proxy.endpoint;
+    }
+
+    this.endpoints = {
+      writer,
+      readers: this.readers > 0 ? [this.cluster.clusterReadEndpoint.hostname] : [],
+      secret: secret.secretArn,
+    };
+  }
+
+  /** Lets a peer (the app instances) reach PostgreSQL on the cluster and the proxy. */
+  public allowFrom(peer: ec2.IConnectable, description = 'PostgreSQL from the app instances'): void {
+    this.securityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.port), description);
+    this.proxySecurityGroup?.connections.allowFrom(peer, ec2.Port.tcp(this.port), description);
+  }
+}

@@ -1,0 +1,342 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import {
+  type App,
+  CloudFormationValidatePlugin,
+  type IPolicyValidationContext,
+  type IPolicyValidationPlugin,
+  type PolicyValidationPluginReport,
+  Validations,
+} from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+
+/*
+ * The AWS policy gates (docs/aws.md "Policy gates"), on every real synth:
+ *  - aws-cdk-lib's built-in CloudFormation validation (registered explicitly, so it runs
+ *    whatever the App's builtinCloudFormationValidation prop or CDK_VALIDATION say);
+ *  - cdk-nag AwsSolutions (3.x validation plugin);
+ *  - the AWS Control Tower proactive controls of @cdklabs/cdk-validator-cfnguard.
+ * The CDK framework fails synth only on findings it classes as errors, and passes a Guard
+ * report as soon as any acknowledgement exists; so after synth, assertPolicyClean() reads the
+ * validation report and refuses every finding, warning or error, that nobody acknowledged.
+ *
+ * Speed: cfn-guard evaluates every rule file against the whole template (about 4 s for this
+ * stack, the built-in validation another 2.5 s). The Guard gate therefore runs the library's
+ * own CfnGuardValidator on a copy of each template without CDK metadata, with only the rule
+ * files about resource types the template contains (the others can only SKIP), in a worker
+ * thread that starts before the built-in validation and is collected after it.
+ */
+
+/** Plugin names as they appear in the validation report (and in acknowledgement ids). */
+export const POLICY_PLUGINS = {
+  cfnValidate: CloudFormationValidatePlugin.PLUGIN_NAME,
+  nag: 'AwsSolutions',
+  guard: 'cdk-validator-cfnguard',
+  annotations: 'Construct Annotations',
+} as const;
+
+/** The validation report aws-cdk-lib writes into the cloud assembly. */
+export const VALIDATION_REPORT_FILE = 'validation-report.json';
+
+const GUARD_PACKAGE = '@cdklabs/cdk-validator-cfnguard';
+
+/** One Control Tower rule file and the resource types it is about. */
+interface GuardRuleFile {
+  readonly file: string;
+  /** Types from the rule's "Reports on" header; undefined when the header is missing (always run). */
+  readonly reportsOn?: ReadonlySet<string>;
+  /** Every resource type the rule text mentions (what the template copy must keep). */
+  readonly mentions: ReadonlySet<string>;
+}
+
+const TYPE_PATTERN = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
+let guardIndex: GuardRuleFile[] | undefined;
+
+/** The bundled Control Tower rule files, indexed once per process. */
+export function controlTowerRules(): readonly GuardRuleFile[] {
+  if (!guardIndex) {
+    const root = path.join(
+      path.dirname(require.resolve(`${GUARD_PACKAGE}/package.json`)),
+      'rules',
+      'control-tower',
+      'cfn-guard',
+    );
+    const files = fs
+      .readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.guard'))
+      .sort();
+    guardIndex = files.map((f) => {
+      const file = path.join(root, f);
+      const text = fs.readFileSync(file, 'utf8');
+      const header = /# Reports on:([\s\S]*?)# Evaluates:/.exec(text)?.[1];
+      return {
+        file,
+        ...(header ? { reportsOn: new Set(header.match(TYPE_PATTERN) ?? []) } : {}),
+        mentions: new Set(text.match(TYPE_PATTERN) ?? []),
+      };
+    });
+  }
+  return guardIndex;
+}
+
+interface Template {
+  Resources?: Record<string, { Type: string; Metadata?: unknown }>;
+  [key: string]: unknown;
+}
+
+/** Rule files that can apply to templates with these resource types. */
+export function applicableGuardRules(types: ReadonlySet<string>): readonly GuardRuleFile[] {
+  return controlTowerRules().filter((r) => !r.reportsOn || [...r.reportsOn].some((t) => types.has(t)));
+}
+
+interface GuardMessage {
+  readonly report?: PolicyValidationPluginReport;
+  readonly error?: string;
+}
+
+/** cfn-guard through the library's own validator, in a worker so it overlaps other plugins. */
+const GUARD_WORKER = `
+const { workerData } = require('node:worker_threads');
+let message;
+try {
+  const { CfnGuardValidator } = require(workerData.plugin);
+  const validator = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: workerData.rules, maxBuffer: 256 * 1024 * 1024 });
+  message = { report: validator.validate({ templatePaths: workerData.templates }) };
+} catch (e) {
+  message = { error: e instanceof Error ? e.message : String(e) };
+}
+workerData.port.postMessage(message);
+const flag = new Int32Array(workerData.flag);
+Atomics.store(flag, 0, 1);
+Atomics.notify(flag, 0);
+`;
+
+/** One Guard evaluation in flight. */
+class GuardRun {
+  private readonly flag = new SharedArrayBuffer(4);
+  private readonly port: MessagePort;
+  private readonly worker: Worker;
+
+  constructor(
+    private readonly dir: string,
+    private readonly originals: ReadonlyMap<string, string>,
+    readonly rules: readonly string[],
+  ) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(GUARD_WORKER, {
+      eval: true,
+      workerData: {
+        plugin: require.resolve(GUARD_PACKAGE),
+        rules,
+        templates: [...originals.keys()],
+        flag: this.flag,
+        port: port2,
+      },
+      transferList: [port2],
+    });
+    this.worker.unref();
+  }
+
+  /** Blocks until cfn-guard is done; the report points at the real templates. */
+  collect(timeoutMs = 300_000): PolicyValidationPluginReport {
+    try {
+      if (Atomics.wait(new Int32Array(this.flag), 0, 0, timeoutMs) === 'timed-out') {
+        throw new Error(`cfn-guard did not finish within ${timeoutMs / 1000} s`);
+      }
+      const message = receiveMessageOnPort(this.port)?.message as GuardMessage | undefined;
+      if (!message?.report) throw new Error(message?.error ?? 'cfn-guard worker sent no report');
+      for (const violation of message.report.violations) {
+        for (const resource of violation.violatingResources) {
+          const original = resource.templatePath ? this.originals.get(resource.templatePath) : undefined;
+          if (original) (resource as { templatePath?: string }).templatePath = original;
+        }
+      }
+      return message.report;
+    } finally {
+      void this.worker.terminate();
+      this.port.close();
+      fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * The Control Tower gate as two plugins around the built-in validation: `start` prepares the
+ * template copies and starts cfn-guard, `collect` (named like the library's plugin, so
+ * acknowledgements read `cdk-validator-cfnguard::<rule>`) returns its findings.
+ */
+export class ControlTowerGuard {
+  /** Rule files evaluated by the last run. */
+  public lastRuleCount = 0;
+  private run?: GuardRun;
+  public readonly start: IPolicyValidationPlugin;
+  public readonly collect: IPolicyValidationPlugin;
+
+  constructor() {
+    const version = (
+      JSON.parse(fs.readFileSync(require.resolve(`${GUARD_PACKAGE}/package.json`), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    this.start = {
+      name: `${POLICY_PLUGINS.guard}-start`,
+      version,
+      validate: (context: IPolicyValidationContext) => {
+        this.run = this.begin(context.templatePaths);
+        return { success: true, violations: [] };
+      },
+    };
+    this.collect = {
+      name: POLICY_PLUGINS.guard,
+      version,
+      ruleIds: controlTowerRules().map((r) => path.basename(r.file, '.guard')),
+      validate: (context: IPolicyValidationContext) => {
+        const run = this.run ?? this.begin(context.templatePaths);
+        this.run = undefined;
+        return run.collect();
+      },
+    };
+  }
+
+  private begin(templatePaths: readonly string[]): GuardRun {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-guard-'));
+    const originals = new Map<string, string>();
+    const types = new Set<string>();
+    const templates = templatePaths.map((file) => {
+      const template = JSON.parse(fs.readFileSync(file, 'utf8')) as Template;
+      for (const r of Object.values(template.Resources ?? {})) types.add(r.Type);
+      return { file, template };
+    });
+    const rules = applicableGuardRules(types);
+    const kept = new Set(rules.flatMap((r) => [...r.mentions]));
+    templates.forEach(({ file, template }, i) => {
+      // Same file name in its own directory: the framework maps findings back by it.
+      const copyDir = path.join(dir, String(i));
+      fs.mkdirSync(copyDir);
+      const copy = path.join(copyDir, path.basename(file));
+      const resources = Object.fromEntries(
+        Object.entries(template.Resources ?? {})
+          .filter(([, r]) => kept.has(r.Type))
+          .map(([id, { Metadata: _metadata, ...rest }]) => [id, rest]),
+      );
+      const { Metadata: _m, Outputs: _o, Rules: _r, ...head } = template;
+      fs.writeFileSync(copy, JSON.stringify({ ...head, Resources: resources }));
+      originals.set(copy, file);
+    });
+    this.lastRuleCount = rules.length;
+    return new GuardRun(
+      dir,
+      originals,
+      rules.map((r) => r.file),
+    );
+  }
+}
+
+/** The built-in validation keeps its engine (about 2 s to build) for the whole process. */
+let builtinValidation: CloudFormationValidatePlugin | undefined;
+
+/** Registers the three gates on the app (see the comment at the top of this file). */
+export function addAwsPolicyGates(app: App): ControlTowerGuard {
+  if (!builtinValidation) {
+    // The built-in validation is a 9 MB WebAssembly module run once per synth: V8's baseline
+    // compiler alone builds it faster and with ~45% less CPU and ~170 MB less memory than
+    // baseline + optimizing tiers. Set before the module is compiled; it concerns only wasm.
+    v8.setFlagsFromString('--liftoff-only');
+    builtinValidation = new CloudFormationValidatePlugin();
+  }
+  const guard = new ControlTowerGuard();
+  Validations.of(app).addPlugins(guard.start, builtinValidation, guard.collect, new AwsSolutionsChecks(app));
+  return guard;
+}
+
+interface ReportViolationShape {
+  readonly ruleName: string;
+  readonly description?: string;
+  readonly severity?: string;
+  readonly violatingConstructs?: ReadonlyArray<{ readonly constructPath?: string }>;
+}
+interface Report {
+  readonly pluginReports?: ReadonlyArray<{
+    readonly pluginName: string;
+    readonly violations?: readonly ReportViolationShape[];
+    readonly suppressedViolations?: readonly ReportViolationShape[];
+  }>;
+}
+
+function readReport(assemblyDir: string): Report | undefined {
+  const file = path.join(assemblyDir, VALIDATION_REPORT_FILE);
+  // No report: no plugin had anything to say.
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
+}
+
+/** One unacknowledged finding. */
+export interface PolicyFinding {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly severity: string;
+  readonly description: string;
+  readonly constructPath: string;
+}
+
+/** Every finding of the last synth into `assemblyDir` that nobody acknowledged. */
+export function policyFindings(assemblyDir: string): PolicyFinding[] {
+  const report = readReport(assemblyDir);
+  return (report?.pluginReports ?? []).flatMap((plugin) =>
+    (plugin.violations ?? []).flatMap((v) =>
+      (v.violatingConstructs?.length ? v.violatingConstructs : [{ constructPath: '(template)' }]).map((c) => ({
+        plugin: plugin.pluginName,
+        rule: v.ruleName,
+        severity: v.severity ?? 'error',
+        description: v.description ?? '',
+        constructPath: c.constructPath ?? '(unknown)',
+      })),
+    ),
+  );
+}
+
+/** Findings the framework matched to an acknowledgement (Guard and built-in validation), per plugin. */
+export function suppressedFindings(assemblyDir: string): Record<string, number> {
+  const report = readReport(assemblyDir);
+  const counts: Record<string, number> = {};
+  for (const plugin of report?.pluginReports ?? []) {
+    const n = (plugin.suppressedViolations ?? []).reduce((sum, v) => sum + (v.violatingConstructs?.length ?? 1), 0);
+    if (n > 0) counts[plugin.pluginName] = n;
+  }
+  return counts;
+}
+
+/** Acknowledgements recorded in the construct tree, by rule id (each names a rule and a reason). */
+export function acknowledgements(root: IConstruct): Array<{ id: string; path: string; reason: string }> {
+  const found: Array<{ id: string; path: string; reason: string }> = [];
+  const visit = (node: IConstruct) => {
+    for (const entry of node.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data) {
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+          found.push({ id: id.replace(/^annotation::/i, ''), path: node.node.path, reason });
+        }
+      }
+    }
+    for (const child of node.node.children) visit(child);
+  };
+  visit(root);
+  return found;
+}
+
+/** One line per finding, for error messages. */
+export function formatFindings(findings: readonly PolicyFinding[]): string[] {
+  return findings.map((f) => `[${f.plugin}] ${f.rule} (${f.severity}) at ${f.constructPath}: ${f.description}`);
+}
+
+/** Throws, listing every finding, when the last synth into `assemblyDir` left any unacknowledged. */
+export function assertPolicyClean(assemblyDir: string): void {
+  const findings = policyFindings(assemblyDir);
+  if (findings.length > 0) {
+    throw new Error([`${findings.length} unacknowledged policy finding(s):`, ...formatFindings(findings)].join('\n'));
+  }
+}

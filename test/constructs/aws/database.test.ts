@@ -1,0 +1,163 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AwsDatabase, DATABASE_PARAMETERS, databaseId, readerCount } from '../../../constructs/aws/database';
+import { AwsNetwork } from '../../../constructs/aws/network';
+import { AwsSecrets } from '../../../constructs/aws/secrets';
+import type { ResolvedSpec } from '../../../lib/resolve';
+import { awsAppContext } from '../../../stacks/aws-stack';
+import { resolved } from '../../fixtures';
+
+function build(spec: ResolvedSpec, shardIndex = 0) {
+  const app = new App({ context: awsAppContext(), builtinCloudFormationValidation: false });
+  const stack = new Stack(app, 'Test', { env: { region: spec.regions.aws } });
+  const { key } = new AwsSecrets(stack, 'Secrets', { spec });
+  const { vpc } = new AwsNetwork(stack, 'Network', { spec, key });
+  const shard = spec.database.shards[shardIndex];
+  if (!shard) throw new Error('no such shard');
+  const db = new AwsDatabase(stack, databaseId(shard), { spec, shard, vpc, key });
+  const appSg = new ec2.SecurityGroup(stack, 'App', { vpc });
+  db.allowFrom(appSg);
+  return { db, stack, template: Template.fromStack(stack) };
+}
+
+const cluster = (template: Template) => {
+  const [resource] = Object.values(template.findResources('AWS::RDS::DBCluster'));
+  if (!resource) throw new Error('no cluster');
+  return resource;
+};
+
+describe('AwsDatabase', () => {
+  test('GIVEN prod WHEN built THEN Aurora PostgreSQL is encrypted, IAM-auth, protected, backed up and snapshotted on delete', () => {
+    const { template } = build(resolved('prod', { database: { engineVersion: '16', backupRetentionDays: 14 } }));
+    expect(cluster(template).Properties).toMatchObject({
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.13',
+      DBClusterIdentifier: 'shop-api-prd-db',
+      DatabaseName: 'app',
+      StorageEncrypted: true,
+      KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^SecretsDataKey/), 'Arn'] },
+      EnableIAMDatabaseAuthentication: true,
+      DeletionProtection: true,
+      BackupRetentionPeriod: 14,
+      EnableCloudwatchLogsExports: ['postgresql'],
+      Port: 5432,
+      CopyTagsToSnapshot: true,
+    });
+    expect(cluster(template).DeletionPolicy).toBe('Snapshot');
+  });
+
+  test.each([
+    ['14', '14.22'],
+    ['15', '15.17'],
+    ['17', '17.9'],
+  ] as const)('GIVEN engineVersion %s WHEN built THEN the pinned minor %s is used', (major, minor) => {
+    const { template } = build(resolved('dev', { database: { engineVersion: major } }));
+    expect(cluster(template).Properties.EngineVersion).toBe(minor);
+  });
+
+  test('GIVEN dev WHEN built THEN no deletion protection and the cluster is deleted with the stack', () => {
+    const { template } = build(resolved('dev'));
+    expect(cluster(template).Properties.DeletionProtection).toBe(false);
+    expect(cluster(template).DeletionPolicy).toBe('Delete');
+  });
+
+  test('GIVEN readReplicas 2 WHEN built THEN a writer and Reader1..2 share the class and Performance Insights', () => {
+    const { template } = build(resolved('prod', { database: { readReplicas: 2 } }));
+    const instances = template.findResources('AWS::RDS::DBInstance');
+    expect(
+      Object.keys(instances)
+        .map((id) => id.replace(/[0-9A-F]{8}$/, ''))
+        .sort(),
+    ).toEqual(['DatabaseClusterReader1', 'DatabaseClusterReader2', 'DatabaseClusterWriter']);
+    for (const instance of Object.values(instances)) {
+      expect(instance.Properties).toMatchObject({
+        DBInstanceClass: 'db.r7g.large',
+        PubliclyAccessible: false,
+        EnablePerformanceInsights: true,
+        MonitoringInterval: 60,
+        AutoMinorVersionUpgrade: true,
+      });
+    }
+  });
+
+  test('GIVEN highAvailability with no read replicas WHEN built THEN one standby reader exists', () => {
+    const spec = resolved('prod', { database: { readReplicas: 0, highAvailability: true } });
+    expect(readerCount(spec, spec.database.shards[0] as never)).toBe(1);
+    const { template, db } = build(spec);
+    template.resourceCountIs('AWS::RDS::DBInstance', 2);
+    expect(db.endpoints.readers).toHaveLength(1);
+  });
+
+  test('GIVEN dev (no replicas, no HA) WHEN built THEN only a writer, and readers fall back to it', () => {
+    const { template, db } = build(resolved('dev'));
+    template.resourceCountIs('AWS::RDS::DBInstance', 1);
+    expect(db.endpoints.readers).toEqual([]);
+  });
+
+  test('GIVEN the parameter group WHEN built THEN pg_stat_statements, slow-query logging and forced TLS are set', () => {
+    const { template } = build(resolved('prod'));
+    template.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+      Family: 'aurora-postgresql16',
+      Parameters: Match.objectLike({
+        shared_preload_libraries: 'pg_stat_statements,auto_explain',
+        log_min_duration_statement: '500',
+        'rds.force_ssl': '1',
+      }),
+    });
+    expect(DATABASE_PARAMETERS['pg_stat_statements.track']).toBe('all');
+  });
+
+  test('GIVEN the secret WHEN built THEN it is generated, KMS-encrypted and rotated by the hosted function every 30 days', () => {
+    const { template } = build(resolved('prod'));
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({
+        SecretStringTemplate: '{"username":"app_admin"}',
+        GenerateStringKey: 'password',
+      }),
+      KmsKeyId: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser' }),
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+  });
+
+  test('GIVEN pooling WHEN built THEN an RDS Proxy requiring TLS fronts the writer and is the writer host', () => {
+    const { template, db, stack } = build(resolved('prod', { database: { connectionPooling: true } }));
+    template.hasResourceProperties('AWS::RDS::DBProxy', {
+      DBProxyName: 'shop-api-prd-proxy',
+      EngineFamily: 'POSTGRESQL',
+      RequireTLS: true,
+    });
+    expect(JSON.stringify(stack.resolve(db.endpoints.writer))).toContain('DatabaseProxy');
+  });
+
+  test('GIVEN no pooling WHEN built THEN there is no proxy and the writer is the cluster endpoint', () => {
+    const { template, db, stack } = build(resolved('dev'));
+    template.resourceCountIs('AWS::RDS::DBProxy', 0);
+    expect(JSON.stringify(stack.resolve(db.endpoints.writer))).toContain('Endpoint.Address');
+  });
+
+  test('GIVEN the security groups WHEN built THEN 5432 is open only to the app, the proxy and the rotation function', () => {
+    const { template } = build(resolved('prod', { database: { connectionPooling: true } }));
+    const sources = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+      .filter((r) => r.Properties.FromPort === 5432)
+      .map((r) => JSON.stringify(r.Properties.SourceSecurityGroupId));
+    expect(sources.some((s) => s.includes('App'))).toBe(true);
+    expect(sources.some((s) => s.includes('ProxySecurityGroup'))).toBe(true);
+    expect(sources.some((s) => s.includes('Rotation'))).toBe(true);
+    expect(JSON.stringify(template.findResources('AWS::EC2::SecurityGroupIngress'))).not.toContain('0.0.0.0/0');
+  });
+
+  test('GIVEN shard 2 WHEN built THEN names carry the shard suffix and the construct id its number', () => {
+    const spec = resolved('prod', { database: { shards: 3 } });
+    const { template } = build(spec, 2);
+    expect(databaseId(spec.database.shards[2] as never)).toBe('DatabaseShard2');
+    expect(cluster(template).Properties.DBClusterIdentifier).toBe('shop-api-prd-db-s2');
+    template.hasResourceProperties('AWS::RDS::DBProxy', { DBProxyName: 'shop-api-prd-proxy-s2' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/rds/cluster/shop-api-prd-db-s2/postgresql',
+    });
+  });
+});

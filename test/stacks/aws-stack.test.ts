@@ -1,0 +1,153 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { OUTPUT_NAMES } from '../../lib/constants';
+import type { ResolvedSpec } from '../../lib/resolve';
+import { policyFindings, suppressedFindings } from '../../stacks/aws-policy';
+import { AWS_OUTPUT_IDS, AwsBlueprintStack, awsAppContext, awsStackEnv, synthAws } from '../../stacks/aws-stack';
+import { resolved } from '../fixtures';
+
+/*
+ * The whole AWS stack. Snapshots and the policy gates come from real synths (gates on, as
+ * `blueprint synth` and `cdk synth` run them); the identity tests use Template.fromStack.
+ */
+
+type TemplateJson = {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  Outputs: Record<string, { Description?: string }>;
+};
+
+function template(spec: ResolvedSpec): TemplateJson {
+  const app = new App({ context: awsAppContext(), builtinCloudFormationValidation: false });
+  const { stackName, env } = awsStackEnv(spec);
+  const stack = new AwsBlueprintStack(app, stackName, { spec, env, stackName });
+  return Template.fromStack(stack).toJSON() as TemplateJson;
+}
+
+/** Resource types whose replacement loses data, keys or addresses. */
+const STATEFUL = [
+  'AWS::KMS::Key',
+  'AWS::EC2::VPC',
+  'AWS::EC2::Subnet',
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::SecretsManager::Secret',
+  'AWS::S3::Bucket',
+];
+
+const statefulIds = (t: TemplateJson) =>
+  Object.entries(t.Resources)
+    .filter(([, r]) => STATEFUL.includes(r.Type))
+    .map(([id, r]) => `${r.Type} ${id}`)
+    .sort();
+
+describe('AwsBlueprintStack: synth', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-stack-test-'));
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  // The real synth path, gates on; the other presets and the example run through the gates
+  // in test/constructs/aws/policy.test.ts (split so the two files run in parallel).
+  test('GIVEN the prod preset WHEN synthesized with all three gates THEN a cloud assembly with no unacknowledged finding', () => {
+    const result = synthAws(resolved('prod'), out);
+    expect(result.stackName).toBe('shop-api-prod');
+    expect(fs.existsSync(path.join(out, 'manifest.json'))).toBe(true);
+    expect(result.templateFile).toBe(path.join(out, 'shop-api-prod.template.json'));
+    expect(policyFindings(out)).toEqual([]);
+    expect(suppressedFindings(out)['cdk-validator-cfnguard']).toBeGreaterThan(0);
+  });
+
+  test.each(['dev', 'staging', 'prod'] as const)(
+    'GIVEN the %s preset WHEN built THEN the template matches its snapshot',
+    (env) => {
+      expect(template(resolved(env))).toMatchSnapshot();
+    },
+  );
+});
+
+describe('AwsBlueprintStack: contract and identity', () => {
+  test('GIVEN a spec WHEN built THEN the 8 contract outputs exist under their documented ids', () => {
+    const t = template(resolved('prod'));
+    for (const name of OUTPUT_NAMES) {
+      expect(t.Outputs[AWS_OUTPUT_IDS[name]]?.Description).toBe(name);
+    }
+    expect(AWS_OUTPUT_IDS.DATABASE_WRITER_HOST).toBe('DatabaseWriterHost');
+    expect(AWS_OUTPUT_IDS.LOAD_BALANCER_URL).toBe('LoadBalancerUrl');
+  });
+
+  test('GIVEN any preset WHEN built THEN no Auto Scaling group sets a desired capacity', () => {
+    for (const env of ['dev', 'staging', 'prod'] as const) {
+      const t = template(resolved(env));
+      for (const r of Object.values(t.Resources).filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')) {
+        expect(r.Properties?.DesiredCapacity).toBeUndefined();
+      }
+    }
+  });
+
+  test('GIVEN spec tags WHEN built THEN taggable resources carry them', () => {
+    const t = template(resolved('prod', { tags: { team: 'payments' } }));
+    const cluster = Object.values(t.Resources).find((r) => r.Type === 'AWS::RDS::DBCluster');
+    expect(cluster?.Properties?.Tags).toEqual(expect.arrayContaining([{ Key: 'team', Value: 'payments' }]));
+  });
+
+  test('GIVEN prod WHEN built THEN every stateful resource has its pinned logical id', () => {
+    expect(statefulIds(template(resolved('prod')))).toEqual([
+      'AWS::EC2::Subnet NetworkVpcIsolatedSubnet1Subnet0400477E',
+      'AWS::EC2::Subnet NetworkVpcIsolatedSubnet2SubnetF65B365A',
+      'AWS::EC2::Subnet NetworkVpcIsolatedSubnet3Subnet8C12D961',
+      'AWS::EC2::Subnet NetworkVpcPrivateSubnet1Subnet6DD86AE6',
+      'AWS::EC2::Subnet NetworkVpcPrivateSubnet2Subnet1BDBE877',
+      'AWS::EC2::Subnet NetworkVpcPrivateSubnet3Subnet8ABFAF5C',
+      'AWS::EC2::Subnet NetworkVpcPublicSubnet1Subnet36933139',
+      'AWS::EC2::Subnet NetworkVpcPublicSubnet2SubnetC427CCE0',
+      'AWS::EC2::Subnet NetworkVpcPublicSubnet3Subnet4BBF7F47',
+      'AWS::EC2::VPC NetworkVpc7FB7348F',
+      'AWS::ElastiCache::ReplicationGroup CacheReplicationGroupBFE59FF3',
+      'AWS::KMS::Key SecretsDataKey8EEBFD64',
+      'AWS::RDS::DBCluster DatabaseCluster5B53A178',
+      'AWS::RDS::DBInstance DatabaseClusterReader1D8B76102',
+      'AWS::RDS::DBInstance DatabaseClusterReader26C65DE14',
+      'AWS::RDS::DBInstance DatabaseClusterWriterD43085C6',
+      'AWS::S3::Bucket LoadBalancerAccessLogsB27DFC85',
+      'AWS::SecretsManager::Secret CacheAuthToken04672416',
+      'AWS::SecretsManager::Secret shopapiprodDatabaseClusterSecret78EABD423fdaad7efa858a3daf9490cf0a702aeb',
+    ]);
+  });
+
+  test('GIVEN a grown spec (readers, shards, instances, sizes, CDN) WHEN built THEN every stateful id and identity survives', () => {
+    const base = template(resolved('prod'));
+    const grown = template(
+      resolved('prod', {
+        compute: { size: 'xlarge', minInstances: 6, maxInstances: 40 },
+        database: { readReplicas: 5, shards: 4, size: 'large' },
+        cache: { replicasPerShard: 2, size: 'large' },
+        cdn: { enabled: true },
+      }),
+    );
+    for (const entry of statefulIds(base)) {
+      const [type, id] = entry.split(' ') as [string, string];
+      expect(grown.Resources[id]?.Type).toBe(type);
+    }
+    // Properties whose change replaces the resource stay the same.
+    const same = (id: string, keys: string[]) => {
+      for (const k of keys) expect(grown.Resources[id]?.Properties?.[k]).toEqual(base.Resources[id]?.Properties?.[k]);
+    };
+    same('NetworkVpc7FB7348F', ['CidrBlock']);
+    same('DatabaseCluster5B53A178', ['DBClusterIdentifier', 'Engine', 'KmsKeyId', 'DBSubnetGroupName', 'DatabaseName']);
+    same('CacheReplicationGroupBFE59FF3', [
+      'ReplicationGroupId',
+      'Engine',
+      'KmsKeyId',
+      'ClusterMode',
+      'AtRestEncryptionEnabled',
+    ]);
+    for (const subnet of statefulIds(base).filter((e) => e.startsWith('AWS::EC2::Subnet'))) {
+      same(subnet.split(' ')[1] as string, ['CidrBlock', 'AvailabilityZone']);
+    }
+    // The new shards and readers are added beside them.
+    expect(Object.keys(grown.Resources).filter((id) => /^DatabaseShard\dCluster[0-9A-F]{8}$/.test(id))).toHaveLength(3);
+    expect(Object.keys(grown.Resources).filter((id) => /^DatabaseClusterReader\d/.test(id))).toHaveLength(5);
+  });
+});
