@@ -5,7 +5,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { bootScript } from '../../lib/boot';
+import { bootCloudConfig } from '../../lib/boot';
 import type { EnvContractName } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
@@ -89,7 +89,7 @@ export class AwsComputeGroup extends Construct {
   public readonly requestScaling?: autoscaling.TargetTrackingScalingPolicy;
   /** Scheduled actions, two per schedule (window start, window end). */
   public readonly scheduledActions: autoscaling.ScheduledAction[] = [];
-  /** The boot script given as user data. */
+  /** The boot document (cloud-config) given as user data. */
   public readonly userDataScript: string;
 
   constructor(scope: Construct, id: string, props: AwsComputeGroupProps) {
@@ -116,7 +116,8 @@ export class AwsComputeGroup extends Construct {
     });
     for (const secret of props.readableSecrets ?? []) secret.grantRead(this.role);
 
-    this.userDataScript = bootScript({
+    // Amazon Linux 2023 boots through cloud-init, so the env file is written by cloud-init (0600), not a shell.
+    this.userDataScript = bootCloudConfig({
       image: compute.app.image,
       port: compute.port,
       runtime: 'dnf',
