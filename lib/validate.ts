@@ -452,6 +452,27 @@ function crossFieldProblems(input: unknown, badPaths: readonly string[]): Proble
     }
   }
 
+  // CloudFront takes viewer certificates only from ACM in us-east-1: outside that region the
+  // stack cannot create one, so a CDN with HTTPS needs the user's us-east-1 certificate.
+  const awsRegion = v.get('regions.aws', isString) ?? 'us-east-1';
+  const cdnOn = bool('cdn.enabled', preset?.cdnEnabled);
+  if (
+    https &&
+    cdnOn === true &&
+    clouds.includes('aws') &&
+    awsRegion !== 'us-east-1' &&
+    v.isClean('loadBalancer.https.certificate')
+  ) {
+    const cert = isRecord(https.certificate) ? https.certificate.aws : undefined;
+    if (typeof cert !== 'string' || !cert.includes(':acm:us-east-1:')) {
+      problems.push({
+        path: 'loadBalancer.https.certificate.aws',
+        message: `must be an ACM certificate ARN in us-east-1 when the CDN serves HTTPS and the AWS region is ${awsRegion} (CloudFront only uses us-east-1 certificates)`,
+        ...(cert === undefined ? {} : { given: cert }),
+      });
+    }
+  }
+
   return problems;
 }
 

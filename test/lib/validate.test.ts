@@ -178,6 +178,22 @@ const cases: Case[] = [
     message: 'Azure (Azure Monitor autoscale) allows 0-9 schedules per group',
   },
   {
+    title: 'CDN with HTTPS outside us-east-1 without a us-east-1 certificate',
+    input: patch({
+      clouds: ['aws'],
+      regions: { aws: 'eu-west-1' },
+      cdn: { enabled: true },
+      loadBalancer: {
+        https: {
+          domain: 'api.example.com',
+          certificate: { aws: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' },
+        },
+      },
+    }),
+    paths: ['loadBalancer.https.certificate.aws'],
+    message: 'in us-east-1',
+  },
+  {
     title: 'unknown size',
     input: patch({ compute: { size: 'huge' } }),
     paths: ['compute.size'],
