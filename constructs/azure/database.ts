@@ -224,7 +224,9 @@ export class AzureDatabase extends Construct {
               sourceServerId: server.id,
               // Replicas spread over the zones after the primary's.
               zone: zones[(i + 1) % zones.length],
-              lifecycle: { ignoreChanges: ['storage_mb', 'zone'], preventDestroy: protect },
+              // No prevent_destroy: a replica holds no data of its own, and lowering readReplicas
+              // must plan a removal (as Aurora readers and Cloud SQL replicas allow).
+              lifecycle: { ignoreChanges: ['storage_mb', 'zone'] },
             },
             o.replica,
           ),

@@ -111,7 +111,12 @@ export class AzureLoadBalancer extends Construct {
     );
     this.hostName = this.publicIp.fqdn;
 
-    if (lb.waf) {
+    // The only way an Application Gateway can refuse requests that did not come through OUR
+    // Front Door is a WAF custom rule on X-Azure-FDID (the NSG service tag admits every Front
+    // Door). So with the CDN on, the gateway runs the WAF even when loadBalancer.waf is off:
+    // otherwise anyone could bypass the CDN. Documented as an Azure parity difference.
+    const wafOn = lb.waf || props.frontDoorId !== undefined;
+    if (wafOn) {
       const customRules: WebApplicationFirewallPolicyCustomRules[] = [
         {
           name: 'RateLimitPerClient',
@@ -200,7 +205,7 @@ export class AzureLoadBalancer extends Construct {
       throw new Error('loadBalancer.https needs certificate.azure (a Key Vault secret id) on Azure');
     }
 
-    const sku = lb.waf ? 'WAF_v2' : 'Standard_v2';
+    const sku = wafOn ? 'WAF_v2' : 'Standard_v2';
     const listeners: ApplicationGatewayHttpListener[] = [
       { name: 'http', frontendIpConfigurationName: FRONTEND_IP, frontendPortName: 'http', protocol: 'Http' },
     ];

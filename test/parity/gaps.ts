@@ -133,6 +133,23 @@ export const PARITY_GAPS: readonly GapEntry[] = [
   // ---- Azure
   {
     cloud: 'azure',
+    field: 'waf.enabled',
+    kind: 'differs',
+    when: (s) => s.cdn.enabled && !s.loadBalancer.waf,
+    expected: () => true,
+    reason:
+      'With the CDN on, the gateway runs the WAF even when loadBalancer.waf is off: a WAF custom rule on X-Azure-FDID is the only way an Application Gateway can refuse traffic that did not come through this stack\'s Front Door (the network security group can only admit every Front Door).',
+  },
+  {
+    cloud: 'azure',
+    field: 'waf.rateLimit',
+    kind: 'differs',
+    when: (s) => s.cdn.enabled && !s.loadBalancer.waf,
+    expected: () => true,
+    reason: 'Comes with the WAF the Azure CDN implies (see the row above).',
+  },
+  {
+    cloud: 'azure',
     field: 'compute.spot.percent',
     kind: 'notExpressible',
     reason:

@@ -91,6 +91,11 @@ describe('AzureDatabase', () => {
     expect(all(prod, 'azurerm_postgresql_flexible_server_database')[0]?.lifecycle.prevent_destroy).toBe(true);
   });
 
+  test('GIVEN prod replicas WHEN synthesized THEN they stay removable (lowering readReplicas plans a removal)', () => {
+    expect(replicas(prod).length).toBeGreaterThan(0);
+    for (const r of replicas(prod)) expect(r.lifecycle?.prevent_destroy).toBeUndefined();
+  });
+
   test('GIVEN dev WHEN synthesized THEN no HA block, no geo backups, destroyable', () => {
     const [p] = primaries(synth(resolved('dev')));
     expect(p?.high_availability).toBeUndefined();
