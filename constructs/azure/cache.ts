@@ -78,6 +78,11 @@ export class AzureCache extends Construct {
             accessKeysAuthenticationEnabled: true,
           },
           tags,
+          // azurerm 4.55 replaces Managed Redis on a sku_name, HA or clustering change (data and
+          // private links lost). Where the database is protected (prod), the cache is too: such a
+          // plan fails loudly instead of replacing; resize in place with `az redisenterprise
+          // update`, then change the spec. Elsewhere the replacement is allowed (docs/azure.md).
+          ...(spec.database.deletionProtection ? { lifecycle: { preventDestroy: true } } : {}),
         },
         o.redis,
       ),

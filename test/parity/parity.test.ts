@@ -250,4 +250,9 @@ describe('documents', () => {
     const committed = fs.readFileSync(path.join(ROOT, README_SECTION), 'utf8');
     expect(committed).toContain(readmeParity(results));
   });
+
+  test('README.md carries the current parity table', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(readmeParity(results));
+  });
 });

@@ -27,7 +27,7 @@ export const EXPECTED_REPLACEMENTS: Readonly<Record<string, readonly ExpectedRep
       cloud: 'azure',
       type: 'azurerm_managed_redis',
       reason:
-        'cache size up: azurerm 4.55 replaces Azure Managed Redis on a sku_name change (in-place scaling came in a later provider release, hashicorp/terraform-provider-azurerm#31203); docs/azure.md',
+        'cache size up: azurerm 4.55 replaces Azure Managed Redis on a sku_name change (in-place scaling came in a later provider release, hashicorp/terraform-provider-azurerm#31203); in prod prevent_destroy makes that plan fail instead; docs/azure.md',
     },
   ],
   'size-up': [

@@ -32,6 +32,11 @@ describe('AzureCache', () => {
     });
   });
 
+  test('GIVEN prod WHEN synthesized THEN a replacing plan is refused (prevent_destroy); dev may replace', () => {
+    expect(redis(prod).lifecycle).toEqual({ prevent_destroy: true });
+    expect(redis(synth(resolved('dev'))).lifecycle).toBeUndefined();
+  });
+
   test('GIVEN dev (no replicas) WHEN synthesized THEN high availability is off', () => {
     expect(redis(synth(resolved('dev')))).toMatchObject({ sku_name: 'Balanced_B3', high_availability_enabled: false });
   });
