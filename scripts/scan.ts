@@ -19,7 +19,12 @@ const VENV = path.join(ROOT, '.tools', 'checkov');
 const CHECKOV = path.join(VENV, 'bin', 'checkov');
 const BASELINE = path.join(ROOT, 'scan', 'baseline.json');
 const OUT = path.join(ROOT, 'out', 'scan');
-const SPECS = ['examples/shop-api.yaml', 'examples/presets/dev.yaml', 'examples/presets/staging.yaml', 'examples/presets/prod.yaml'];
+const SPECS = [
+  'examples/shop-api.yaml',
+  'examples/presets/dev.yaml',
+  'examples/presets/staging.yaml',
+  'examples/presets/prod.yaml',
+];
 const FRAMEWORK: Record<Cloud, string> = { aws: 'cloudformation', gcp: 'terraform_json', azure: 'terraform_json' };
 
 /** One accepted finding: a check that stays failing on a cloud, and why. */
@@ -47,7 +52,11 @@ function ensureCheckov(): void {
   if (version === CHECKOV_VERSION) return;
   console.log(`installing checkov ${CHECKOV_VERSION} into ${path.relative(ROOT, VENV)}`);
   execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
-  execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `checkov==${CHECKOV_VERSION}`], { stdio: 'inherit' });
+  execFileSync(
+    path.join(VENV, 'bin', 'pip'),
+    ['install', '--quiet', '--disable-pip-version-check', `checkov==${CHECKOV_VERSION}`],
+    { stdio: 'inherit' },
+  );
 }
 
 interface CheckovReport {
@@ -61,15 +70,31 @@ interface CheckovReport {
 }
 
 function runCheckov(files: readonly string[], framework: string): CheckovReport[] {
-  const args = [...files.flatMap((f) => ['-f', f]), '--framework', framework, '-o', 'json', '--compact', '--quiet', '--skip-download', '--soft-fail'];
-  const r = spawnSync(CHECKOV, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: 'ERROR' } });
+  const args = [
+    ...files.flatMap((f) => ['-f', f]),
+    '--framework',
+    framework,
+    '-o',
+    'json',
+    '--compact',
+    '--quiet',
+    '--skip-download',
+    '--soft-fail',
+  ];
+  const r = spawnSync(CHECKOV, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, LOG_LEVEL: 'ERROR' },
+  });
   if (r.status !== 0) throw new Error(`checkov failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
   const parsed = JSON.parse(r.stdout) as CheckovReport | CheckovReport[];
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 
 const matches = (entry: BaselineEntry, f: Finding) =>
-  entry.cloud === f.cloud && entry.check === f.check && (entry.resources === undefined || entry.resources.some((pattern) => new RegExp(pattern).test(f.resource)));
+  entry.cloud === f.cloud &&
+  entry.check === f.check &&
+  (entry.resources === undefined || entry.resources.some((pattern) => new RegExp(pattern).test(f.resource)));
 
 function main(): number {
   ensureCheckov();
@@ -79,7 +104,8 @@ function main(): number {
     const loaded = loadSpec(path.join(ROOT, specFile));
     if (!loaded.ok) throw new Error(`${specFile}: ${loaded.problems.join('; ')}`);
     const dir = path.join(OUT, path.basename(specFile, '.yaml'));
-    for (const r of synthesize(loaded.spec, dir, loaded.spec.clouds)) files[r.cloud].push({ file: r.file, spec: specFile });
+    for (const r of synthesize(loaded.spec, dir, loaded.spec.clouds))
+      files[r.cloud].push({ file: r.file, spec: specFile });
   }
 
   const baseline = JSON.parse(fs.readFileSync(BASELINE, 'utf8')) as { entries: BaselineEntry[] };
@@ -91,11 +117,16 @@ function main(): number {
   };
   for (const cloud of Object.keys(files) as Cloud[]) {
     if (files[cloud].length === 0) continue;
-    for (const report of runCheckov(files[cloud].map((f) => f.file), FRAMEWORK[cloud])) {
+    for (const report of runCheckov(
+      files[cloud].map((f) => f.file),
+      FRAMEWORK[cloud],
+    )) {
       counts[cloud].passed += report.summary.passed;
       counts[cloud].skipped += report.summary.skipped;
       for (const c of report.results.failed_checks) {
-        const spec = files[cloud].find((f) => path.resolve(c.file_path) === f.file || f.file.endsWith(c.file_path))?.spec ?? c.file_path;
+        const spec =
+          files[cloud].find((f) => path.resolve(c.file_path) === f.file || f.file.endsWith(c.file_path))?.spec ??
+          c.file_path;
         findings.push({ cloud, check: c.check_id, name: c.check_name, resource: c.resource, spec });
       }
     }
@@ -112,7 +143,10 @@ function main(): number {
   const table = [
     '| cloud | framework | passed | failed | skipped (baseline, with reason) |',
     '|---|---|---|---|---|',
-    ...(Object.keys(counts) as Cloud[]).map((c) => `| ${CLOUD_LABEL[c]} | ${FRAMEWORK[c]} | ${counts[c].passed} | ${counts[c].failed} | ${counts[c].skipped} |`),
+    ...(Object.keys(counts) as Cloud[]).map(
+      (c) =>
+        `| ${CLOUD_LABEL[c]} | ${FRAMEWORK[c]} | ${counts[c].passed} | ${counts[c].failed} | ${counts[c].skipped} |`,
+    ),
   ].join('\n');
   const reasons = baseline.entries
     .map((e) => `| ${CLOUD_LABEL[e.cloud]} | ${e.check} | ${e.resources?.join(', ') ?? 'all'} | ${e.reason} |`)
@@ -123,8 +157,12 @@ function main(): number {
     `# checkov ${CHECKOV_VERSION} scan\n\nGenerated by \`npm run scan\` over ${SPECS.map((s) => `\`${s}\``).join(', ')} (counts summed over the four specs).\n\n${table}\n\n## Baseline (scan/baseline.json)\n\n| cloud | check | resources | reason |\n|---|---|---|---|\n${reasons}\n`,
   );
   console.log(table);
-  for (const f of fresh) console.log(`NEW FAILURE ${CLOUD_LABEL[f.cloud]} ${f.check} ${f.resource} (${f.spec}): ${f.name}`);
-  for (const e of stale) console.log(`STALE BASELINE ${CLOUD_LABEL[e.cloud]} ${e.check} ${e.resources?.join(',') ?? ''}: no longer fails; remove it`);
+  for (const f of fresh)
+    console.log(`NEW FAILURE ${CLOUD_LABEL[f.cloud]} ${f.check} ${f.resource} (${f.spec}): ${f.name}`);
+  for (const e of stale)
+    console.log(
+      `STALE BASELINE ${CLOUD_LABEL[e.cloud]} ${e.check} ${e.resources?.join(',') ?? ''}: no longer fails; remove it`,
+    );
   return fresh.length > 0 || stale.length > 0 ? 1 : 0;
 }
 

@@ -12,12 +12,18 @@ import { backend } from './backend';
  * firewall, for a runner outside the VNet) and BLUEPRINT_AZURE_CERT_VAULT_ID (resource id of the
  * vault holding the HTTPS certificate, so the stack grants the gateway read access).
  */
-export function azureDeployInputs(env: NodeJS.ProcessEnv): { keyVaultAllowedIpRanges?: string[]; certificateKeyVaultId?: string } {
+export function azureDeployInputs(env: NodeJS.ProcessEnv): {
+  keyVaultAllowedIpRanges?: string[];
+  certificateKeyVaultId?: string;
+} {
   const ips = env.BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   const vault = env.BLUEPRINT_AZURE_CERT_VAULT_ID?.trim();
-  return { ...(ips && ips.length > 0 ? { keyVaultAllowedIpRanges: ips } : {}), ...(vault ? { certificateKeyVaultId: vault } : {}) };
+  return {
+    ...(ips && ips.length > 0 ? { keyVaultAllowedIpRanges: ips } : {}),
+    ...(vault ? { certificateKeyVaultId: vault } : {}),
+  };
 }
 
 /** The Terraform clouds, each loaded only when asked for (a provider costs ~1 s to load). */
@@ -28,7 +34,10 @@ const TERRAFORM_STACKS: Record<Exclude<Cloud, 'aws'>, (app: App, spec: ResolvedS
   },
   azure: (app, spec) => {
     const { AzureBlueprintStack } = backend('Azure', () => require('./azure-stack') as typeof import('./azure-stack'));
-    new AzureBlueprintStack(app, stackName(spec.name, spec.environment, 'azure'), { spec, ...azureDeployInputs(process.env) });
+    new AzureBlueprintStack(app, stackName(spec.name, spec.environment, 'azure'), {
+      spec,
+      ...azureDeployInputs(process.env),
+    });
   },
 };
 

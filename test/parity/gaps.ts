@@ -138,7 +138,7 @@ export const PARITY_GAPS: readonly GapEntry[] = [
     when: (s) => s.cdn.enabled && !s.loadBalancer.waf,
     expected: () => true,
     reason:
-      'With the CDN on, the gateway runs the WAF even when loadBalancer.waf is off: a WAF custom rule on X-Azure-FDID is the only way an Application Gateway can refuse traffic that did not come through this stack\'s Front Door (the network security group can only admit every Front Door).',
+      "With the CDN on, the gateway runs the WAF even when loadBalancer.waf is off: a WAF custom rule on X-Azure-FDID is the only way an Application Gateway can refuse traffic that did not come through this stack's Front Door (the network security group can only admit every Front Door).",
   },
   {
     cloud: 'azure',
