@@ -7,6 +7,7 @@ import { parseSpecText } from '../../lib/load';
 import { resolve } from '../../lib/resolve';
 import { formatProblem, validate } from '../../lib/validate';
 import { exampleSpec } from '../fixtures';
+import { synthToFiles } from '../support/outputs';
 
 /*
  * Hostile input: random and mutated specs must end in a clean validation result, never an
@@ -147,6 +148,61 @@ describe('hostile input: library', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 5000; i++) deep = { a: deep };
     expectClean({ ...exampleSpec(), tags: deep });
+  });
+});
+
+describe('hostile input: random valid specs synthesize on every cloud', () => {
+  // Random combinations of the knobs users turn: each must validate and then synthesize on all
+  // three clouds with the AWS policy gates on (a gate finding would throw: a real bug).
+  const knobs = fc.record({
+    environment: fc.constantFrom('dev', 'staging', 'prod'),
+    size: fc.constantFrom('small', 'medium', 'large', 'xlarge'),
+    readReplicas: fc.integer({ min: 0, max: 5 }),
+    dbShards: fc.integer({ min: 1, max: 3 }),
+    cacheShards: fc.constantFrom(1, 3),
+    cacheReplicas: fc.integer({ min: 1, max: 2 }),
+    spot: fc.constantFrom(0, 30, 100),
+    cdn: fc.boolean(),
+    waf: fc.boolean(),
+    https: fc.boolean(),
+    zones: fc.constantFrom(2, 3),
+  });
+  const samples = fc.sample(knobs, { numRuns: 3, seed: SEED });
+
+  it.each(samples.map((k, i) => [i, k] as const))('random spec %i validates and synthesizes', (_i, k) => {
+    const spec = {
+      ...exampleSpec(),
+      environment: k.environment,
+      network: { cidr: '10.40.0.0/16', zones: k.zones },
+      loadBalancer: {
+        waf: k.waf,
+        ...(k.https
+          ? {
+              https: {
+                domain: 'api.example.com',
+                certificate: { azure: 'https://kv-certs.vault.azure.net/secrets/api' },
+              },
+            }
+          : {}),
+      },
+      cdn: { enabled: k.cdn },
+      compute: {
+        ...exampleSpec().compute,
+        size: k.size,
+        spotPercent: k.spot,
+        minInstances: 2,
+        maxInstances: 6,
+        scaling: {},
+      },
+      cache: { size: k.size, shards: k.cacheShards, replicasPerShard: k.cacheReplicas },
+      database: { size: k.size, readReplicas: k.readReplicas, shards: k.dbShards },
+    };
+    const result = validate(spec);
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    const out = synthToFiles(resolve(result.spec));
+    expect(Object.keys(out.aws?.Resources ?? {}).length).toBeGreaterThan(50);
+    expect(Object.keys(out.gcp?.resource ?? {}).length).toBeGreaterThan(10);
+    expect(Object.keys(out.azure?.resource ?? {}).length).toBeGreaterThan(10);
   });
 });
 
