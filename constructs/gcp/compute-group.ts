@@ -95,8 +95,12 @@ export interface GcpComputeGroupProps {
   readonly network: GcpNetworkRef;
   /** The environment contract (values may be deploy-time tokens); never secret values, only references. */
   readonly env: Readonly<Record<EnvContractName, string>>;
-  /** Secret Manager secret ids the VMs may read; each gets a secret-level accessor grant. @default [] */
-  readonly secretIds?: readonly string[];
+  /**
+   * Secret Manager secret ids the VMs may read, by a stable key (e.g. `GcpSecrets.secretIds`); each gets
+   * a secret-level accessor grant whose address follows the key, so adding a secret never re-points an
+   * existing grant. @default {} (no secret access)
+   */
+  readonly secretIds?: Readonly<Record<string, string>>;
   /** Grant roles/redis.dbConnectionUser, needed for Redis Cluster IAM authentication. @default false */
   readonly redisClusterAccess?: boolean;
   /** Boot image (family or image). @default 'cos-cloud/cos-stable' (Container-Optimized OS) */
@@ -179,10 +183,12 @@ export class GcpComputeGroup extends Construct {
           member,
         } satisfies ProjectIamMemberConfig),
     );
-    // Bound on each secret, not the project: the VMs can read these secrets and no others.
-    this.secretAccess = (props.secretIds ?? []).map(
-      (secretId, i) =>
-        new SecretManagerSecretIamMember(this, `secret-access-${i}`, {
+    // Bound on each secret, not the project: the VMs can read these secrets and no others. Keyed, not
+    // indexed: with positions, a new shard's secret would shift the cache grant to another address, and
+    // Terraform's destroy of the old grant could remove the binding the new one just added.
+    this.secretAccess = Object.entries(props.secretIds ?? {}).map(
+      ([key, secretId]) =>
+        new SecretManagerSecretIamMember(this, `secret-access-${key}`, {
           secretId,
           role: 'roles/secretmanager.secretAccessor',
           member,
@@ -193,7 +199,9 @@ export class GcpComputeGroup extends Construct {
     if (known) {
       this.zones = known;
     } else {
-      const available = new DataGoogleComputeZones(this, 'zones', { region, status: 'UP' });
+      // Every zone, not only those UP right now: a zone in maintenance must not reshape the list, which
+      // would replace the groups (distribution_policy_zones forces a new group).
+      const available = new DataGoogleComputeZones(this, 'zones', { region });
       this.zones = Fn.slice(available.names, 0, zoneCount) as string[];
     }
 

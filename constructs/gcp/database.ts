@@ -237,7 +237,9 @@ export class GcpDatabase extends Construct {
                 ...common,
                 tier: db.instanceType.gcp.type,
                 availabilityType: 'ZONAL',
-                diskSize: db.storageGiB,
+                // A replica's disk may not be smaller than its primary's, which autoresize may have grown
+                // well past storageGiB by the time a replica is added: start from the primary's size now.
+                diskSize: primary.settings.diskSize,
                 backupConfiguration: { enabled: false },
               },
               // Cloud SQL creates one replica of a primary at a time.

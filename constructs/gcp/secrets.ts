@@ -84,8 +84,8 @@ export class GcpSecrets extends Construct {
     return created;
   }
 
-  /** Ids (`projects/<p>/secrets/<id>`) of every secret, for secret-level access grants. */
-  get secretIds(): string[] {
-    return Object.values(this.secrets).map((s) => s.secret.id);
+  /** Ids (`projects/<p>/secrets/<id>`) of every secret by construct id, for secret-level access grants. */
+  get secretIds(): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.secrets).map(([id, s]) => [id, s.secret.id]));
   }
 }

@@ -122,6 +122,21 @@ describe('GcpBlueprintStack', () => {
       expect(tf.terraform.backend).toBeUndefined();
     });
 
+    it('GIVEN a second shard WHEN synthesized THEN the existing secret grants keep their addresses', () => {
+      const grants = (t: Json) =>
+        Object.fromEntries(
+          Object.entries(t.resource.google_secret_manager_secret_iam_member as Record<string, Json>).map(([k, v]) => [
+            k,
+            v.secret_id,
+          ]),
+        );
+      const before = grants(tf);
+      const after = grants(synth(resolved('example', { database: { shards: 2 } })));
+      expect(Object.keys(after)).toHaveLength(3);
+      // Each grant present before still points at the same secret: none is re-pointed (destroy + create).
+      expect(after).toMatchObject(before);
+    });
+
     it('WHEN synthesized THEN the VMs may read exactly the database and cache secrets', () => {
       const access = Object.values(tf.resource.google_secret_manager_secret_iam_member) as Json[];
       expect(access.map((a) => a.secret_id).sort()).toEqual([

@@ -1,19 +1,9 @@
-import { TerraformOutput, Testing } from 'cdktf';
-import type { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
 import { GcpCache, type GcpCacheProps } from '../../../constructs/gcp/cache';
 import { GcpNetwork } from '../../../constructs/gcp/network';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { resolved } from '../../fixtures';
-
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
-type Json = any;
-const synth = (build: (scope: Construct) => void): Json => JSON.parse(Testing.synthScope(build));
-const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource?.[type] ?? {});
-const only = (tf: Json, type: string): Json => {
-  const found = resources(tf, type);
-  expect(found).toHaveLength(1);
-  return found[0];
-};
+import { type Json, only, resources, synth } from './helpers';
 
 function cache(spec: ResolvedSpec, props: Partial<GcpCacheProps> = {}): Json {
   return synth((scope) => {

@@ -1,11 +1,6 @@
-import { Testing } from 'cdktf';
-import type { Construct } from 'constructs';
 import { GcpCdn, pathRuleProblems } from '../../../constructs/gcp/cdn';
 import { resolved } from '../../fixtures';
-
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
-type Json = any;
-const synth = (build: (scope: Construct) => void): Json => JSON.parse(Testing.synthScope(build));
+import { type Json, synth } from './helpers';
 
 const APP_BACKEND = {
   name: 'app',

@@ -1,15 +1,9 @@
-import { Testing } from 'cdktf';
-import type { Construct } from 'constructs';
 import { GcpComputeGroup, type GcpComputeGroupProps, knownZones } from '../../../constructs/gcp/compute-group';
 import { GcpNetwork } from '../../../constructs/gcp/network';
 import { ENV_CONTRACT, type EnvContractName } from '../../../lib/constants';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { resolved } from '../../fixtures';
-
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
-type Json = any;
-const synth = (build: (scope: Construct) => void): Json => JSON.parse(Testing.synthScope(build));
-const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource?.[type] ?? {});
+import { type Json, resources, synth } from './helpers';
 
 /** A stand-in contract: references, as the stack passes them. */
 const ENV = Object.fromEntries(ENV_CONTRACT.map((k) => [k, `ref-${k.toLowerCase()}`])) as Record<
@@ -31,7 +25,7 @@ const byName = (list: Json[], name: string) => list.find((r) => r.name === name)
 describe('GcpComputeGroup', () => {
   describe('GIVEN the example spec (spot 25%, requests target, a schedule)', () => {
     const spec = resolved('example');
-    const tf = group(spec, { secretIds: ['secret-a', 'secret-b'] });
+    const tf = group(spec, { secretIds: { database: 'secret-a', cache: 'secret-b' } });
 
     it('WHEN synthesized THEN templates are shielded, private-only and use the dedicated service account', () => {
       expect(templates(tf)).toHaveLength(2);
@@ -166,6 +160,11 @@ describe('GcpComputeGroup', () => {
       ).toEqual(['roles/logging.logWriter', 'roles/monitoring.metricWriter']);
       const access = resources(tf, 'google_secret_manager_secret_iam_member');
       expect(access.map((a) => a.secret_id).sort()).toEqual(['secret-a', 'secret-b']);
+      // Keyed by the secret, not by position: a new secret never re-points an existing grant.
+      expect(Object.keys(tf.resource.google_secret_manager_secret_iam_member).sort()).toEqual([
+        expect.stringMatching(/^compute_secret-access-cache_[0-9A-F]{8}$/),
+        expect.stringMatching(/^compute_secret-access-database_[0-9A-F]{8}$/),
+      ]);
       for (const a of access) {
         expect(a.role).toBe('roles/secretmanager.secretAccessor');
         expect(a.member).toMatch(/^serviceAccount:\$\{google_service_account\./);
@@ -195,7 +194,8 @@ describe('GcpComputeGroup', () => {
   it('GIVEN a region not in the table WHEN synthesized THEN zones come from the google_compute_zones data source', () => {
     const tf = group(resolved('prod', { regions: { gcp: 'me-central2' } }));
     const zones = Object.values(tf.data.google_compute_zones) as Json[];
-    expect(zones).toEqual([{ region: 'me-central2', status: 'UP' }]);
+    // Every zone, not only those UP: a zone in maintenance must not reshape (replace) the groups.
+    expect(zones).toEqual([{ region: 'me-central2' }]);
     expect(groups(tf)[0].distribution_policy_zones).toMatch(
       /^\$\{slice\(data\.google_compute_zones\.compute_zones_[0-9A-F]+\.names, 0, 3\)\}$/,
     );

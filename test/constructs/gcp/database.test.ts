@@ -1,5 +1,3 @@
-import { Testing } from 'cdktf';
-import type { Construct } from 'constructs';
 import {
   cloudSqlDefaultMaxConnections,
   DATABASE_FLAGS,
@@ -9,11 +7,8 @@ import {
 import { GcpNetwork } from '../../../constructs/gcp/network';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { resolved } from '../../fixtures';
+import { type Json, resources, synth } from './helpers';
 
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
-type Json = any;
-const synth = (build: (scope: Construct) => void): Json => JSON.parse(Testing.synthScope(build));
-const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource?.[type] ?? {});
 const instances = (tf: Json) => resources(tf, 'google_sql_database_instance');
 const primaries = (tf: Json) => instances(tf).filter((i) => !i.master_instance_name);
 const replicas = (tf: Json) => instances(tf).filter((i) => i.master_instance_name);
@@ -100,6 +95,27 @@ describe('GcpDatabase', () => {
         expect(replica.deletion_protection).toBe(false);
       }
       expect(primaries(tf)[0].settings.maintenance_window).toEqual({ day: 7, hour: 4, update_track: 'stable' });
+    });
+
+    it('WHEN synthesized THEN replicas stay removable: neither the Terraform nor the API deletion protection', () => {
+      expect(primaries(tf)[0]).toMatchObject({
+        deletion_protection: true,
+        settings: { deletion_protection_enabled: true },
+      });
+      for (const replica of replicas(tf)) {
+        expect(replica.deletion_protection).toBe(false);
+        expect(replica.settings.deletion_protection_enabled).toBeUndefined();
+      }
+    });
+
+    it("WHEN synthesized THEN a replica starts from the primary's current disk size, never a smaller one", () => {
+      for (const replica of replicas(tf)) {
+        // Autoresize may have grown the primary past storageGiB before this replica is added.
+        expect(replica.settings.disk_size).toMatch(
+          /^\$\{google_sql_database_instance\.database_primary_[0-9A-F]+\.settings\[0\]\.disk_size\}$/,
+        );
+        expect(replica.lifecycle.ignore_changes).toEqual(['settings[0].disk_size']);
+      }
     });
 
     it('WHEN synthesized THEN replicas are created one after another, after the user', () => {

@@ -1,5 +1,3 @@
-import { Testing } from 'cdktf';
-import type { Construct } from 'constructs';
 import {
   GcpLoadBalancer,
   type GcpLoadBalancerProps,
@@ -8,16 +6,8 @@ import {
 } from '../../../constructs/gcp/load-balancer';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { resolved } from '../../fixtures';
+import { type Json, only, resources, synth } from './helpers';
 
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
-type Json = any;
-const synth = (build: (scope: Construct) => void): Json => JSON.parse(Testing.synthScope(build));
-const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource?.[type] ?? {});
-const only = (tf: Json, type: string): Json => {
-  const found = resources(tf, type);
-  expect(found).toHaveLength(1);
-  return found[0];
-};
 const GROUPS = ['group-a', 'group-b'];
 
 function lb(spec: ResolvedSpec, props: Partial<GcpLoadBalancerProps> = {}): { tf: Json; construct: GcpLoadBalancer } {

@@ -1,14 +1,8 @@
-import { Testing } from 'cdktf';
-import type { Construct } from 'constructs';
 import { GcpMonitoring, type GcpMonitoringProps } from '../../../constructs/gcp/monitoring';
 import { ALARM_SIGNALS } from '../../../lib/constants';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { resolved } from '../../fixtures';
-
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
-type Json = any;
-const synth = (build: (scope: Construct) => void): Json => JSON.parse(Testing.synthScope(build));
-const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource?.[type] ?? {});
+import { type Json, resources, synth } from './helpers';
 
 function monitoring(spec: ResolvedSpec, props: Partial<GcpMonitoringProps> = {}): Json {
   return synth(

@@ -1,17 +1,7 @@
-import { TerraformOutput, Testing } from 'cdktf';
-import type { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
 import { GcpNetwork, type GcpNetworkProps } from '../../../constructs/gcp/network';
 import { resolved } from '../../fixtures';
-
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
-type Json = any;
-const synth = (build: (scope: Construct) => void): Json => JSON.parse(Testing.synthScope(build));
-const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource?.[type] ?? {});
-const only = (tf: Json, type: string): Json => {
-  const found = resources(tf, type);
-  expect(found).toHaveLength(1);
-  return found[0];
-};
+import { type Json, only, resources, synth } from './helpers';
 
 function network(props: Partial<GcpNetworkProps> = {}, spec = resolved('example')): Json {
   return synth((scope) => new GcpNetwork(scope, 'network', { spec, ...props }));

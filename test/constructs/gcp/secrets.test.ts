@@ -1,12 +1,7 @@
-import { Testing } from 'cdktf';
-import type { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
 import { GcpSecrets } from '../../../constructs/gcp/secrets';
 import { resolved } from '../../fixtures';
-
-// biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
-type Json = any;
-const synth = (build: (scope: Construct) => void): Json => JSON.parse(Testing.synthScope(build));
-const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource?.[type] ?? {});
+import { resources, synth } from './helpers';
 
 describe('GcpSecrets', () => {
   it('GIVEN two secrets WHEN synthesized THEN each has a derived id, auto replication, labels and one version', () => {
@@ -39,14 +34,16 @@ describe('GcpSecrets', () => {
     });
   });
 
-  it('GIVEN secrets WHEN asked for their ids THEN one reference per secret', () => {
-    synth((scope) => {
+  it('GIVEN secrets WHEN asked for their ids THEN one reference per secret, keyed by construct id', () => {
+    const tf = synth((scope) => {
       const secrets = new GcpSecrets(scope, 'secrets', { spec: resolved('dev') });
-      expect(secrets.secretIds).toEqual([]);
+      expect(secrets.secretIds).toEqual({});
       secrets.add('a', { idSuffix: '-a', data: 'x' });
       secrets.add('b', { idSuffix: '-b', data: 'y' });
-      expect(secrets.secretIds).toHaveLength(2);
+      expect(Object.keys(secrets.secretIds)).toEqual(['a', 'b']);
+      new TerraformOutput(scope, 'a', { value: secrets.secretIds.a });
     });
+    expect(tf.output.a.value).toMatch(/^\$\{google_secret_manager_secret\.secrets_a_[0-9A-F]+\.id\}$/);
   });
 
   it('GIVEN overrides WHEN synthesized THEN they apply to every secret and version', () => {
