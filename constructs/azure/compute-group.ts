@@ -26,6 +26,17 @@ import { type AzureSecrets, grantSecretRead } from './secrets';
 /** Ubuntu 24.04 LTS (Gen2, Trusted Launch capable) from Canonical. */
 export const UBUNTU_IMAGE = { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' };
 export const ADMIN_USER = 'azureuser';
+/**
+ * Application Health extension 1.0 = Binary Health States: HTTP 200 on healthCheckPath is
+ * healthy, anything else unhealthy, the same contract as the gateway probe and the other
+ * clouds' health checks. Version 2.0 (Rich Health States) would require the app to answer with
+ * the body {"ApplicationHealthState": "Healthy"}; a plain 200 is "Unknown" there, which
+ * automatic repairs replace and rolling upgrades treat as unhealthy, so every VM would be
+ * replaced in a loop. New VMs boot inside the automatic-repair grace period (REPAIR_GRACE).
+ */
+export const HEALTH_EXTENSION_VERSION = '1.0';
+/** Repairs wait this long after a VM is created or changed: covers Docker install and image pull. */
+export const REPAIR_GRACE = 'PT10M';
 /** Azure autoscale settings hold at most 20 profiles (default + start/end per schedule). */
 export const MAX_AUTOSCALE_PROFILES = 20;
 /** Gap around the CPU target: scale out above target+15, in below target-30 (no flapping). */
@@ -195,21 +206,22 @@ export class AzureComputeGroup extends Construct {
         maximumSurgeInstancesEnabled: true,
       },
       automaticOsUpgradePolicy: { enableAutomaticOsUpgrade: true, disableAutomaticRollback: false },
-      automaticInstanceRepair: { enabled: true, gracePeriod: 'PT10M', action: 'Replace' },
+      automaticInstanceRepair: { enabled: true, gracePeriod: REPAIR_GRACE, action: 'Replace' },
       extension: [
         {
           name: 'HealthExtension',
           publisher: 'Microsoft.ManagedServices',
           type: 'ApplicationHealthLinux',
-          typeHandlerVersion: '2.0',
+          typeHandlerVersion: HEALTH_EXTENSION_VERSION,
           autoUpgradeMinorVersion: true,
           settings: JSON.stringify({
             protocol: 'http',
             port: c.port,
             requestPath: c.healthCheckPath,
-            intervalInSeconds: 5,
-            numberOfProbes: 1,
-            gracePeriod: 600,
+            // 30 s of consecutive failures before an instance counts as unhealthy (as the
+            // gateway probe: 3 x 15 s): one slow response must not get a VM replaced.
+            intervalInSeconds: 10,
+            numberOfProbes: 3,
           }),
         },
       ],

@@ -222,6 +222,9 @@ export class AzureDatabase extends Construct {
               name: spec.names.of('azurePostgres', rsfx),
               createMode: 'Replica',
               sourceServerId: server.id,
+              // The primary's size as Azure reports it, not the spec's: after auto-grow a replica
+              // added later must not start smaller than the data it replicates.
+              storageMb: server.storageMb,
               // Replicas spread over the zones after the primary's.
               zone: zones[(i + 1) % zones.length],
               // No prevent_destroy: a replica holds no data of its own, and lowering readReplicas

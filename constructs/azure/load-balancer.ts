@@ -35,8 +35,9 @@ export interface AzureLoadBalancerProps {
   readonly network: AzureNetwork;
   /**
    * Resource id of the Key Vault holding `certificate.azure` (the user's vault). When given, the
-   * gateway identity gets Key Vault Secrets User on it before the gateway is created; without it
-   * the user grants that role to `identity` before the first deploy with HTTPS.
+   * gateway identity gets Key Vault Secrets User on that certificate's secret (not the whole
+   * vault) before the gateway is created; without it the user grants that role to `identity`
+   * before the first deploy with HTTPS.
    * @default undefined (grant by hand)
    */
   readonly certificateKeyVaultId?: string;
@@ -52,6 +53,27 @@ export interface AzureLoadBalancerProps {
     readonly wafPolicy?: Override<WebApplicationFirewallPolicyConfig>;
     readonly gateway?: Override<ApplicationGatewayConfig>;
   };
+}
+
+/**
+ * Role-assignment scope of the listener certificate: the one secret inside the user's vault,
+ * not the whole vault (the gateway identity must not read the user's other secrets). Fails when
+ * `certificateId` (https://<vault>.vault.azure.net/secrets/<name>[/<version>]) names another
+ * vault than `vaultId`, which would otherwise grant access to the wrong vault and leave the
+ * gateway unable to read its certificate.
+ */
+export function certificateScope(vaultId: string, certificateId: string): string {
+  const cert = /^https:\/\/([^.]+)\.vault\.azure\.net\/secrets\/([^/]+)/i.exec(certificateId);
+  const vault = /\/vaults\/([^/]+)\/?$/i.exec(vaultId);
+  if (!cert || !vault) {
+    throw new Error(
+      `certificateKeyVaultId must be a Key Vault resource id and certificate.azure a Key Vault secret id; got ${vaultId} and ${certificateId}`,
+    );
+  }
+  if ((cert[1] as string).toLowerCase() !== (vault[1] as string).toLowerCase()) {
+    throw new Error(`certificate.azure is in vault "${cert[1]}" but certificateKeyVaultId names vault "${vault[1]}"`);
+  }
+  return `${vaultId.replace(/\/$/, '')}/secrets/${cert[2]}`;
 }
 
 /** Instance bounds of the gateway's own autoscaling (v2 units are instances, 0-125). */
@@ -74,7 +96,7 @@ export class AzureLoadBalancer extends Construct {
   public readonly wafPolicy?: WebApplicationFirewallPolicy;
   /** Identity the gateway reads its certificate with; present with HTTPS. */
   public readonly identity?: UserAssignedIdentity;
-  /** Secrets User on `certificateKeyVaultId`; present when that prop is given with HTTPS. */
+  /** Secrets User on the certificate's secret in `certificateKeyVaultId`; present when that prop is given with HTTPS. */
   public readonly certificateAccess?: RoleAssignment;
   /** Id of the backend pool the scale sets join. */
   public readonly backendPoolId: string;
@@ -183,7 +205,12 @@ export class AzureLoadBalancer extends Construct {
       );
     }
 
-    if (https) {
+    const certificate = https?.certificate.azure;
+    if (https && !certificate) {
+      // Validation requires certificate.azure with https on Azure; this guards direct construct use.
+      throw new Error('loadBalancer.https needs certificate.azure (a Key Vault secret id) on Azure');
+    }
+    if (https && certificate) {
       this.identity = new UserAssignedIdentity(this, 'Identity', {
         name: spec.names.of('azureResource', '-id-agw'),
         resourceGroupName,
@@ -192,17 +219,12 @@ export class AzureLoadBalancer extends Construct {
       });
       if (props.certificateKeyVaultId) {
         this.certificateAccess = new RoleAssignment(this, 'CertificateAccess', {
-          scope: props.certificateKeyVaultId,
+          scope: certificateScope(props.certificateKeyVaultId, certificate),
           roleDefinitionName: SECRETS_USER_ROLE,
           principalId: this.identity.principalId,
           principalType: 'ServicePrincipal',
         });
       }
-    }
-    const certificate = https?.certificate.azure;
-    if (https && !certificate) {
-      // Validation requires certificate.azure with https on Azure; this guards direct construct use.
-      throw new Error('loadBalancer.https needs certificate.azure (a Key Vault secret id) on Azure');
     }
 
     const sku = wafOn ? 'WAF_v2' : 'Standard_v2';

@@ -97,6 +97,10 @@ describe('AzureComputeGroup', () => {
     const s = onDemand(prod);
     const ext = s.extension.find((e: Json) => e.type === 'ApplicationHealthLinux');
     expect(JSON.parse(ext.settings)).toMatchObject({ protocol: 'http', port: 8080, requestPath: '/healthz' });
+    // Binary Health States: a plain HTTP 200 is healthy. 2.0 (Rich) would mark it Unknown and
+    // automatic repairs would replace every VM in a loop.
+    expect(ext.type_handler_version).toBe('1.0');
+    expect(JSON.parse(ext.settings).gracePeriod).toBeUndefined();
     expect(s.automatic_instance_repair).toEqual({ enabled: true, grace_period: 'PT10M', action: 'Replace' });
     expect(s.upgrade_mode).toBe('Rolling');
     expect(s.rolling_upgrade_policy).toMatchObject({

@@ -115,6 +115,8 @@ describe('AzureDatabase', () => {
       expect(x.administrator_password).toBeUndefined();
       expect(x.public_network_access_enabled).toBe(false);
       expect(x.lifecycle.ignore_changes).toEqual(['storage_mb', 'zone']);
+      // A replica added after the primary auto-grew starts at the primary's real size.
+      expect(x.storage_mb).toMatch(/^\$\{azurerm_postgresql_flexible_server\.Database_Server_[0-9A-F]+\.storage_mb\}$/);
     }
     expect(r.map((x) => x.zone)).toEqual(['2', '3']);
   });

@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import {
   AzureLoadBalancer,
+  certificateScope,
   gatewayCapacity,
   RATE_LIMIT_PER_5_MIN,
   SSL_POLICY,
@@ -102,8 +103,20 @@ describe('AzureLoadBalancer', () => {
     const vaultId = '/subscriptions/0000/resourceGroups/certs/providers/Microsoft.KeyVault/vaults/kv-certs';
     const json = synth(resolved('prod', HTTPS), { certificateKeyVaultId: vaultId });
     const [ra] = all(json, 'azurerm_role_assignment');
-    expect(ra).toMatchObject({ scope: vaultId, role_definition_name: 'Key Vault Secrets User' });
+    // Scoped to the certificate's secret: the gateway must not read the user's other secrets.
+    expect(ra).toMatchObject({
+      scope: `${vaultId}/secrets/api-example-com`,
+      role_definition_name: 'Key Vault Secrets User',
+    });
     expect(gateway(json).depends_on).toEqual([expect.stringMatching(/LoadBalancer_CertificateAccess_/)]);
+  });
+
+  test('GIVEN a certificate in another vault than certificateKeyVaultId WHEN built THEN it fails naming both vaults', () => {
+    const vaultId = '/subscriptions/0000/resourceGroups/certs/providers/Microsoft.KeyVault/vaults/kv-other';
+    expect(() => synth(resolved('prod', HTTPS), { certificateKeyVaultId: vaultId })).toThrow(/kv-other/);
+    expect(certificateScope(`${vaultId}/`, 'https://KV-OTHER.vault.azure.net/secrets/tls/0123')).toBe(
+      `${vaultId}/secrets/tls`,
+    );
   });
 
   test('GIVEN a Front Door id WHEN synthesized THEN the WAF blocks requests without it and counts clients by X-Forwarded-For', () => {
