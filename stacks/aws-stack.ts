@@ -15,7 +15,7 @@ import { OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { stackName } from '../lib/naming';
 import type { ResolvedSpec } from '../lib/resolve';
-import { addAwsPolicyGates, assertPolicyClean } from './aws-policy';
+import { addAwsPolicyGates, assertPolicyClean, useBaselineWasmCompiler } from './aws-policy';
 
 /**
  * CloudFormation output logical ids cannot contain "_", so each contract name maps to its
@@ -173,11 +173,27 @@ export function awsStackEnv(spec: ResolvedSpec): { stackName: string; env: { acc
   };
 }
 
+/** Options of {@link synthAws}. */
+export interface SynthAwsOptions {
+  /**
+   * Set V8's process-wide `--liftoff-only` flag first (useBaselineWasmCompiler): faster, leaner
+   * gated synths, but every WebAssembly module the process compiles later stays unoptimized.
+   * Turn it off when calling synthAws inside a long-lived process that runs other wasm.
+   * @default true - synthAws is the CLI's one-shot synth path
+   */
+  readonly baselineWasmCompiler?: boolean;
+}
+
 /**
  * Synthesizes the AWS stack of `spec` into `outdir` (a CDK cloud assembly: manifest.json and
  * <stack>.template.json) with the policy gates on; throws listing every unacknowledged finding.
  */
-export function synthAws(spec: ResolvedSpec, outdir: string): { stackName: string; templateFile: string } {
+export function synthAws(
+  spec: ResolvedSpec,
+  outdir: string,
+  options: SynthAwsOptions = {},
+): { stackName: string; templateFile: string } {
+  if (options.baselineWasmCompiler ?? true) useBaselineWasmCompiler();
   const app = new App({ outdir, context: awsAppContext() });
   addAwsPolicyGates(app);
   const { stackName: name, env } = awsStackEnv(spec);

@@ -43,9 +43,10 @@ export interface AwsCdnProps {
 
 /**
  * CloudFront in front of the load balancer: compression at the edge, `cachedPaths` cached
- * with the managed CachingOptimized policy, everything else passed through uncached with all
- * viewer headers, cookies and query strings. HTTPS to the origin when the spec has a domain
- * (the viewer's Host header is forwarded, so the ALB certificate matches); HTTP to the origin
+ * with the managed CachingOptimized policy (the origin gets the viewer's Host header only),
+ * everything else passed through uncached with all viewer headers, cookies and query strings.
+ * HTTPS to the origin when the spec has a domain (every behaviour forwards the viewer's Host
+ * header, so the ALB certificate for the domain matches); HTTP to the origin
  * otherwise. The origin-verify header makes the load balancer refuse requests that bypass it.
  */
 export class AwsCdn extends Construct {
@@ -53,6 +54,8 @@ export class AwsCdn extends Construct {
   public readonly distribution: cloudfront.Distribution;
   /** Standard-log bucket. */
   public readonly logBucket: s3.IBucket;
+  /** Origin request policy of the cached paths (the viewer's Host header only). */
+  public readonly cachedOriginRequestPolicy: cloudfront.OriginRequestPolicy;
   /** Viewer certificate, when the domain is served on the distribution. */
   public readonly certificate?: acm.ICertificate;
   /** Public URL of the distribution. */
@@ -81,12 +84,23 @@ export class AwsCdn extends Construct {
         ? { customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret.secretValue.unsafeUnwrap() } }
         : {}),
     });
+    // Cached paths send the origin only the viewer's Host: over HTTPS CloudFront checks the
+    // origin certificate against the Host it sends (without it, the ALB's DNS name, which the
+    // domain's certificate does not cover: every cached path would be a 502). No cookies or
+    // query strings: they are not in the cache key, so the origin must not vary on them.
+    this.cachedOriginRequestPolicy = new cloudfront.OriginRequestPolicy(this, 'CachedOriginRequests', {
+      comment: `${spec.names.base}: cached paths forward the viewer Host header only`,
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList('Host'),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.none(),
+    });
     const cached: cloudfront.BehaviorOptions = {
       origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
       cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
       cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      originRequestPolicy: this.cachedOriginRequestPolicy,
       compress: true,
     };
 

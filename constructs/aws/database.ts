@@ -48,6 +48,9 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   log_min_duration_statement: String(SLOW_QUERY_MS),
   'auto_explain.log_min_duration': String(AUTO_EXPLAIN_MS),
   'auto_explain.log_analyze': '1',
+  // With analyze on, every statement is instrumented (auto_explain cannot know in advance which
+  // ones will be slow); per-node clock reads are the expensive part, row counts are cheap.
+  'auto_explain.log_timing': '0',
   'auto_explain.log_buffers': '1',
   log_lock_waits: '1',
   log_temp_files: '0',
@@ -207,6 +210,12 @@ export class AwsDatabase extends Construct {
     const secret = this.cluster.secret;
     if (!secret) throw new Error('the cluster has no generated secret');
     this.secret = secret;
+    // The admin credentials outlive the stack in prod, like the final snapshot they open (aws-cdk-lib
+    // leaves the generated secret on DESTROY whatever the cluster's removal policy).
+    const generated = this.cluster.node.tryFindChild('Secret');
+    if (generated instanceof secretsmanager.Secret) {
+      generated.applyRemovalPolicy(spec.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    }
     acknowledge(this.cluster, {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]':
         'The AWS maintained policy of the enhanced-monitoring role: it only lets RDS write OS metrics to its own log group.',

@@ -17,6 +17,24 @@ export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 /** Requests per IP per 5 minutes before the WAF rate rule blocks that IP. */
 export const WAF_RATE_LIMIT = 2000;
 
+/**
+ * The per-IP rate statement. Behind CloudFront the load balancer sees edge addresses, each
+ * carrying many viewers, so counting the source IP would block whole edge locations; the
+ * viewer's address is then the first entry of X-Forwarded-For (CloudFront appends the viewer to
+ * what the client sent, so a client can forge that entry: a CLOUDFRONT-scope ACL in us-east-1
+ * is the tamper-proof place for this limit). A request whose first entry is not an address
+ * counts as matching (blocked), so junk in the header does not escape the limit.
+ */
+export function rateLimitStatement(behindCdn: boolean): wafv2.CfnWebACL.RateBasedStatementProperty {
+  return behindCdn
+    ? {
+        limit: WAF_RATE_LIMIT,
+        aggregateKeyType: 'FORWARDED_IP',
+        forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
+      }
+    : { limit: WAF_RATE_LIMIT, aggregateKeyType: 'IP' };
+}
+
 /** Days the access logs are kept before they expire. */
 export const ACCESS_LOG_DAYS = 365;
 
@@ -326,7 +344,7 @@ export class AwsLoadBalancer extends Construct {
               name: 'RateLimitPerIp',
               priority: 3,
               action: { block: {} },
-              statement: { rateBasedStatement: { limit: WAF_RATE_LIMIT, aggregateKeyType: 'IP' } },
+              statement: { rateBasedStatement: rateLimitStatement(spec.cdn.enabled) },
               visibilityConfig: metric('rate-limit'),
             },
           ],

@@ -51,6 +51,22 @@ describe('AwsCdn', () => {
     }
   });
 
+  test('GIVEN https and cached paths WHEN built THEN they forward the viewer Host (the ALB certificate matches it) and nothing the cache key ignores', () => {
+    const { template, cdn } = build(resolved('prod', withHttps));
+    template.resourceCountIs('AWS::CloudFront::OriginRequestPolicy', 1);
+    template.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
+      OriginRequestPolicyConfig: Match.objectLike({
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Host'] },
+        CookiesConfig: { CookieBehavior: 'none' },
+        QueryStringsConfig: { QueryStringBehavior: 'none' },
+      }),
+    });
+    const policyId = Stack.of(cdn).resolve(cdn.cachedOriginRequestPolicy.originRequestPolicyId);
+    const behaviors = config(template).CacheBehaviors as Array<{ OriginRequestPolicyId: unknown }>;
+    expect(behaviors).toHaveLength(2);
+    for (const b of behaviors) expect(b.OriginRequestPolicyId).toEqual(policyId);
+  });
+
   test('GIVEN the default behaviour WHEN built THEN everything else passes uncached with all viewer values', () => {
     const { template } = build(resolved('prod', withHttps));
     expect(config(template).DefaultCacheBehavior).toMatchObject({

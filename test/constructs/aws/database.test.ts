@@ -102,10 +102,28 @@ describe('AwsDatabase', () => {
       Parameters: Match.objectLike({
         shared_preload_libraries: 'pg_stat_statements,auto_explain',
         log_min_duration_statement: '500',
+        'auto_explain.log_analyze': '1',
+        // analyze instruments every statement: per-node timing stays off to keep that cheap
+        'auto_explain.log_timing': '0',
         'rds.force_ssl': '1',
       }),
     });
     expect(DATABASE_PARAMETERS['pg_stat_statements.track']).toBe('all');
+  });
+
+  test.each([
+    ['prod', 'Retain'],
+    ['dev', 'Delete'],
+  ] as const)('GIVEN %s WHEN built THEN the generated admin secret has DeletionPolicy %s', (env, policy) => {
+    const { template } = build(resolved(env));
+    const secrets = Object.values(
+      template.findResources('AWS::SecretsManager::Secret', {
+        Properties: { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password' }) },
+      }),
+    );
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]?.DeletionPolicy).toBe(policy);
+    expect(secrets[0]?.UpdateReplacePolicy).toBe(policy);
   });
 
   test('GIVEN the secret WHEN built THEN it is generated, KMS-encrypted and rotated by the hosted function every 30 days', () => {

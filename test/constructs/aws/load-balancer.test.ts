@@ -156,6 +156,21 @@ describe('AwsLoadBalancer', () => {
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
   });
 
+  test('GIVEN waf and the CDN WHEN built THEN the rate rule counts the viewer address from X-Forwarded-For, not CloudFront edges', () => {
+    const { template } = build(resolved('prod', { cdn: { enabled: true } }));
+    const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL'));
+    if (!acl) throw new Error('no web ACL');
+    const rules = acl.Properties.Rules as Array<{ Name: string; Statement: unknown }>;
+    const rate = rules.find((r) => r.Name === 'RateLimitPerIp');
+    expect(rate?.Statement).toEqual({
+      RateBasedStatement: {
+        Limit: 2000,
+        AggregateKeyType: 'FORWARDED_IP',
+        ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
+      },
+    });
+  });
+
   test('GIVEN waf off WHEN built THEN there is no web ACL', () => {
     const { template } = build(resolved('dev', { loadBalancer: { waf: false } }));
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+// The default import is node's own module object, which the library's named import reads.
+import v8 from 'node:v8';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,6 +15,7 @@ import {
   controlTowerRules,
   policyFindings,
   suppressedFindings,
+  useBaselineWasmCompiler,
 } from '../../../stacks/aws-policy';
 import { AwsBlueprintStack, awsAppContext, synthAws } from '../../../stacks/aws-stack';
 import { resolved } from '../../fixtures';
@@ -72,6 +75,18 @@ describe('AWS policy gates', () => {
       expect(ack.id).toMatch(/^(AwsSolutions-[A-Z0-9]+(\[.+\])?|cdk-validator-cfnguard::[a-z0-9_]+)$/);
       if (ack.id.startsWith(GUARD)) expect(names.has(ack.id.slice(GUARD.length))).toBe(true);
       expect(ack.reason.length).toBeGreaterThan(40);
+    }
+  });
+
+  test('GIVEN a platform team app WHEN the gates are added THEN no process-wide V8 flag is touched; only the one-shot entry points set it', () => {
+    const spy = jest.spyOn(v8, 'setFlagsFromString');
+    try {
+      addAwsPolicyGates(new App({ context: awsAppContext() }));
+      expect(spy).not.toHaveBeenCalled();
+      useBaselineWasmCompiler();
+      expect(spy).toHaveBeenCalledWith('--liftoff-only');
+    } finally {
+      spy.mockRestore();
     }
   });
 
