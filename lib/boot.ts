@@ -60,7 +60,8 @@ function runContainer(props: BootScriptProps): string[] {
       `--env-file ${ENV_FILE}`,
       `--publish ${props.port}:${props.port}`,
       `--env PORT=${props.port}`,
-      '--log-driver local',
+      // json-file is what log agents tail (COS ships it to Cloud Logging); rotation caps the disk.
+      '--log-driver json-file --log-opt max-size=10m --log-opt max-file=5',
       `'${props.image}'`,
     ].join(' '),
   ];
