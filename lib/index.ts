@@ -8,6 +8,7 @@ export * from './naming';
 export * from './network-plan';
 export * from './override';
 export * from './presets';
+export * from './registry';
 export * from './resolve';
 export * from './schedules';
 export * from './sizes';

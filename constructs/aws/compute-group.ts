@@ -1,6 +1,7 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,6 +9,7 @@ import { Construct } from 'constructs';
 import { bootCloudConfig } from '../../lib/boot';
 import type { EnvContractName } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
+import { registryOf } from '../../lib/registry';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { acknowledge, GUARD } from './policy';
 
@@ -91,6 +93,8 @@ export class AwsComputeGroup extends Construct {
   public readonly scheduledActions: autoscaling.ScheduledAction[] = [];
   /** The boot document (cloud-config) given as user data. */
   public readonly userDataScript: string;
+  /** The app image's ECR repository (pull granted to the role), when the image is in ECR. */
+  public readonly imageRepository?: ecr.IRepository;
 
   constructor(scope: Construct, id: string, props: AwsComputeGroupProps) {
     super(scope, id);
@@ -116,12 +120,38 @@ export class AwsComputeGroup extends Construct {
     });
     for (const secret of props.readableSecrets ?? []) secret.grantRead(this.role);
 
+    // A private ECR image: pull on exactly that repository, and a login at boot with a 12-hour token
+    // the instance role fetches (the AL2023 AMI ships the AWS CLI); no credential is in the user data.
+    const registry = registryOf(compute.app.image);
+    const registryLogin: string[] = [];
+    if (registry.kind === 'ecr') {
+      this.imageRepository = ecr.Repository.fromRepositoryAttributes(this, 'ImageRepository', {
+        repositoryName: registry.repository,
+        repositoryArn: Stack.of(this).formatArn({
+          service: 'ecr',
+          account: registry.account,
+          region: registry.region,
+          resource: 'repository',
+          resourceName: registry.repository,
+        }),
+      });
+      this.imageRepository.grantPull(this.role);
+      acknowledge(this.role, {
+        'AwsSolutions-IAM5[Resource::*]':
+          'ecr:GetAuthorizationToken has no resource-level permissions (AWS requires Resource "*"); it only issues a registry login token, and image pulls stay limited to the app repository ARN.',
+      });
+      registryLogin.push(
+        `aws ecr get-login-password --region ${registry.region} | docker login --username AWS --password-stdin ${registry.host}`,
+      );
+    }
+
     // Amazon Linux 2023 boots through cloud-init, so the env file is written by cloud-init (0600), not a shell.
     this.userDataScript = bootCloudConfig({
       image: compute.app.image,
       port: compute.port,
       runtime: 'dnf',
       env: { ...compute.app.env, ...props.environment, AWS_REGION: spec.regions.aws },
+      ...(registryLogin.length > 0 ? { registryLogin } : {}),
     });
 
     this.launchTemplate = new ec2.LaunchTemplate(

@@ -1,3 +1,7 @@
+import {
+  ArtifactRegistryRepositoryIamMember,
+  type ArtifactRegistryRepositoryIamMemberConfig,
+} from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { ComputeHealthCheck, type ComputeHealthCheckConfig } from '@cdktf/provider-google/lib/compute-health-check';
 import {
   ComputeRegionAutoscaler,
@@ -21,9 +25,10 @@ import {
 import { ServiceAccount, type ServiceAccountConfig } from '@cdktf/provider-google/lib/service-account';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { bootScript, type ContainerRuntime } from '../../lib/boot';
+import { BOOT_DIR, bootScript, type ContainerRuntime } from '../../lib/boot';
 import type { EnvContractName } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
+import { type ArtifactRegistry, registryOf } from '../../lib/registry';
 import { type Bounds, type ResolvedSpec, splitSpot } from '../../lib/resolve';
 import type { ResolvedSchedule } from '../../lib/schedules';
 import type { GcpNetworkRef } from './network';
@@ -83,6 +88,24 @@ export function knownZones(region: string, count: number): string[] | undefined 
 /** Project roles the VM service account gets: write logs and metrics, nothing else project-wide. */
 export const VM_PROJECT_ROLES = ['roles/logging.logWriter', 'roles/monitoring.metricWriter'] as const;
 
+/**
+ * Lines that let Docker pull from an Artifact Registry host with the VM service account's token. Both
+ * helpers only write a credHelpers entry into $HOME/.docker/config.json (no credential is stored: Docker
+ * asks the helper, which asks the metadata server, on each pull). Startup scripts run as root without a
+ * usable HOME, and on Container-Optimized OS /root is read-only, so HOME points at the blueprint's
+ * directory on the writable stateful partition (/var), where the env file already lives; the
+ * `docker pull` later in the same script reads the same config. COS ships docker-credential-gcr; other
+ * GCE images (Debian, Ubuntu) ship gcloud instead.
+ */
+export function artifactRegistryLogin(registry: ArtifactRegistry, runtime: ContainerRuntime): string[] {
+  return [
+    `export HOME=${BOOT_DIR}`,
+    runtime === 'preinstalled'
+      ? `docker-credential-gcr configure-docker --registries=${registry.host}`
+      : `gcloud auth configure-docker ${registry.host} --quiet`,
+  ];
+}
+
 /** Autoscaler schedules need a name starting with a letter; spec names may start with a digit. */
 function scheduleName(name: string): string {
   return /^[a-z]/.test(name) ? name : `s-${name}`;
@@ -135,6 +158,8 @@ export class GcpComputeGroup extends Construct {
   public readonly serviceAccount: ServiceAccount;
   public readonly projectRoles: readonly ProjectIamMember[];
   public readonly secretAccess: readonly SecretManagerSecretIamMember[];
+  /** Read on the app image's Artifact Registry repository, when the image is in Artifact Registry. */
+  public readonly imagePull?: ArtifactRegistryRepositoryIamMember;
   /** Autohealing health check (separate from, and more patient than, the load balancer's). */
   public readonly healthCheck: ComputeHealthCheck;
   public readonly template: ComputeRegionInstanceTemplate;
@@ -223,11 +248,24 @@ export class GcpComputeGroup extends Construct {
     );
 
     const runtime = props.runtime ?? 'preinstalled';
+    // A private Artifact Registry image: read on exactly that repository (not the project), and a
+    // Docker credential helper that uses the VM's own token; nothing secret is in the metadata.
+    const registry = registryOf(compute.app.image);
+    if (registry.kind === 'artifactRegistry') {
+      this.imagePull = new ArtifactRegistryRepositoryIamMember(this, 'image-pull', {
+        project: registry.project,
+        location: registry.location,
+        repository: registry.repository,
+        role: 'roles/artifactregistry.reader',
+        member,
+      } satisfies ArtifactRegistryRepositoryIamMemberConfig);
+    }
     this.bootScript = bootScript({
       image: compute.app.image,
       port: compute.port,
       env: { ...compute.app.env, ...props.env },
       runtime,
+      ...(registry.kind === 'artifactRegistry' ? { registryLogin: artifactRegistryLogin(registry, runtime) } : {}),
     });
 
     const template = (spot: boolean) =>
@@ -309,6 +347,8 @@ export class GcpComputeGroup extends Construct {
               maxUnavailableFixed: 0,
             },
             // Never a target size: the autoscaler owns it, and a deploy must not reset capacity.
+            // The first VMs pull the image at boot: the repository grant exists before they do.
+            ...(this.imagePull ? { dependsOn: [this.imagePull] } : {}),
           },
           o.group,
         ),

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CONTAINER_NAME, ENV_FILE } from '../../lib/boot';
 import { type Cloud, ENV_CONTRACT } from '../../lib/constants';
+import { registryOf } from '../../lib/registry';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { resolved } from '../fixtures';
 import {
@@ -85,6 +86,21 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-boot-'));
 const specs: Array<[string, ResolvedSpec]> = [
   ['example', resolved('example')],
   ['dev', resolved('dev', { compute: { port: 9000, app: { env: { LOG_LEVEL: 'debug' } } } })],
+  // Private images in the cloud's own registry: the login lines go through the same checks.
+  [
+    'ecr',
+    resolved('dev', {
+      clouds: ['aws'],
+      compute: { app: { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/api:1.4.2' } },
+    }),
+  ],
+  [
+    'artifact-registry',
+    resolved('dev', {
+      clouds: ['gcp'],
+      compute: { app: { image: 'us-central1-docker.pkg.dev/acme-prod/apps/api:1.4.2' } },
+    }),
+  ],
 ];
 const docs: Array<[string, BootDoc]> = specs.flatMap(([label, spec]) =>
   bootDocs(synthToFiles(spec)).map((d) => [`${label} ${d.cloud} ${d.where}`, d] as [string, BootDoc]),
@@ -93,9 +109,23 @@ const specOf = (label: string) => (specs.find(([l]) => label.startsWith(`${l} `)
 
 describe('boot documents', () => {
   it('every cloud has at least one VM boot document per spec', () => {
-    for (const [label] of specs) {
+    for (const [label, spec] of specs) {
       const clouds = new Set(docs.filter(([l]) => l.startsWith(`${label} `)).map(([, d]) => d.cloud));
-      expect([...clouds].sort()).toEqual(['aws', 'azure', 'gcp']);
+      expect([...clouds].sort()).toEqual([...spec.clouds].sort());
+    }
+    expect(new Set(docs.map(([, d]) => d.cloud))).toEqual(new Set(['aws', 'azure', 'gcp']));
+  });
+
+  it.each(docs)('%s logs in to a private registry only when the image is in one, and before the pull', (label, doc) => {
+    const kind = registryOf(specOf(label).compute.app.image).kind;
+    const login = { ecr: /aws ecr get-login-password/, artifactRegistry: /docker-credential-gcr configure-docker/ };
+    for (const [k, pattern] of Object.entries(login)) {
+      if (k !== kind) expect(doc.text).not.toMatch(pattern);
+    }
+    if (kind === 'ecr' || kind === 'artifactRegistry') {
+      const at = doc.text.search(login[kind]);
+      expect(at).toBeGreaterThan(-1);
+      expect(at).toBeLessThan(doc.text.indexOf('docker pull '));
     }
   });
 

@@ -213,6 +213,43 @@ describe('AwsComputeGroup', () => {
     expect(JSON.stringify(statements)).not.toContain('"Resource":"*"');
   });
 
+  describe('GIVEN an image in a private ECR repository', () => {
+    const image = '210987654321.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.0.1';
+    const { group, template } = build(resolved('prod', { compute: { app: { image } } }));
+    const statements = () =>
+      Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+    test('WHEN built THEN the start script logs in with a token fetched at boot, after the install and before the pull', () => {
+      const login =
+        'aws ecr get-login-password --region eu-west-1 | docker login --username AWS --password-stdin 210987654321.dkr.ecr.eu-west-1.amazonaws.com';
+      const script = group.userDataScript;
+      expect(script).toContain(login);
+      expect(script.indexOf('systemctl enable --now docker')).toBeLessThan(script.indexOf(login));
+      expect(script.indexOf(login)).toBeLessThan(script.indexOf(`docker pull '${image}'`));
+      expect(script).not.toMatch(/--password[= ](?!-stdin)/);
+    });
+
+    test('WHEN built THEN the role pulls from exactly that repository, and only the login token action is on "*"', () => {
+      const pull = statements().find((s) => [s.Action].flat().includes('ecr:BatchGetImage'));
+      expect([pull.Action].flat().sort()).toEqual([
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+      ]);
+      expect(pull.Resource).toBe('arn:aws:ecr:eu-west-1:210987654321:repository/payments/api');
+      const wildcard = statements().filter((s) => s.Resource === '*');
+      expect(wildcard).toEqual([{ Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' }]);
+      expect(group.imageRepository?.repositoryName).toBe('payments/api');
+    });
+  });
+
+  test('GIVEN a public image WHEN built THEN no registry login and no ECR permission', () => {
+    const { group, template } = build(resolved('prod'));
+    expect(group.userDataScript).not.toMatch(/docker login|aws ecr/);
+    expect(group.imageRepository).toBeUndefined();
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('ecr:');
+  });
+
   test('GIVEN the load balancer WHEN built THEN only it may reach the app port', () => {
     const { template } = build(resolved('prod', { compute: { port: 8080 } }));
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {

@@ -38,6 +38,10 @@ describe('AWS policy gates', () => {
     ['dev', resolved('dev')],
     ['staging', resolved('staging')],
     ['CDN without https', resolved('staging', { cdn: { enabled: true } })],
+    [
+      'ECR image (private registry pull)',
+      resolved('dev', { compute: { app: { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/api:1.4.2' } } }),
+    ],
   ] as const)(
     'GIVEN the %s spec WHEN synthesized with all gates THEN no finding is left unacknowledged',
     (name, spec) => {

@@ -219,6 +219,67 @@ describe('GcpComputeGroup', () => {
     expect(t.metadata['startup-script']).toContain('apt-get install -y docker.io');
   });
 
+  describe('GIVEN an image in a private Artifact Registry repository', () => {
+    const image = 'europe-west4-docker.pkg.dev/acme-images/apps/shop/api:2.0.1';
+    const spec = resolved('example', { compute: { app: { image } } });
+    const tf = group(spec);
+
+    it('WHEN synthesized THEN the service account reads exactly that repository, and the groups wait for the grant', () => {
+      const [pull] = resources(tf, 'google_artifact_registry_repository_iam_member');
+      expect(resources(tf, 'google_artifact_registry_repository_iam_member')).toHaveLength(1);
+      expect(pull).toEqual({
+        project: 'acme-images',
+        location: 'europe-west4',
+        repository: 'apps',
+        role: 'roles/artifactregistry.reader',
+        member: expect.stringMatching(
+          /^serviceAccount:\$\{google_service_account\.compute_service-account_[0-9A-F]+\.email\}$/,
+        ),
+      });
+      expect(Object.keys(tf.resource.google_artifact_registry_repository_iam_member)).toEqual([
+        expect.stringMatching(/^compute_image-pull_[0-9A-F]{8}$/),
+      ]);
+      // Still only logs and metrics project-wide: the read is on the repository.
+      expect(resources(tf, 'google_project_iam_member').map((m) => m.role)).not.toContain(
+        'roles/artifactregistry.reader',
+      );
+      for (const g of groups(tf)) {
+        expect(g.depends_on).toEqual([
+          expect.stringMatching(/^google_artifact_registry_repository_iam_member\.compute_image-pull_[0-9A-F]{8}$/),
+        ]);
+      }
+    });
+
+    it('WHEN synthesized THEN every startup script points Docker at the credential helper under a writable HOME, before the pull', () => {
+      expect(templates(tf)).toHaveLength(2);
+      for (const t of templates(tf)) {
+        const script: string = t.metadata['startup-script'];
+        const lines = script.split('\n');
+        const home = lines.indexOf('export HOME=/var/lib/blueprint');
+        const login = lines.indexOf('docker-credential-gcr configure-docker --registries=europe-west4-docker.pkg.dev');
+        expect(home).toBeGreaterThan(lines.indexOf('systemctl start docker'));
+        expect(home).toBeGreaterThan(lines.indexOf('mkdir -p /var/lib/blueprint'));
+        expect(login).toBe(home + 1);
+        expect(login).toBeLessThan(lines.indexOf(`docker pull '${image}'`));
+      }
+    });
+
+    it('WHEN the image is Debian (apt) THEN gcloud configures Docker instead', () => {
+      const [t] = templates(group(spec, { image: 'debian-cloud/debian-12', runtime: 'apt' }));
+      expect(t.metadata['startup-script']).toContain(
+        'gcloud auth configure-docker europe-west4-docker.pkg.dev --quiet',
+      );
+      expect(t.metadata['startup-script']).not.toContain('docker-credential-gcr');
+    });
+  });
+
+  it('GIVEN a public image WHEN synthesized THEN no registry grant, no login and no extra dependency', () => {
+    const tf = group(resolved('example'));
+    expect(tf.resource.google_artifact_registry_repository_iam_member).toBeUndefined();
+    for (const t of templates(tf)) expect(t.metadata['startup-script']).not.toMatch(/HOME=|configure-docker/);
+    for (const g of groups(tf)) expect(g.depends_on).toBeUndefined();
+  });
+
   it('GIVEN a schedule name starting with a digit WHEN synthesized THEN the GCP schedule name starts with a letter', () => {
     const spec = resolved('prod', {
       compute: { scaling: { schedules: [{ name: '9to5', cron: '0 9 * * 1-5', minInstances: 4, maxInstances: 8 }] } },
