@@ -1,7 +1,7 @@
 import type { AlarmSignal } from '../../lib/constants';
 import { CACHE_SIZES, COMPUTE_SIZES, DATABASE_SIZES } from '../../lib/sizes';
 import { renderTfBase64, type TerraformJson } from '../support/outputs';
-import { byAddress, lifecycle, refAddress, resources, tfOutputs } from './extract-tf';
+import { byAddress, lifecycle, refAddress, resources, tfOutputs, twoGroupCompute } from './extract-tf';
 import { gapMarker } from './gaps';
 import {
   asArr,
@@ -128,7 +128,6 @@ export function extractAzure(t: TerraformJson): CapabilitySummary {
   });
   const onDemand = settingsOf.filter((s) => s.set.priority !== 'Spot').map((s) => s.bounds);
   const spot = settingsOf.filter((s) => s.set.priority === 'Spot').map((s) => s.bounds);
-  const sum = (bs: Array<{ min: number; max: number }>, k: 'min' | 'max') => bs.reduce((n, b) => n + b[k], 0);
   const scalesOn = [
     ...(settingsOf.length > 0 && settingsOf.every((s) => s.metrics.includes('Percentage CPU')) ? ['cpu'] : []),
     ...(settingsOf.length > 0 && settingsOf.every((s) => s.metrics.includes('AvgRequestCountPerHealthyHost'))
@@ -214,19 +213,7 @@ export function extractAzure(t: TerraformJson): CapabilitySummary {
       originLocked: cdnEnabled ? wafEnabled && fdidRule : null,
     },
     compute: {
-      min: sum(onDemand, 'min') + sum(spot, 'min'),
-      max: sum(onDemand, 'max') + sum(spot, 'max'),
-      onDemandMin: sum(onDemand, 'min'),
-      spot: {
-        percent: gapMarker('azure', 'compute.spot.percent'),
-        groups:
-          spot.length === 0
-            ? null
-            : {
-                onDemand: { min: sum(onDemand, 'min'), max: sum(onDemand, 'max') },
-                spot: { min: sum(spot, 'min'), max: sum(spot, 'max') },
-              },
-      },
+      ...twoGroupCompute('azure', onDemand, spot),
       scalesOn,
       // The API requires `instances`; it counts as no desired count only when Terraform ignores it.
       noDesiredCount:

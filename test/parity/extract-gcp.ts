@@ -1,7 +1,7 @@
 import type { AlarmSignal } from '../../lib/constants';
 import { CACHE_SIZES, COMPUTE_SIZES, DATABASE_SIZES } from '../../lib/sizes';
 import { renderTfTemplate, type TerraformJson } from '../support/outputs';
-import { byAddress, refAddress, resources, tfOutputs } from './extract-tf';
+import { byAddress, refAddress, resources, tfOutputs, twoGroupCompute } from './extract-tf';
 import { gapMarker } from './gaps';
 import {
   asArr,
@@ -118,7 +118,6 @@ export function extractGcp(t: TerraformJson): CapabilitySummary {
   });
   const onDemand = scalers.filter((s) => !isSpot(s.mig)).map(bounds);
   const spot = scalers.filter((s) => isSpot(s.mig)).map(bounds);
-  const sum = (bs: Array<{ min: number; max: number }>, k: 'min' | 'max') => bs.reduce((n, b) => n + b[k], 0);
   const scalesOn = [
     ...(scalers.length > 0 && scalers.every((s) => s.policy.cpu_utilization !== undefined) ? ['cpu'] : []),
     ...(scalers.length > 0 && scalers.every((s) => s.policy.load_balancing_utilization !== undefined)
@@ -238,19 +237,7 @@ export function extractGcp(t: TerraformJson): CapabilitySummary {
       originLocked: cdnBackends.length > 0 ? gapMarker('gcp', 'cdn.originLocked') : null,
     },
     compute: {
-      min: sum(onDemand, 'min') + sum(spot, 'min'),
-      max: sum(onDemand, 'max') + sum(spot, 'max'),
-      onDemandMin: sum(onDemand, 'min'),
-      spot: {
-        percent: gapMarker('gcp', 'compute.spot.percent'),
-        groups:
-          spot.length === 0
-            ? null
-            : {
-                onDemand: { min: sum(onDemand, 'min'), max: sum(onDemand, 'max') },
-                spot: { min: sum(spot, 'min'), max: sum(spot, 'max') },
-              },
-      },
+      ...twoGroupCompute('gcp', onDemand, spot),
       scalesOn,
       noDesiredCount: migs.length > 0 && migs.every(([, m]) => m.target_size === undefined),
       zones: same(migs.map(([, m]) => asArr(m.distribution_policy_zones).length)) ?? -1,

@@ -1,4 +1,5 @@
 import { renderTfTemplate, type TerraformJson } from '../support/outputs';
+import { gapMarker } from './gaps';
 
 /*
  * Reading Terraform JSON written by CDKTF: resources by type and the references between them
@@ -36,4 +37,37 @@ export function tfOutputs(t: TerraformJson): Record<string, string> {
 /** Terraform lifecycle of a resource. */
 export function lifecycle(r: Resource | undefined): { ignore_changes?: unknown; prevent_destroy?: unknown } {
   return (r?.lifecycle ?? {}) as { ignore_changes?: unknown; prevent_destroy?: unknown };
+}
+
+/** Instance bounds of one group, as an autoscaler or autoscale setting states them. */
+export interface GroupBounds {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The compute part of a summary for clouds that run Spot as a second group (GCP, Azure):
+ * totals over every group, the on-demand floor, and both groups' bounds.
+ */
+export function twoGroupCompute(
+  cloud: 'gcp' | 'azure',
+  onDemand: readonly GroupBounds[],
+  spot: readonly GroupBounds[],
+) {
+  const sum = (bs: readonly GroupBounds[], k: 'min' | 'max') => bs.reduce((n, b) => n + b[k], 0);
+  return {
+    min: sum(onDemand, 'min') + sum(spot, 'min'),
+    max: sum(onDemand, 'max') + sum(spot, 'max'),
+    onDemandMin: sum(onDemand, 'min'),
+    spot: {
+      percent: gapMarker(cloud, 'compute.spot.percent'),
+      groups:
+        spot.length === 0
+          ? null
+          : {
+              onDemand: { min: sum(onDemand, 'min'), max: sum(onDemand, 'max') },
+              spot: { min: sum(spot, 'min'), max: sum(spot, 'max') },
+            },
+    },
+  };
 }
