@@ -6,6 +6,7 @@ export * from './limits';
 export * from './load';
 export * from './naming';
 export * from './network-plan';
+export * from './operations';
 export * from './override';
 export * from './presets';
 export * from './registry';

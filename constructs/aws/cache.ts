@@ -5,8 +5,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { hh, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
+import { weeklyWindow } from './database';
 import { LOG_RETENTION } from './network';
 import { acknowledge } from './policy';
 
@@ -20,9 +22,9 @@ export const CACHE_ENGINE_VERSION = '8.0';
 /** Default parameter groups of the engine major, without and with cluster mode. */
 export const CACHE_PARAMETER_GROUPS = { standalone: 'default.valkey8', clustered: 'default.valkey8.cluster.on' };
 
-/** Windows in UTC: snapshots first, maintenance after, both at night in the Americas and Europe. */
-export const CACHE_SNAPSHOT_WINDOW = '03:00-04:00';
-export const CACHE_MAINTENANCE_WINDOW = 'sun:05:00-sun:06:00';
+/** The shared windows (lib/operations.ts) in ElastiCache's format. */
+export const CACHE_SNAPSHOT_WINDOW = `${hh(WINDOWS.cacheSnapshotHour)}-${hh(WINDOWS.cacheSnapshotHour + 1)}`;
+export const CACHE_MAINTENANCE_WINDOW = weeklyWindow(WINDOWS.cache);
 
 /** ElastiCache keeps at most 35 daily snapshots. */
 const MAX_SNAPSHOT_DAYS = 35;

@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { PostgresVersion } from '../../lib/constants';
 import type { ShardEndpoints } from '../../lib/contract';
+import { hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
 import { LOG_RETENTION } from './network';
@@ -25,15 +26,22 @@ export const AURORA_VERSIONS: Record<PostgresVersion, rds.AuroraPostgresEngineVe
   '17': rds.AuroraPostgresEngineVersion.VER_17_9,
 };
 
-/** Windows in UTC: backups first, maintenance after (and apart from the cache's). */
-export const DATABASE_BACKUP_WINDOW = '02:00-03:00';
-export const DATABASE_MAINTENANCE_WINDOW = 'sun:04:00-sun:05:00';
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** A shared one-hour weekly window in the RDS / ElastiCache format `ddd:hh:mm-ddd:hh:mm`. */
+export function weeklyWindow(w: WeeklyWindow): string {
+  const endDay = w.hour === 23 ? (w.day + 1) % 7 : w.day;
+  return `${DAYS[w.day]}:${hh(w.hour)}-${DAYS[endDay]}:${hh(w.hour + 1)}`;
+}
+
+/** The shared windows (lib/operations.ts): backups first, maintenance after, apart from the cache's. */
+export const DATABASE_BACKUP_WINDOW = `${hh(WINDOWS.backupHour)}-${hh(WINDOWS.backupHour + 1)}`;
+export const DATABASE_MAINTENANCE_WINDOW = weeklyWindow(WINDOWS.database);
 
 /** Days between automatic rotations of the admin password. */
 export const PASSWORD_ROTATION_DAYS = 30;
 
-/** Statements slower than this (ms) are logged, with their plan above AUTO_EXPLAIN_MS. */
-export const SLOW_QUERY_MS = 500;
+/** Statements slower than lib's SLOW_QUERY_MS are logged; above this (ms) with their plan too. */
 export const AUTO_EXPLAIN_MS = 2000;
 
 /**

@@ -7,15 +7,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { WAF_RATE_LIMIT } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { acknowledge, GUARD } from './policy';
 
 /** Header CloudFront adds to every origin request; the listener forwards only requests carrying it. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
-
-/** Requests per IP per 5 minutes before the WAF rate rule blocks that IP. */
-export const WAF_RATE_LIMIT = 2000;
 
 /**
  * The per-IP rate statement. Behind CloudFront the load balancer sees edge addresses, each
@@ -28,11 +26,12 @@ export const WAF_RATE_LIMIT = 2000;
 export function rateLimitStatement(behindCdn: boolean): wafv2.CfnWebACL.RateBasedStatementProperty {
   return behindCdn
     ? {
-        limit: WAF_RATE_LIMIT,
+        limit: WAF_RATE_LIMIT.requests,
+        evaluationWindowSec: WAF_RATE_LIMIT.windowSeconds,
         aggregateKeyType: 'FORWARDED_IP',
         forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
       }
-    : { limit: WAF_RATE_LIMIT, aggregateKeyType: 'IP' };
+    : { limit: WAF_RATE_LIMIT.requests, evaluationWindowSec: WAF_RATE_LIMIT.windowSeconds, aggregateKeyType: 'IP' };
 }
 
 /** Days the access logs are kept before they expire. */

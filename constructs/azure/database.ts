@@ -13,6 +13,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ShardEndpoints } from '../../lib/contract';
 import { replicaSuffix } from '../../lib/naming';
+import { SLOW_QUERY_MS, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
 import { type AzureNetwork, PGBOUNCER_PORT, zoneIds } from './network';
@@ -62,9 +63,6 @@ export function maxConnections(memoryGiB: number): number {
   const row = rows.filter((m) => m <= memoryGiB).at(-1) ?? rows[0];
   return MAX_CONNECTIONS_BY_MEMORY_GIB[row as number] as number;
 }
-
-/** Slow-query log threshold (ms) written to the server logs. */
-export const SLOW_QUERY_MS = 1000;
 
 /** Server parameters every primary gets: query statistics, Query Store, slow-query logging. */
 export function primaryParameters(pooling: boolean): Record<string, string> {
@@ -189,8 +187,8 @@ export class AzureDatabase extends Construct {
             ...(db.highAvailability
               ? { highAvailability: { mode: 'ZoneRedundant', standbyAvailabilityZone: zones[1] ?? '2' } }
               : {}),
-            // A fixed low-traffic window (Sunday 03:00 UTC) instead of a random one.
-            maintenanceWindow: { dayOfWeek: 0, startHour: 3, startMinute: 0 },
+            // The shared low-traffic window instead of a random one.
+            maintenanceWindow: { dayOfWeek: WINDOWS.database.day, startHour: WINDOWS.database.hour, startMinute: 0 },
             lifecycle: { ignoreChanges: drift, preventDestroy: protect },
           },
           o.server,

@@ -13,6 +13,7 @@ import {
   type WebApplicationFirewallPolicyCustomRules,
 } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { Construct } from 'constructs';
+import { WAF_RATE_LIMIT } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { type AzureNetwork, ZONE_REDUNDANT, zoneIds } from './network';
@@ -20,8 +21,8 @@ import { SECRETS_USER_ROLE } from './secrets';
 
 /** TLS 1.2+ (and 1.3) with the strict cipher list: ECDHE + AES-GCM only, no CBC suites. */
 export const SSL_POLICY = 'AppGwSslPolicy20220101S';
-/** Requests one client may send in 5 minutes before the WAF blocks it (counted per gateway instance). */
-export const RATE_LIMIT_PER_5_MIN = 2000;
+/** Requests one client may send in 5 minutes (lib/operations.ts) before the WAF blocks it (counted per gateway instance). */
+export const RATE_LIMIT_PER_5_MIN = WAF_RATE_LIMIT.requests;
 /** Names of the gateway's child elements; the VM scale sets join BACKEND_POOL. */
 export const BACKEND_POOL = 'vmss';
 const BACKEND_SETTINGS = 'app';

@@ -6,6 +6,7 @@ import { RedisCluster, type RedisClusterConfig } from '@cdktf/provider-google/li
 import { RedisInstance, type RedisInstanceConfig } from '@cdktf/provider-google/lib/redis-instance';
 import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import type { GcpNetworkRef } from './network';
@@ -13,8 +14,12 @@ import { type GcpSecret, GcpSecrets } from './secrets';
 
 /** Redis version of Memorystore for Redis instances. */
 export const REDIS_VERSION = 'REDIS_7_2';
-/** Sunday 03:00 UTC, an hour before the database window. */
-const MAINTENANCE = { day: 'SUNDAY', startTime: { hours: 3, minutes: 0, seconds: 0, nanos: 0 } };
+const DAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
+/** The shared cache window (lib/operations.ts), after the database's. */
+const MAINTENANCE = {
+  day: DAYS[WINDOWS.cache.day],
+  startTime: { hours: WINDOWS.cache.hour, minutes: 0, seconds: 0, nanos: 0 },
+};
 
 export interface GcpCacheProps {
   /** The resolved spec: size, shards, replicas, region, names, labels. */

@@ -11,13 +11,11 @@ import { Fn, type ITerraformDependable, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ShardEndpoints } from '../../lib/contract';
 import { replicaSuffix } from '../../lib/naming';
+import { hh, SLOW_QUERY_MS, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import type { GcpNetworkRef } from './network';
 import { type GcpSecret, GcpSecrets } from './secrets';
-
-/** Slow-query threshold for `log_min_duration_statement`, in milliseconds. */
-export const SLOW_QUERY_MS = 1000;
 
 /**
  * Flags every instance gets: slow queries plus the checkpoint / connection / lock-wait /
@@ -169,14 +167,19 @@ export class GcpDatabase extends Construct {
               deletionProtectionEnabled: db.deletionProtection,
               backupConfiguration: {
                 enabled: true,
-                startTime: '03:00',
+                startTime: hh(WINDOWS.backupHour),
                 pointInTimeRecoveryEnabled: true,
                 // Cloud SQL keeps transaction logs for at most 7 days; older points restore from backups.
                 transactionLogRetentionDays: Math.min(7, db.backupRetentionDays),
                 backupRetentionSettings: { retainedBackups: db.backupRetentionDays, retentionUnit: 'COUNT' },
               },
-              // Sunday 04:00 UTC, after the 03:00 backup; replicas follow their primary.
-              maintenanceWindow: { day: 7, hour: 4, updateTrack: 'stable' },
+              // The shared window, after the backup; replicas follow their primary. Cloud SQL counts
+              // days 1 (Monday) .. 7 (Sunday).
+              maintenanceWindow: {
+                day: WINDOWS.database.day === 0 ? 7 : WINDOWS.database.day,
+                hour: WINDOWS.database.hour,
+                updateTrack: 'stable',
+              },
             },
             dependsOn: network.privateServiceAccess,
             // storageGiB is the starting size: autoresize grows the disk, and a smaller value in the

@@ -32,6 +32,7 @@ import {
 } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap, type ComputeUrlMapConfig } from '@cdktf/provider-google/lib/compute-url-map';
 import { Construct } from 'constructs';
+import { WAF_RATE_LIMIT } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { GcpCdn, type GcpCdnProps } from './cdn';
@@ -54,8 +55,8 @@ export const WAF_RULE_SETS = [
   'sessionfixation-v33-stable',
 ] as const;
 
-/** Per client IP: more than this many requests in the interval get HTTP 429. */
-export const RATE_LIMIT = { count: 2000, intervalSec: 300 } as const;
+/** Per client IP (lib/operations.ts): more than this many requests in the interval get HTTP 429. */
+export const RATE_LIMIT = { count: WAF_RATE_LIMIT.requests, intervalSec: WAF_RATE_LIMIT.windowSeconds } as const;
 /** Cloud Armor's default rule priority (the lowest). */
 const DEFAULT_RULE_PRIORITY = 2147483647;
 

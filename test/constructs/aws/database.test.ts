@@ -1,7 +1,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { AwsDatabase, DATABASE_PARAMETERS, databaseId, readerCount } from '../../../constructs/aws/database';
+import { CACHE_MAINTENANCE_WINDOW, CACHE_SNAPSHOT_WINDOW } from '../../../constructs/aws/cache';
+import {
+  AwsDatabase,
+  DATABASE_BACKUP_WINDOW,
+  DATABASE_MAINTENANCE_WINDOW,
+  DATABASE_PARAMETERS,
+  databaseId,
+  readerCount,
+  weeklyWindow,
+} from '../../../constructs/aws/database';
 import { AwsNetwork } from '../../../constructs/aws/network';
 import { AwsSecrets } from '../../../constructs/aws/secrets';
 import type { ResolvedSpec } from '../../../lib/resolve';
@@ -101,7 +110,7 @@ describe('AwsDatabase', () => {
       Family: 'aurora-postgresql16',
       Parameters: Match.objectLike({
         shared_preload_libraries: 'pg_stat_statements,auto_explain',
-        log_min_duration_statement: '500',
+        log_min_duration_statement: '1000',
         'auto_explain.log_analyze': '1',
         // analyze instruments every statement: per-node timing stays off to keep that cheap
         'auto_explain.log_timing': '0',
@@ -177,5 +186,15 @@ describe('AwsDatabase', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/rds/cluster/shop-api-prd-db-s2/postgresql',
     });
+  });
+});
+
+describe('AWS maintenance windows', () => {
+  test('GIVEN the shared windows WHEN formatted for RDS and ElastiCache THEN they wrap midnight and never overlap', () => {
+    expect(weeklyWindow({ day: 6, hour: 23 })).toBe('sat:23:00-sun:00:00');
+    expect(DATABASE_BACKUP_WINDOW).toBe('02:00-03:00');
+    expect(DATABASE_MAINTENANCE_WINDOW).toBe('sun:04:00-sun:05:00');
+    expect(CACHE_SNAPSHOT_WINDOW).toBe('03:00-04:00');
+    expect(CACHE_MAINTENANCE_WINDOW).toBe('sun:05:00-sun:06:00');
   });
 });

@@ -149,7 +149,7 @@ describe('AwsLoadBalancer', () => {
         }),
         Match.objectLike({
           Action: { Block: {} },
-          Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP' } },
+          Statement: { RateBasedStatement: { Limit: 2000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' } },
         }),
       ],
     });
@@ -165,6 +165,7 @@ describe('AwsLoadBalancer', () => {
     expect(rate?.Statement).toEqual({
       RateBasedStatement: {
         Limit: 2000,
+        EvaluationWindowSec: 300,
         AggregateKeyType: 'FORWARDED_IP',
         ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
       },

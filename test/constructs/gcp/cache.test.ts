@@ -40,7 +40,7 @@ describe('GcpCache', () => {
     it('WHEN synthesized THEN RDB persistence and a weekly maintenance window are set', () => {
       expect(redis.persistence_config).toEqual({ persistence_mode: 'RDB', rdb_snapshot_period: 'TWELVE_HOURS' });
       expect(redis.maintenance_policy.weekly_maintenance_window).toEqual([
-        { day: 'SUNDAY', start_time: { hours: 3, minutes: 0, seconds: 0, nanos: 0 } },
+        { day: 'SUNDAY', start_time: { hours: 5, minutes: 0, seconds: 0, nanos: 0 } },
       ]);
     });
 

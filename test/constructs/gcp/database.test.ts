@@ -53,7 +53,7 @@ describe('GcpDatabase', () => {
     it('WHEN synthesized THEN backups with PITR keep 14 backups and 7 days of logs', () => {
       expect(primaries(tf)[0].settings.backup_configuration).toEqual({
         enabled: true,
-        start_time: '03:00',
+        start_time: '02:00',
         point_in_time_recovery_enabled: true,
         transaction_log_retention_days: 7,
         backup_retention_settings: { retained_backups: 14, retention_unit: 'COUNT' },
