@@ -40,3 +40,17 @@ export const SLOW_QUERY_MS = 1000;
 
 /** Requests one client may send per window before the WAF blocks or throttles it. */
 export const WAF_RATE_LIMIT = { requests: 2000, windowSeconds: 300 } as const;
+
+/**
+ * How the load balancer probes `healthCheckPath`: an instance leaves rotation after
+ * `unhealthyThreshold` failed probes (45 s) and returns after `healthyThreshold` good ones.
+ */
+export const LB_HEALTH_CHECK = {
+  intervalSeconds: 15,
+  timeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+} as const;
+
+/** Seconds an instance leaving the load balancer (scale-in, rolling update) keeps serving in-flight requests. */
+export const DRAIN_SECONDS = 60;

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { WAF_RATE_LIMIT } from '../../lib/operations';
+import { DRAIN_SECONDS, LB_HEALTH_CHECK, WAF_RATE_LIMIT } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { acknowledge, GUARD } from './policy';
@@ -210,16 +210,15 @@ export class AwsLoadBalancer extends Construct {
           port: spec.compute.port,
           protocol: elbv2.ApplicationProtocol.HTTP,
           targetType: elbv2.TargetType.INSTANCE,
-          // Short enough for fast deploys and scale-in, long enough for in-flight API calls.
-          deregistrationDelay: Duration.seconds(30),
+          deregistrationDelay: Duration.seconds(DRAIN_SECONDS),
           healthCheck: {
             path: spec.compute.healthCheckPath,
             protocol: elbv2.Protocol.HTTP,
             healthyHttpCodes: '200-399',
-            interval: Duration.seconds(15),
-            timeout: Duration.seconds(5),
-            healthyThresholdCount: 2,
-            unhealthyThresholdCount: 3,
+            interval: Duration.seconds(LB_HEALTH_CHECK.intervalSeconds),
+            timeout: Duration.seconds(LB_HEALTH_CHECK.timeoutSeconds),
+            healthyThresholdCount: LB_HEALTH_CHECK.healthyThreshold,
+            unhealthyThresholdCount: LB_HEALTH_CHECK.unhealthyThreshold,
           },
         },
         props.overrides?.targetGroup,

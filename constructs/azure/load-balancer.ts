@@ -13,7 +13,7 @@ import {
   type WebApplicationFirewallPolicyCustomRules,
 } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { Construct } from 'constructs';
-import { WAF_RATE_LIMIT } from '../../lib/operations';
+import { DRAIN_SECONDS, LB_HEALTH_CHECK, WAF_RATE_LIMIT } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { type AzureNetwork, ZONE_REDUNDANT, zoneIds } from './network';
@@ -279,9 +279,9 @@ export class AzureLoadBalancer extends Construct {
               host: '127.0.0.1',
               path: spec.compute.healthCheckPath,
               port: spec.compute.port,
-              interval: 15,
-              timeout: 10,
-              unhealthyThreshold: 3,
+              interval: LB_HEALTH_CHECK.intervalSeconds,
+              timeout: LB_HEALTH_CHECK.timeoutSeconds,
+              unhealthyThreshold: LB_HEALTH_CHECK.unhealthyThreshold,
               match: { statusCode: ['200-399'] },
             },
           ],
@@ -294,7 +294,7 @@ export class AzureLoadBalancer extends Construct {
               requestTimeout: lb.idleTimeoutSeconds,
               probeName: PROBE,
               // Instances leaving the pool (scale-in, rolling upgrade) finish their requests first.
-              connectionDraining: { enabled: true, drainTimeoutSec: 60 },
+              connectionDraining: { enabled: true, drainTimeoutSec: DRAIN_SECONDS },
             },
           ],
           httpListener: listeners,

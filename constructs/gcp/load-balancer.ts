@@ -32,7 +32,7 @@ import {
 } from '@cdktf/provider-google/lib/compute-target-https-proxy';
 import { ComputeUrlMap, type ComputeUrlMapConfig } from '@cdktf/provider-google/lib/compute-url-map';
 import { Construct } from 'constructs';
-import { WAF_RATE_LIMIT } from '../../lib/operations';
+import { DRAIN_SECONDS, LB_HEALTH_CHECK, WAF_RATE_LIMIT } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { GcpCdn, type GcpCdnProps } from './cdn';
@@ -184,10 +184,10 @@ export class GcpLoadBalancer extends Construct {
         {
           name: name('-hc'),
           description: 'Load balancer health check; its logs feed the unhealthy-backend alert',
-          checkIntervalSec: 10,
-          timeoutSec: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 3,
+          checkIntervalSec: LB_HEALTH_CHECK.intervalSeconds,
+          timeoutSec: LB_HEALTH_CHECK.timeoutSeconds,
+          healthyThreshold: LB_HEALTH_CHECK.healthyThreshold,
+          unhealthyThreshold: LB_HEALTH_CHECK.unhealthyThreshold,
           httpHealthCheck: { port: compute.port, requestPath: compute.healthCheckPath },
           logConfig: { enable: true },
         },
@@ -222,7 +222,7 @@ export class GcpLoadBalancer extends Construct {
       portName: APP_PORT_NAME,
       // The longest a request may wait for the app: the spec's idle timeout, as on the other clouds.
       timeoutSec: spec.loadBalancer.idleTimeoutSeconds,
-      connectionDrainingTimeoutSec: 60,
+      connectionDrainingTimeoutSec: DRAIN_SECONDS,
       healthChecks: [this.healthCheck.id],
       ...(this.securityPolicy ? { securityPolicy: this.securityPolicy.id } : {}),
       // Compression at the edge when the CDN is on; without it the app sends what it sends, as behind an ALB.

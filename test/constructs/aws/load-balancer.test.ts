@@ -79,7 +79,7 @@ describe('AwsLoadBalancer', () => {
       Protocol: 'HTTP',
       TargetType: 'instance',
       HealthCheckPath: '/ready',
-      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }]),
     });
   });
 
