@@ -14,4 +14,5 @@ export * from './resolve';
 export * from './schedules';
 export * from './sizes';
 export * from './spec';
+export * from './terraform-text';
 export * from './validate';

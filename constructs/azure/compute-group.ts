@@ -19,6 +19,7 @@ import type { EnvContractName } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import { type Bounds, type ResolvedSpec, splitSpot } from '../../lib/resolve';
 import { DAY_NAMES, type WeeklyTime } from '../../lib/schedules';
+import { terraformFunctionArgument } from '../../lib/terraform-text';
 import type { AzureLoadBalancer } from './load-balancer';
 import { type AzureNetwork, zoneIds } from './network';
 import { type AzureSecrets, grantSecretRead } from './secrets';
@@ -44,25 +45,6 @@ export const CPU_OUT_ABOVE = 15;
 export const CPU_IN_BELOW = 30;
 /** Requests scale in below this share of the per-instance target. */
 export const REQUESTS_IN_SHARE = 0.5;
-
-/** How CDKTF renders an unresolved token inside a string. */
-const TOKEN_MARKER = /(\$\{TfToken\[[^\]]+\]\})/;
-
-/**
- * Escapes the literal parts of a string that becomes a Terraform function argument (here the
- * boot document inside base64encode): CDKTF escapes newlines but not backslashes, quotes or
- * template sequences, so those are escaped here while embedded tokens stay references.
- */
-export function terraformLiteral(value: string): string {
-  return value
-    .split(TOKEN_MARKER)
-    .map((part, i) =>
-      i % 2 === 1
-        ? part
-        : part.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '$$$${').replace(/%\{/g, '%%{'),
-    )
-    .join('');
-}
 
 /** Scale-out and scale-in CPU thresholds for a target, kept inside 5..95. */
 export function cpuThresholds(target: number): { out: number; in: number } {
@@ -233,7 +215,7 @@ export class AzureComputeGroup extends Construct {
       encryptionAtHostEnabled: true,
       secureBootEnabled: true,
       vtpmEnabled: true,
-      customData: Fn.base64encode(terraformLiteral(this.userData)),
+      customData: Fn.base64encode(terraformFunctionArgument(this.userData)),
       networkInterface: [
         {
           name: 'nic',

@@ -31,6 +31,7 @@ import { applyOverride, type Override } from '../../lib/override';
 import { type ArtifactRegistry, registryOf } from '../../lib/registry';
 import { type Bounds, type ResolvedSpec, splitSpot } from '../../lib/resolve';
 import type { ResolvedSchedule } from '../../lib/schedules';
+import { terraformAttributeText } from '../../lib/terraform-text';
 import type { GcpNetworkRef } from './network';
 
 /** Container-Optimized OS: Docker is part of the image, the root file system is read-only. */
@@ -306,7 +307,8 @@ export class GcpComputeGroup extends Construct {
                 }
               : { provisioningModel: 'STANDARD', automaticRestart: true, onHostMaintenance: 'MIGRATE' },
             metadata: {
-              'startup-script': this.bootScript,
+              // Terraform would read `${` / `%{` in the user's env values as template sequences.
+              'startup-script': terraformAttributeText(this.bootScript),
               'block-project-ssh-keys': 'TRUE',
               'enable-oslogin': 'TRUE',
               'disable-legacy-endpoints': 'TRUE',

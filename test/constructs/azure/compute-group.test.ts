@@ -1,10 +1,5 @@
 import { Testing } from 'cdktf';
-import {
-  AzureComputeGroup,
-  cpuThresholds,
-  MAX_AUTOSCALE_PROFILES,
-  terraformLiteral,
-} from '../../../constructs/azure/compute-group';
+import { AzureComputeGroup, cpuThresholds, MAX_AUTOSCALE_PROFILES } from '../../../constructs/azure/compute-group';
 import { AzureLoadBalancer } from '../../../constructs/azure/load-balancer';
 import { AzureNetwork } from '../../../constructs/azure/network';
 import { AzureSecrets } from '../../../constructs/azure/secrets';
@@ -50,6 +45,13 @@ const autoscale = (json: Json, suffix: string) =>
 
 describe('AzureComputeGroup', () => {
   const { json: prod, group } = build(resolved('prod'));
+
+  test('GIVEN app env values with Terraform template syntax WHEN synthesized THEN custom data carries them escaped once', () => {
+    const { json } = build(resolved('prod', { compute: { app: { env: { FMT: 'a ${level} %{x} "q"' } } } }));
+    const customData = onDemand(json).custom_data as string;
+    expect(customData).toMatch(/^\$\{base64encode\("#cloud-config/);
+    expect(customData).toContain('FMT=a $${level} %%{x} \\"q\\"');
+  });
 
   test('GIVEN prod (no spot) WHEN synthesized THEN one scale set across the zones with the size table SKU and Ubuntu 24.04', () => {
     expect(sets(prod)).toHaveLength(1);
@@ -220,13 +222,5 @@ describe('AzureComputeGroup', () => {
     expect(() => build(resolved('prod', { compute: { scaling: { schedules } } }))).toThrow(
       new RegExp(`at most ${MAX_AUTOSCALE_PROFILES} profiles`),
     );
-  });
-});
-
-describe('terraformLiteral', () => {
-  test('GIVEN quotes, backslashes and template sequences WHEN escaped THEN tokens stay untouched', () => {
-    // How CDKTF renders an unresolved token inside a string.
-    const token = ['$', '{TfToken[TOKEN.42]}'].join('');
-    expect(terraformLiteral(`a"b\\c \${x} %{y} ${token}"`)).toBe(`a\\"b\\\\c $\${x} %%{y} ${token}\\"`);
   });
 });

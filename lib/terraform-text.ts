@@ -1,0 +1,31 @@
+/*
+ * Text that reaches Terraform through CDKTF is read by Terraform's template language: `${` and
+ * `%{` start template sequences, and inside a function call's string argument quotes and
+ * backslashes need escaping too. Values users write (app.env) must arrive verbatim on every
+ * Terraform cloud, so both CDKTF back ends escape literal text here, once. Pure string logic:
+ * no engine import. Unresolved CDKTF tokens embedded in the string stay references.
+ */
+
+/** How CDKTF renders an unresolved token inside a string. */
+const TOKEN = /(\$\{TfToken\[[^\]]+\]\})/;
+
+/** Applies `escape` to the literal parts of `value`, leaving embedded tokens alone. */
+function mapLiterals(value: string, escape: (literal: string) => string): string {
+  return value
+    .split(TOKEN)
+    .map((part, i) => (i % 2 === 1 ? part : escape(part)))
+    .join('');
+}
+
+/** For a plain string attribute (e.g. instance metadata): `${` → `$${`, `%{` → `%%{`. */
+export function terraformAttributeText(value: string): string {
+  return mapLiterals(value, (p) => p.replace(/\$\{/g, '$$$${').replace(/%\{/g, '%%{'));
+}
+
+/**
+ * For a string argument of a Terraform function (e.g. `Fn.base64encode`). CDKTF already
+ * escapes newlines and `${` there, but not backslashes, quotes or `%{`.
+ */
+export function terraformFunctionArgument(value: string): string {
+  return mapLiterals(value, (p) => p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%\{/g, '%%{'));
+}
