@@ -9,11 +9,11 @@
 /** How CDKTF renders an unresolved token inside a string. */
 const TOKEN = /(\$\{TfToken\[[^\]]+\]\})/;
 
-/** Applies `escape` to the literal parts of `value`, leaving embedded tokens alone. */
-function mapLiterals(value: string, escape: (literal: string) => string): string {
+/** Applies `transform` to the literal parts of `value`, leaving embedded tokens alone. */
+function mapLiterals(value: string, transform: (literal: string) => string): string {
   return value
     .split(TOKEN)
-    .map((part, i) => (i % 2 === 1 ? part : escape(part)))
+    .map((part, i) => (i % 2 === 1 ? part : transform(part)))
     .join('');
 }
 

@@ -47,7 +47,7 @@ describe('AzureComputeGroup', () => {
   const { json: prod, group } = build(resolved('prod'));
 
   test('GIVEN app env values with Terraform template syntax WHEN synthesized THEN custom data carries them escaped once', () => {
-    const { json } = build(resolved('prod', { compute: { app: { env: { FMT: 'a ${level} %{x} "q"' } } } }));
+    const { json } = build(resolved('prod', { compute: { app: { env: { FMT: `a \${level} %{x} "q"` } } } }));
     const customData = onDemand(json).custom_data as string;
     expect(customData).toMatch(/^\$\{base64encode\("#cloud-config/);
     expect(customData).toContain('FMT=a $${level} %%{x} \\"q\\"');

@@ -24,7 +24,7 @@ const byName = (list: Json[], name: string) => list.find((r) => r.name === name)
 
 describe('GcpComputeGroup', () => {
   it('GIVEN app env values with Terraform template syntax WHEN synthesized THEN they arrive verbatim (escaped), references stay', () => {
-    const tf = group(resolved('prod', { compute: { app: { env: { FMT: 'a ${level} %{x} "q"' } } } }));
+    const tf = group(resolved('prod', { compute: { app: { env: { FMT: `a \${level} %{x} "q"` } } } }));
     const script = templates(tf)[0]?.metadata['startup-script'] as string;
     expect(script).toContain('FMT=a $${level} %%{x} "q"');
     expect(script).toContain('DATABASE_WRITER_HOST=ref-database_writer_host');
