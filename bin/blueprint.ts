@@ -1,104 +1,43 @@
 #!/usr/bin/env node
 /*
- * The `blueprint` CLI (DESIGN.md "CLI contract"):
+ * The `blueprint` CLI (DESIGN.md "CLI contract"); each command lives in bin/commands/.
  *   blueprint synth    [--spec FILE] [--out DIR] [--cloud aws|gcp|azure]...
- *   blueprint validate --spec FILE
+ *   blueprint validate [--spec FILE]
  *   blueprint plan     [--spec FILE]
  *   blueprint schema
+ *   blueprint --version
  * Exit codes: 0 success, 1 invalid spec / usage / synth failure, 2 internal error. No command
  * prints a stack trace unless BLUEPRINT_DEBUG=1.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
-import { CLOUDS, type Cloud } from '../lib/constants';
-import { EXAMPLE_SPEC_PATH, type LoadResult, loadSpec } from '../lib/load';
-import { renderPlan } from '../lib/plan';
-import { specJsonSchema } from '../lib/spec';
+import { Command, CommanderError } from 'commander';
+import { Exit, err, out } from './cli';
+import { registerPlan } from './commands/plan';
+import { registerSchema } from './commands/schema';
+import { registerSynth } from './commands/synth';
+import { registerValidate } from './commands/validate';
 
-const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-const err = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-
-/** Thrown to stop with a message and an exit code, without a stack trace. */
-class Exit extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
+/** The package version, read from the package.json next to the source or dist/ tree. */
+export function packageVersion(): string {
+  for (const up of ['..', path.join('..', '..')]) {
+    const file = path.resolve(__dirname, up, 'package.json');
+    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
   }
-}
-
-function load(file: string | undefined): Extract<LoadResult, { ok: true }> {
-  const result = loadSpec(file ?? EXAMPLE_SPEC_PATH);
-  if (!result.ok) {
-    const n = result.problems.length;
-    throw new Exit(
-      1,
-      `${result.file}: invalid spec (${n} problem${n === 1 ? '' : 's'})\n${result.problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-  }
-  return result;
+  return 'unknown';
 }
 
 function program(): Command {
   const cli = new Command('blueprint')
     .description('One cloud-neutral spec, the same scalable backend on AWS, GCP and Azure.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err });
-
-  const specOption = () =>
-    new Option('--spec <file>', 'spec file (.yaml, .yml or .json)').default(undefined, 'the example spec');
-
-  cli
-    .command('validate')
-    .description('check a spec; exit 0 when valid, 1 with every problem listed')
-    .addOption(specOption().makeOptionMandatory())
-    .action((opts: { spec: string }) => {
-      const { spec, file } = load(opts.spec);
-      out(`${file}: valid (${spec.name}, ${spec.environment}, clouds: ${spec.clouds.join(', ')})`);
-    });
-
-  cli
-    .command('plan')
-    .description('print resolved sizes and counts per cloud')
-    .addOption(specOption())
-    .action((opts: { spec?: string }) => {
-      out(renderPlan(load(opts.spec).spec));
-    });
-
-  cli
-    .command('schema')
-    .description('print the JSON Schema of the spec')
-    .action(() => {
-      out(JSON.stringify(specJsonSchema(), null, 2));
-    });
-
-  cli
-    .command('synth')
-    .description('synthesize <out>/aws (CDK assembly) and <out>/terraform/stacks/<stack>/cdk.tf.json')
-    .addOption(specOption())
-    .addOption(new Option('--out <dir>', 'output directory').default('out'))
-    .addOption(new Option('--cloud <cloud...>', 'clouds to synthesize (repeatable)').choices(CLOUDS))
-    .action((opts: { spec?: string; out: string; cloud?: Cloud[] }) => {
-      const { spec, file } = load(opts.spec);
-      const wanted = opts.cloud ? [...new Set(opts.cloud)] : [...spec.clouds];
-      const missing = wanted.filter((c) => !spec.clouds.includes(c));
-      if (missing.length > 0) {
-        throw new Exit(
-          1,
-          `--cloud ${missing.join(', ')}: not in the spec's clouds (${spec.clouds.join(', ')}); add it to "clouds" in ${file}`,
-        );
-      }
-      const { synthesize } = require('../stacks/synth') as typeof import('../stacks/synth');
-      const started = Date.now();
-      const results = synthesize(spec, path.resolve(opts.out), wanted);
-      for (const r of results) out(`${r.cloud.padEnd(5)} ${r.stackName}  ${path.relative(process.cwd(), r.file)}`);
-      out(
-        `synthesized ${results.length} stack(s) from ${path.relative(process.cwd(), file)} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-      );
-    });
-
+  registerValidate(cli);
+  registerPlan(cli);
+  registerSchema(cli);
+  registerSynth(cli);
   return cli;
 }
 

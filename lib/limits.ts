@@ -76,3 +76,11 @@ export const IDLE_TIMEOUT_SECONDS = { min: 1, max: 4000 } as const;
 
 /** Prod floors that can only be waived with `database.allowUnsafeProd`. */
 export const PROD_MIN_BACKUP_RETENTION_DAYS = 7;
+
+/**
+ * Request bodies the WAF lets through (KiB). 8 is the smallest any cloud's WAF inspects; 2000 is
+ * the Application Gateway WAF's largest enforced body (CRS 3.2+). The default takes JSON APIs and
+ * small uploads; AWS (ALB) and GCP (Cloud Armor) WAFs inspect only the first 8 KiB and never block
+ * a body for its size.
+ */
+export const REQUEST_BODY_KIB = { min: 8, max: 2000, default: 1024 } as const;

@@ -153,14 +153,58 @@ export function readSpecFile(file: string): ReadResult {
 }
 
 export type LoadResult =
-  | { readonly ok: true; readonly spec: ResolvedSpec; readonly file: string }
-  | { readonly ok: false; readonly problems: readonly string[]; readonly file: string };
+  | { readonly ok: true; readonly spec: ResolvedSpec; readonly file: string; readonly warnings: readonly string[] }
+  | {
+      readonly ok: false;
+      readonly problems: readonly string[];
+      readonly file: string;
+      readonly warnings: readonly string[];
+    };
+
+/**
+ * Deploy-time inputs that may come from the environment of the machine running Terraform
+ * instead of the spec (README "Deploying"): BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS adds CIDRs to
+ * terraform.runnerCidrs, BLUEPRINT_AZURE_CERT_VAULT_ID fills
+ * loadBalancer.https.certificate.azureKeyVaultId when the spec leaves it out. Applied to the
+ * parsed document before validation, so the same rules check both sources. Anything that is not
+ * shaped like a spec is returned untouched (validation reports it).
+ */
+export function withDeployEnvironment(data: unknown, env: NodeJS.ProcessEnv = process.env): unknown {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObj(data)) return data;
+  const ips = (env.BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const vault = env.BLUEPRINT_AZURE_CERT_VAULT_ID?.trim();
+  let out = data;
+  if (ips.length > 0 && (out.terraform === undefined || isObj(out.terraform))) {
+    const terraform = (out.terraform ?? {}) as Record<string, unknown>;
+    const existing = Array.isArray(terraform.runnerCidrs) ? terraform.runnerCidrs : [];
+    out = {
+      ...out,
+      terraform: { ...terraform, runnerCidrs: [...existing, ...ips.filter((ip) => !existing.includes(ip))] },
+    };
+  }
+  const lb = out.loadBalancer;
+  if (vault && isObj(lb) && isObj(lb.https)) {
+    const cert = lb.https.certificate === undefined ? {} : lb.https.certificate;
+    if (isObj(cert) && cert.azureKeyVaultId === undefined) {
+      out = {
+        ...out,
+        loadBalancer: { ...lb, https: { ...lb.https, certificate: { ...cert, azureKeyVaultId: vault } } },
+      };
+    }
+  }
+  return out;
+}
 
 /** Reads, validates and resolves a spec file; problems come back as printable lines. */
-export function loadSpec(file: string = EXAMPLE_SPEC_PATH): LoadResult {
+export function loadSpec(file: string = EXAMPLE_SPEC_PATH, env: NodeJS.ProcessEnv = process.env): LoadResult {
   const read = readSpecFile(file);
-  if (!read.ok) return { ok: false, problems: read.problems, file };
-  const result = validate(read.data);
-  if (!result.ok) return { ok: false, problems: result.problems.map(formatProblem), file };
-  return { ok: true, spec: resolve(result.spec), file };
+  if (!read.ok) return { ok: false, problems: read.problems, file, warnings: [] };
+  const result = validate(withDeployEnvironment(read.data, env));
+  const warnings = result.warnings.map(formatProblem);
+  if (!result.ok) return { ok: false, problems: result.problems.map(formatProblem), file, warnings };
+  return { ok: true, spec: resolve(result.spec), file, warnings };
 }

@@ -54,3 +54,24 @@ export const LB_HEALTH_CHECK = {
 
 /** Seconds an instance leaving the load balancer (scale-in, rolling update) keeps serving in-flight requests. */
 export const DRAIN_SECONDS = 60;
+
+/**
+ * What every PostgreSQL server logs for audit and diagnosis, the same on every cloud (CIS
+ * benchmarks for RDS, Cloud SQL and Azure ask for each of these): connections and
+ * disconnections, checkpoints, lock waits, every temporary file, and DDL statements. Each cloud
+ * formats it as its own parameters / flags / server configurations. Azure also throttles
+ * repeated failed logins from one address (`connection_throttle.enable`), which the other clouds
+ * do at the platform level.
+ */
+export const DATABASE_AUDIT = {
+  logConnections: true,
+  logDisconnections: true,
+  logCheckpoints: true,
+  logLockWaits: true,
+  /** Log every temporary file (size threshold in KiB: 0 = all). */
+  logTempFilesKiB: 0,
+  /** Statements logged in full: schema changes only (the slow ones are logged by SLOW_QUERY_MS). */
+  logStatement: 'ddl',
+  /** Azure Flexible Server: throttle an address after repeated failed logins. */
+  connectionThrottling: true,
+} as const;

@@ -1,10 +1,12 @@
 import { CLOUDS, type Cloud, type Environment, type PostgresVersion, type Size } from './constants';
+import { REQUEST_BODY_KIB } from './limits';
 import { Names, shardSuffix } from './naming';
 import { planSubnets, type SubnetPlan } from './network-plan';
 import { PRESETS, type Preset } from './presets';
 import { type ResolvedSchedule, resolveSchedule } from './schedules';
 import { CACHE_SIZES, COMPUTE_SIZES, DATABASE_SIZES, resolveSize, type SizeChoice, type SizedType } from './sizes';
 import type { ParsedSpec } from './spec';
+import type { TrafficSpec } from './traffic';
 
 /** Default regions: where every size-table entry is offered. */
 export const DEFAULT_REGIONS: Record<Cloud, string> = { aws: 'us-east-1', gcp: 'us-central1', azure: 'eastus' };
@@ -37,6 +39,31 @@ export interface SpotSplit {
   readonly percent: number;
 }
 
+/** Certificates the spec names per cloud (see spec.ts `certificate`). */
+export interface CertificateRefs {
+  readonly aws?: string;
+  readonly gcp?: string;
+  readonly azure?: string;
+  /** Resource id of the Key Vault holding `azure`. */
+  readonly azureKeyVaultId?: string;
+}
+
+/** Remote Terraform state of the GCP stack. */
+export interface GcsStateBackend {
+  readonly bucket: string;
+  /** @default the stack name */
+  readonly prefix?: string;
+}
+
+/** Remote Terraform state of the Azure stack. */
+export interface AzureStateBackend {
+  readonly resourceGroup: string;
+  readonly storageAccount: string;
+  readonly container: string;
+  /** @default <stack>.tfstate */
+  readonly key?: string;
+}
+
 /** One database shard: a primary and its read replicas. */
 export interface ShardPlan {
   /** 0-based shard number. */
@@ -63,18 +90,26 @@ export interface ResolvedSpec {
     readonly cidr: string;
     readonly zones: number;
     readonly subnets: SubnetPlan;
+    /** Zone names the spec gives explicitly, per cloud (exactly `zones` of them). */
+    readonly zoneNames: { readonly aws?: readonly string[]; readonly gcp?: readonly string[] };
   };
   readonly loadBalancer: {
     readonly https?: {
       readonly domain: string;
-      readonly certificate: Readonly<Partial<Record<Cloud, string>>>;
+      readonly certificate: CertificateRefs;
     };
     readonly waf: boolean;
     readonly idleTimeoutSeconds: number;
+    /** Largest request body the WAF lets through, KiB. */
+    readonly maxRequestBodyKiB: number;
   };
   readonly cdn: {
     readonly enabled: boolean;
     readonly cachedPaths: readonly string[];
+    /** Only the CDN may reach the load balancer (set once DNS points at the CDN). */
+    readonly lockOrigin: boolean;
+    /** Azure HTTPS + CDN: the origin name the certificate covers (a CNAME to the gateway). */
+    readonly originDomain?: string;
   };
   readonly compute: {
     readonly size: SizeChoice;
@@ -108,6 +143,9 @@ export interface ResolvedSpec {
     readonly engineVersion: PostgresVersion;
     readonly size: Size;
     readonly instanceType: Readonly<Record<Cloud, SizedType>>;
+    /** Size of the read replicas (database.replicaSize, else size). */
+    readonly replicaSize: Size;
+    readonly replicaInstanceType: Readonly<Record<Cloud, SizedType>>;
     readonly storageGiB: number;
     readonly readReplicas: number;
     readonly shards: readonly ShardPlan[];
@@ -118,25 +156,48 @@ export interface ResolvedSpec {
     readonly port: number;
     readonly databaseName: string;
     readonly adminUser: string;
+    /** Rotation generation of the app's login (lib/database-roles.ts). */
+    readonly appCredentialGeneration: number;
   };
   readonly alerts: {
     readonly email: string;
   };
+  /** Where Terraform keeps state and runs from (GCP and Azure stacks). */
+  readonly terraform: {
+    readonly state: { readonly gcp?: GcsStateBackend; readonly azure?: AzureStateBackend };
+    /** Public CIDRs admitted through the Azure Key Vault firewall (the Terraform runner). */
+    readonly runnerCidrs: readonly string[];
+    /** Terraform reaches the Azure Key Vault privately. */
+    readonly privateRunner: boolean;
+  };
+  /** Traffic to plan for, as written (lib/traffic.ts); undefined when the spec gives none. */
+  readonly traffic?: TrafficSpec;
 }
 
 const perCloud = <T>(f: (c: Cloud) => T): Record<Cloud, T> =>
   Object.fromEntries(CLOUDS.map((c) => [c, f(c)])) as Record<Cloud, T>;
 
-/** Splits [min, max] into on-demand and Spot bounds; on-demand keeps at least one instance. */
-export function splitSpot(min: number, max: number, percent: number): SpotSplit {
+/**
+ * Splits [min, max] into on-demand and Spot bounds; on-demand keeps at least one instance.
+ * `spotFloor` is the fewest Spot instances the Spot group keeps: a cloud whose Spot group scales
+ * on its own instances' metrics needs 1 (an empty group has no samples, so nothing would ever
+ * scale it out); the floor comes out of the on-demand minimum where that stays >= 1.
+ */
+export function splitSpot(min: number, max: number, percent: number, spotFloor = 0): SpotSplit {
   if (percent <= 0) return { onDemand: { min, max }, percent: 0 };
   const onDemandShare = (100 - percent) / 100;
-  const onDemandMin = Math.max(1, Math.ceil(min * onDemandShare));
+  let onDemandMin = Math.max(1, Math.ceil(min * onDemandShare));
   const onDemandMax = Math.max(onDemandMin, Math.ceil(max * onDemandShare));
   const spotMax = Math.max(1, max - onDemandMax);
+  let spotMin = Math.min(Math.max(0, min - onDemandMin), spotMax);
+  if (spotMin < spotFloor) {
+    const moved = Math.min(spotFloor - spotMin, Math.max(0, onDemandMin - 1));
+    onDemandMin -= moved;
+    spotMin = Math.min(spotFloor, spotMax);
+  }
   return {
     onDemand: { min: onDemandMin, max: onDemandMax },
-    spot: { min: Math.min(Math.max(0, min - onDemandMin), spotMax), max: spotMax },
+    spot: { min: spotMin, max: spotMax },
     percent,
   };
 }
@@ -158,6 +219,8 @@ export function resolve(spec: ParsedSpec): ResolvedSpec {
   const cacheShards = spec.cache?.shards ?? p.cacheShards;
   const replicasPerShard = spec.cache?.replicasPerShard ?? p.cacheReplicasPerShard;
   const dbSize = spec.database?.size ?? p.databaseSize;
+  const replicaSize = spec.database?.replicaSize ?? dbSize;
+  const zoneNames = spec.network?.zoneNames;
   const readReplicas = spec.database?.readReplicas ?? p.readReplicas;
   const dbShards = spec.database?.shards ?? p.databaseShards;
   const https = spec.loadBalancer?.https;
@@ -171,15 +234,26 @@ export function resolve(spec: ParsedSpec): ResolvedSpec {
     accounts: { ...spec.accounts },
     names: new Names(spec.name, spec.environment),
     tags: { app: spec.name, environment: spec.environment, 'managed-by': 'scaling-blueprint', ...spec.tags },
-    network: { cidr, zones, subnets: planSubnets(cidr, zones) },
+    network: {
+      cidr,
+      zones,
+      subnets: planSubnets(cidr, zones),
+      zoneNames: {
+        ...(zoneNames?.aws ? { aws: [...zoneNames.aws] } : {}),
+        ...(zoneNames?.gcp ? { gcp: [...zoneNames.gcp] } : {}),
+      },
+    },
     loadBalancer: {
       ...(https ? { https: { domain: https.domain, certificate: { ...https.certificate } } } : {}),
       waf: spec.loadBalancer?.waf ?? p.waf,
       idleTimeoutSeconds: spec.loadBalancer?.idleTimeoutSeconds ?? p.idleTimeoutSeconds,
+      maxRequestBodyKiB: spec.loadBalancer?.maxRequestBodyKiB ?? REQUEST_BODY_KIB.default,
     },
     cdn: {
       enabled: spec.cdn?.enabled ?? p.cdnEnabled,
       cachedPaths: spec.cdn?.cachedPaths ?? DEFAULT_CACHED_PATHS,
+      lockOrigin: spec.cdn?.lockOrigin ?? false,
+      ...(spec.cdn?.originDomain ? { originDomain: spec.cdn.originDomain } : {}),
     },
     compute: {
       size: computeSize,
@@ -208,6 +282,8 @@ export function resolve(spec: ParsedSpec): ResolvedSpec {
       engineVersion: spec.database?.engineVersion ?? DEFAULT_POSTGRES_VERSION,
       size: dbSize,
       instanceType: perCloud((c) => DATABASE_SIZES[dbSize][c]),
+      replicaSize,
+      replicaInstanceType: perCloud((c) => DATABASE_SIZES[replicaSize][c]),
       storageGiB: spec.database?.storageGiB ?? p.storageGiB,
       readReplicas,
       shards: Array.from({ length: dbShards }, (_, index) => ({
@@ -222,7 +298,17 @@ export function resolve(spec: ParsedSpec): ResolvedSpec {
       port: POSTGRES_PORT,
       databaseName: DATABASE_NAME,
       adminUser: DATABASE_ADMIN_USER,
+      appCredentialGeneration: spec.database?.appCredentialGeneration ?? 0,
     },
     alerts: { email: spec.alerts.email },
+    terraform: {
+      state: {
+        ...(spec.terraform?.state?.gcp ? { gcp: { ...spec.terraform.state.gcp } } : {}),
+        ...(spec.terraform?.state?.azure ? { azure: { ...spec.terraform.state.azure } } : {}),
+      },
+      runnerCidrs: [...new Set(spec.terraform?.runnerCidrs ?? [])],
+      privateRunner: spec.terraform?.privateRunner ?? false,
+    },
+    ...(spec.traffic ? { traffic: { ...spec.traffic } } : {}),
   };
 }

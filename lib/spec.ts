@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CLOUDS, ENV_CONTRACT, ENVIRONMENTS, POSTGRES_VERSIONS, SCHEDULE_TIME_ZONES, SIZES } from './constants';
-import { IDLE_TIMEOUT_SECONDS, MAX_DATABASE_SHARDS } from './limits';
+import { IDLE_TIMEOUT_SECONDS, MAX_DATABASE_SHARDS, REQUEST_BODY_KIB } from './limits';
 import { isValidCidr } from './network-plan';
 import { presetDefaults } from './presets';
+import { trafficSchema } from './traffic';
 
 /*
  * The spec schema: the public contract users' specs, scripts and CI rely on. Per-field rules
@@ -28,6 +29,28 @@ const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]
 const KEY_VAULT_SECRET =
   /^https:\/\/[a-z0-9-]{3,24}\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]{1,127}(\/[a-f0-9]{32})?\/?$/i;
 
+const KEY_VAULT_ID =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[-\w.()]{1,90}\/providers\/Microsoft\.KeyVault\/vaults\/[A-Za-z0-9-]{3,24}$/i;
+const AWS_ZONE = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
+const GCP_ZONE = /^[a-z]+-[a-z]+\d+-[a-z]$/;
+const GCS_BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
+const STATE_PREFIX = /^[A-Za-z0-9._/-]{1,200}$/;
+const AZ_RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
+const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/;
+const STORAGE_CONTAINER = /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/;
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** A public IPv4 CIDR (Key Vault firewall rules take public ranges only). */
+function isPublicCidr(value: string): boolean {
+  const m = IPV4_CIDR.exec(value);
+  if (!m) return false;
+  const [a, b, c, d, p] = m.slice(1).map(Number) as [number, number, number, number, number];
+  if ([a, b, c, d].some((o) => o > 255) || p < 8 || p > 32) return false;
+  const privateOrReserved =
+    a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a >= 224;
+  return !privateOrReserved;
+}
+
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const size = z.enum(SIZES);
 
@@ -49,6 +72,16 @@ export const certificateSchema = z
       .optional()
       .describe(
         'Key Vault secret id of the certificate for the Application Gateway listener. Required for HTTPS on Azure.',
+      ),
+    azureKeyVaultId: z
+      .string()
+      .regex(
+        KEY_VAULT_ID,
+        'must be a Key Vault resource id (/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>)',
+      )
+      .optional()
+      .describe(
+        'Resource id of the Key Vault that holds certificate.azure; the stack grants the gateway read on that one secret. Required for HTTPS on Azure (or BLUEPRINT_AZURE_CERT_VAULT_ID). @default BLUEPRINT_AZURE_CERT_VAULT_ID',
       ),
   })
   .describe('Existing certificates per cloud. @default {}');
@@ -146,6 +179,23 @@ export const specSchema = z
         zones: int(2, 3)
           .optional()
           .describe(`Availability zones used. @default ${presetDefaults('zones')}`),
+        zoneNames: z
+          .strictObject({
+            aws: z
+              .array(z.string().regex(AWS_ZONE, 'an AWS zone name such as us-east-1a'))
+              .optional()
+              .describe(
+                "This account's zone names, one per network.zones (zone letters differ between accounts in some regions). @default looked up when accounts.aws is set, else <region>a/b/c where every account has them",
+              ),
+            gcp: z
+              .array(z.string().regex(GCP_ZONE, 'a GCP zone such as us-central1-a'))
+              .optional()
+              .describe(
+                'Zones the instance groups spread over, one per network.zones. @default the first zones of the region',
+              ),
+          })
+          .optional()
+          .describe('Explicit zone names per cloud. @default derived from the region'),
       })
       .optional()
       .describe('Private network.'),
@@ -168,6 +218,15 @@ export const specSchema = z
         idleTimeoutSeconds: int(IDLE_TIMEOUT_SECONDS.min, IDLE_TIMEOUT_SECONDS.max)
           .optional()
           .describe(`Connection idle timeout. @default ${presetDefaults('idleTimeoutSeconds')}`),
+        maxRequestBodyKiB: int(REQUEST_BODY_KIB.min, REQUEST_BODY_KIB.max)
+          .optional()
+          .describe(
+            `Largest request body the WAF lets through, in KiB; smaller bodies are never blocked for their size (AWS and GCP inspect the first 8 KiB and never block on size). @default ${REQUEST_BODY_KIB.default}`,
+          ),
+        allowUnsafeProd: z
+          .boolean()
+          .optional()
+          .describe('Let a prod spec serve plain HTTP (no loadBalancer.https). @default false'),
       })
       .optional()
       .describe('Public entry point.'),
@@ -189,6 +248,19 @@ export const specSchema = z
           .max(20)
           .optional()
           .describe('Path patterns the CDN caches; everything else passes through. @default ["/static/*"]'),
+        lockOrigin: z
+          .boolean()
+          .optional()
+          .describe(
+            'Only the CDN may reach the load balancer. Turn it on once DNS points at the CDN: locking in the same deploy that creates the CDN cuts off clients still resolving to the load balancer. @default false',
+          ),
+        originDomain: z
+          .string()
+          .regex(DOMAIN, 'a lowercase DNS name such as origin.api.example.com')
+          .optional()
+          .describe(
+            'Azure, CDN with HTTPS: a DNS name the certificate covers that points (CNAME) at the gateway; Front Door checks the origin certificate against it. @default none (required for Azure HTTPS + CDN)',
+          ),
       })
       .optional()
       .describe('Content delivery network with compression.'),
@@ -298,6 +370,11 @@ export const specSchema = z
       .strictObject({
         engineVersion: z.enum(POSTGRES_VERSIONS).optional().describe('PostgreSQL major version. @default "16"'),
         size: size.optional().describe(`Instance size. @default ${presetDefaults('databaseSize')}`),
+        replicaSize: size
+          .optional()
+          .describe(
+            'Instance size of the read replicas, when it differs from size (Azure scales replicas before their primary: raise this first). @default database.size',
+          ),
         storageGiB: int(20, 16384)
           .optional()
           .describe(
@@ -324,6 +401,11 @@ export const specSchema = z
           .boolean()
           .optional()
           .describe(`Connection pooler where the cloud offers it. @default ${presetDefaults('connectionPooling')}`),
+        appCredentialGeneration: int(0, 1_000_000)
+          .optional()
+          .describe(
+            "Raise by one to rotate the app's database password on GCP and Azure: the secret moves to the other of two login users, so running apps keep working (AWS rotates every 30 days on its own). @default 0",
+          ),
         allowUnsafeProd: z
           .boolean()
           .optional()
@@ -331,6 +413,67 @@ export const specSchema = z
       })
       .optional()
       .describe('PostgreSQL, last in line behind the cache.'),
+    terraform: z
+      .strictObject({
+        state: z
+          .strictObject({
+            gcp: z
+              .strictObject({
+                bucket: z.string().regex(GCS_BUCKET, 'a GCS bucket name').describe('GCS bucket of the state.'),
+                prefix: z
+                  .string()
+                  .regex(STATE_PREFIX, 'letters, digits, ".", "_", "-" and "/"')
+                  .optional()
+                  .describe('Object prefix inside the bucket. @default the stack name'),
+              })
+              .optional()
+              .describe('GCS backend of the GCP stack (versioned, access-controlled bucket). @default local state'),
+            azure: z
+              .strictObject({
+                resourceGroup: z
+                  .string()
+                  .regex(AZ_RESOURCE_GROUP, 'an Azure resource group name')
+                  .describe('Resource group of the storage account.'),
+                storageAccount: z
+                  .string()
+                  .regex(STORAGE_ACCOUNT, '3-24 lowercase letters and digits')
+                  .describe('Storage account of the state.'),
+                container: z
+                  .string()
+                  .regex(STORAGE_CONTAINER, 'a blob container name')
+                  .describe('Blob container of the state.'),
+                key: z
+                  .string()
+                  .regex(STATE_PREFIX, 'letters, digits, ".", "_", "-" and "/"')
+                  .optional()
+                  .describe('Blob name. @default <stack>.tfstate'),
+              })
+              .optional()
+              .describe('azurerm backend of the Azure stack (Entra ID auth). @default local state'),
+          })
+          .optional()
+          .describe('Remote Terraform state per cloud; the state holds every generated secret. @default local state'),
+        runnerCidrs: z
+          .array(z.string().refine(isPublicCidr, 'a public IPv4 CIDR such as 203.0.113.4/32'))
+          .max(100)
+          .optional()
+          .describe(
+            'Public CIDRs of the machines that run Terraform; the private Azure Key Vault admits them so Terraform can write the generated secrets. @default BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS',
+          ),
+        privateRunner: z
+          .boolean()
+          .optional()
+          .describe(
+            'Terraform reaches the Azure Key Vault privately (a peered VNet with its DNS zone linked), so no CIDR is admitted. @default false',
+          ),
+        allowUnsafeProd: z
+          .boolean()
+          .optional()
+          .describe('Let a prod spec keep Terraform state in a local file. @default false'),
+      })
+      .optional()
+      .describe('Where Terraform (GCP, Azure) keeps state and runs from.'),
+    traffic: trafficSchema.optional(),
     alerts: z
       .strictObject({
         email: z.string().regex(EMAIL, 'an email address such as ops@example.com').describe('Where alarms are sent.'),

@@ -5,8 +5,10 @@ import { CLOUD_LIMITS, PROD_MIN_BACKUP_RETENTION_DAYS, type Range } from './limi
 import { nameProblems } from './naming';
 import { cidrSizeProblem, isValidCidr } from './network-plan';
 import { PRESETS, type Preset } from './presets';
+import { AWS_RESOURCE_LIMIT, awsResourceEstimate } from './resource-count';
 import { parseCron } from './schedules';
 import { type ParsedSpec, specSchema } from './spec';
+import { AWS_ZONE_LETTERS, tableZones } from './zones';
 
 /** One thing wrong with a spec: where, what was given, what is allowed. */
 export interface Problem {
@@ -18,9 +20,13 @@ export interface Problem {
   readonly given?: unknown;
 }
 
+/**
+ * The result of validation. `warnings` are not errors: the spec deploys, but something in it
+ * deserves a look (a cloud quota it approaches, an origin left open on purpose).
+ */
 export type ValidationResult =
-  | { readonly ok: true; readonly spec: ParsedSpec }
-  | { readonly ok: false; readonly problems: readonly Problem[] };
+  | { readonly ok: true; readonly spec: ParsedSpec; readonly warnings: readonly Problem[] }
+  | { readonly ok: false; readonly problems: readonly Problem[]; readonly warnings: readonly Problem[] };
 
 /** A key as shown in a path: odd characters escaped and long keys cut, so lines stay readable. */
 function showKey(key: string): string {
@@ -473,8 +479,221 @@ function crossFieldProblems(input: unknown, badPaths: readonly string[]): Proble
     }
   }
 
+  const context: RuleContext = { v, environment, preset, clouds, num, bool };
+  problems.push(
+    ...prodFloorProblems(context),
+    ...azureDeployProblems(context),
+    ...zoneProblems(context),
+    ...capacityProblems(context),
+  );
   return problems;
 }
+
+/** What the rule functions below read: the checked view of the input and its preset. */
+interface RuleContext {
+  readonly v: View;
+  readonly environment: Environment | undefined;
+  readonly preset: Preset | undefined;
+  readonly clouds: readonly Cloud[];
+  readonly num: (path: string, fallback?: number) => number | undefined;
+  readonly bool: (path: string, fallback?: boolean) => boolean | undefined;
+}
+
+/** Prod refuses plain HTTP and local Terraform state, each waivable in its own section. */
+function prodFloorProblems({ v, environment, clouds, bool }: RuleContext): Problem[] {
+  if (environment !== 'prod') return [];
+  const problems: Problem[] = [];
+  if (!v.get('loadBalancer.https', isRecord) && v.isClean('loadBalancer.https')) {
+    if (bool('loadBalancer.allowUnsafeProd', false) !== true) {
+      problems.push({
+        path: 'loadBalancer.https',
+        message:
+          'is required in prod: without it every cloud serves plain HTTP on port 80 to the internet; give the domain (and certificate.azure on Azure), or set loadBalancer.allowUnsafeProd: true to waive',
+      });
+    }
+  }
+  if (bool('terraform.allowUnsafeProd', false) !== true && v.isClean('terraform.state')) {
+    const backends: Array<[Cloud, string]> = [
+      ['gcp', 'a GCS bucket (terraform.state.gcp.bucket)'],
+      ['azure', 'a storage account container (terraform.state.azure)'],
+    ];
+    for (const [cloud, what] of backends) {
+      if (clouds.includes(cloud) && !v.get(`terraform.state.${cloud}`, isRecord)) {
+        problems.push({
+          path: `terraform.state.${cloud}`,
+          message: `is required in prod: Terraform state holds every generated password of the ${CLOUD_LABEL[cloud]} stack, and without a remote backend it is a local file next to the synth output; give ${what}, or set terraform.allowUnsafeProd: true to waive`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Azure inputs without which the first deploy fails at apply: the private Key Vault must admit
+ * the Terraform runner, the gateway must be granted its certificate, and Front Door must reach
+ * an origin name the certificate covers.
+ */
+function azureDeployProblems({ v, clouds, preset, bool }: RuleContext): Problem[] {
+  if (!clouds.includes('azure')) return [];
+  const problems: Problem[] = [];
+  const cidrs = v.get('terraform.runnerCidrs', isArray);
+  if ((cidrs === undefined || cidrs.length === 0) && v.isClean('terraform.runnerCidrs')) {
+    if (bool('terraform.privateRunner', false) !== true) {
+      problems.push({
+        path: 'terraform.runnerCidrs',
+        message:
+          'is required for Azure: Terraform writes the generated secrets into the private Key Vault during the first apply, so the vault must admit the machine that runs Terraform; give its public CIDRs (or set BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS), or set terraform.privateRunner: true when Terraform reaches the vault privately (docs/azure.md)',
+      });
+    }
+  }
+  const https = v.get('loadBalancer.https', isRecord);
+  if (!https) return problems;
+  const cert = isRecord(https.certificate) ? https.certificate : {};
+  if (cert.azure !== undefined && cert.azureKeyVaultId === undefined && v.isClean('loadBalancer.https.certificate')) {
+    problems.push({
+      path: 'loadBalancer.https.certificate.azureKeyVaultId',
+      message:
+        "is required for HTTPS on Azure: the gateway's identity must be granted read on the certificate's secret before the HTTPS listener can come up; give the resource id of the vault holding certificate.azure (or set BLUEPRINT_AZURE_CERT_VAULT_ID)",
+    });
+  }
+  if (bool('cdn.enabled', preset?.cdnEnabled) === true && v.isClean('cdn.originDomain')) {
+    const origin = v.get('cdn.originDomain', isString);
+    if (origin === undefined) {
+      problems.push({
+        path: 'cdn.originDomain',
+        message:
+          "is required on Azure when the CDN serves HTTPS: Front Door checks the gateway's certificate against the origin's host name, so it must be a name the certificate covers (e.g. origin.api.example.com) with a CNAME to the gateway",
+      });
+    } else if (origin === https.domain) {
+      problems.push({
+        path: 'cdn.originDomain',
+        message:
+          'must differ from loadBalancer.https.domain: the domain points at the CDN, so Front Door would send requests to itself',
+        given: origin,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Zone names: as many as network.zones, in the region; AWS regions whose letters differ per account need them. */
+function zoneProblems({ v, preset, clouds, num }: RuleContext): Problem[] {
+  const problems: Problem[] = [];
+  const zones = num('network.zones', preset?.zones);
+  if (zones === undefined) return problems;
+  const regions: Record<'aws' | 'gcp', string | undefined> = {
+    aws: v.get('regions.aws', isString) ?? 'us-east-1',
+    gcp: v.get('regions.gcp', isString) ?? 'us-central1',
+  };
+  for (const cloud of ['aws', 'gcp'] as const) {
+    const names = v.get(`network.zoneNames.${cloud}`, isArray)?.filter(isString);
+    const region = regions[cloud];
+    if (!names || region === undefined) continue;
+    const at = `network.zoneNames.${cloud}`;
+    if (names.length !== zones) {
+      problems.push({ path: at, message: `must list exactly ${zones} zones (network.zones)`, given: names });
+    }
+    const foreign = names.filter((z) => (cloud === 'aws' ? z.slice(0, -1) : z.slice(0, -2)) !== region);
+    if (foreign.length > 0) {
+      problems.push({ path: at, message: `must be zones of ${CLOUD_LABEL[cloud]} region ${region}`, given: foreign });
+    }
+    if (new Set(names).size !== names.length)
+      problems.push({ path: at, message: 'must not repeat a zone', given: names });
+  }
+  const awsRegion = regions.aws as string;
+  const awsNamed = v.get('network.zoneNames.aws', isArray) !== undefined || !v.isClean('network.zoneNames.aws');
+  const account = v.get('accounts.aws', isString) !== undefined || !v.isClean('accounts.aws');
+  if (clouds.includes('aws') && !awsNamed && !account && v.isClean('regions.aws') && !tableZones(awsRegion, zones)) {
+    const letters = AWS_ZONE_LETTERS[awsRegion];
+    const why = letters
+      ? `every account there has only ${letters.map((l) => `${awsRegion}${l}`).join(', ')} in common`
+      : 'its zone letters are not known to be the same for every account';
+    problems.push({
+      path: 'network.zoneNames.aws',
+      message: `is required for ${zones} zones in AWS region ${awsRegion}: ${why}; list this account's zones (aws ec2 describe-availability-zones --region ${awsRegion} --query 'AvailabilityZones[].ZoneName'), or set accounts.aws to look them up at synth`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Limits a spec can reach that would only fail at deploy: CloudFormation's resources per stack,
+ * and Azure replicas that must be at least as large as their primary.
+ */
+function capacityProblems({ v, environment, preset, clouds, num, bool }: RuleContext): Problem[] {
+  const problems: Problem[] = [];
+  const readReplicas = num('database.readReplicas', preset?.readReplicas) ?? 0;
+  if (clouds.includes('aws')) {
+    const estimate = awsResourceEstimate({
+      isProd: environment === 'prod',
+      zones: num('network.zones', preset?.zones) ?? 3,
+      databaseShards: num('database.shards', preset?.databaseShards) ?? 1,
+      readReplicas,
+      highAvailability: bool('database.highAvailability', preset?.highAvailability) ?? false,
+      connectionPooling: bool('database.connectionPooling', preset?.connectionPooling) ?? false,
+      cacheShards: num('cache.shards', preset?.cacheShards) ?? 1,
+      schedules: v.get('compute.scaling.schedules', isArray)?.length ?? 0,
+      cdn: bool('cdn.enabled', preset?.cdnEnabled) ?? false,
+    });
+    if (estimate.total > AWS_RESOURCE_LIMIT) {
+      problems.push({
+        path: estimate.largest.field,
+        message: `gives an AWS stack of about ${estimate.total} CloudFormation resources; a stack holds at most ${AWS_RESOURCE_LIMIT} (${estimate.largest.field} accounts for ${estimate.largest.resources}): lower ${estimate.fields.join(', ')}`,
+        given: v.get(estimate.largest.field, isNumber),
+      });
+    }
+  }
+  const size = v.get('database.size', isString) ?? preset?.databaseSize;
+  const replicaSize = v.get('database.replicaSize', isString);
+  if (clouds.includes('azure') && readReplicas > 0 && replicaSize !== undefined && size !== undefined) {
+    const order = ['small', 'medium', 'large', 'xlarge'];
+    if (order.indexOf(replicaSize) < order.indexOf(size)) {
+      problems.push({
+        path: 'database.replicaSize',
+        message: `must be at least database.size (${size}) on Azure: a Flexible Server read replica may not be smaller than its primary`,
+        given: replicaSize,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Things worth a look that do not stop a deploy. */
+function warningsOf(input: unknown, badPaths: readonly string[]): Problem[] {
+  const v = new View(input, badPaths);
+  const environment = v.get('environment', (x): x is Environment => ENVIRONMENTS.includes(x as Environment));
+  const preset = environment ? PRESETS[environment] : undefined;
+  const clouds: Cloud[] = v.get('clouds', isArray)?.filter((c): c is Cloud => CLOUDS.includes(c as Cloud)) ?? [
+    ...CLOUDS,
+  ];
+  const warnings: Problem[] = [];
+  const cdnOn = v.get('cdn.enabled', isBoolean) ?? preset?.cdnEnabled;
+  const locked = v.get('cdn.lockOrigin', isBoolean) ?? false;
+  if (cdnOn === true && !locked && environment === 'prod') {
+    warnings.push({
+      path: 'cdn.lockOrigin',
+      message:
+        'is off: the load balancer also answers requests that bypass the CDN (and its caching); set it to true once DNS points at the CDN',
+    });
+  }
+  if (cdnOn !== true && locked) {
+    warnings.push({ path: 'cdn.lockOrigin', message: 'has no effect while cdn.enabled is false' });
+  }
+  const shards = v.get('database.shards', isNumber) ?? preset?.databaseShards ?? 1;
+  const pooling = v.get('database.connectionPooling', isBoolean) ?? preset?.connectionPooling ?? false;
+  if (clouds.includes('aws') && pooling && shards >= RDS_PROXY_QUOTA / 2) {
+    warnings.push({
+      path: 'database.shards',
+      message: `gives ${shards} RDS Proxies (one per shard); an AWS account has ${RDS_PROXY_QUOTA} by default (Service Quotas: "Proxies"), shared with other stacks`,
+      given: shards,
+    });
+  }
+  return warnings;
+}
+
+/** RDS Proxies per account and region (the default quota). */
+const RDS_PROXY_QUOTA = 20;
 
 /** Reports the value as a JSON-like object graph; guards against what YAML/JSON can't produce. */
 function isPlainData(input: unknown): boolean {
@@ -493,6 +712,7 @@ export function validate(input: unknown): ValidationResult {
         problems: [
           { path: '', message: `must be a mapping of fields, not ${isPlainData(input) ? typeName(input) : 'that'}` },
         ],
+        warnings: [],
       };
     }
     const parsed = specSchema.safeParse(input);
@@ -507,8 +727,9 @@ export function validate(input: unknown): ValidationResult {
     const unique = problems.filter(
       (p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i,
     );
-    if (unique.length > 0 || !parsed.success) return { ok: false, problems: unique };
-    return { ok: true, spec: parsed.data };
+    const warnings = warningsOf(input, badPaths);
+    if (unique.length > 0 || !parsed.success) return { ok: false, problems: unique, warnings };
+    return { ok: true, spec: parsed.data, warnings };
   } catch (error) {
     // Validation must never surface a stack trace; an internal error is still reported cleanly.
     return {
@@ -516,6 +737,7 @@ export function validate(input: unknown): ValidationResult {
       problems: [
         { path: '', message: `could not be validated: ${error instanceof Error ? error.message : String(error)}` },
       ],
+      warnings: [],
     };
   }
 }

@@ -5,6 +5,13 @@ import type { Environment } from '../lib/constants';
 import { type ResolvedSpec, resolve } from '../lib/resolve';
 import { type Spec, specSchema } from '../lib/spec';
 
+/** An Azure HTTPS certificate as specs give it: the Key Vault secret and the vault's resource id. */
+export const AZURE_CERT = {
+  azure: 'https://kv-certs.vault.azure.net/secrets/api',
+  azureKeyVaultId:
+    '/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg-certs/providers/Microsoft.KeyVault/vaults/kv-certs',
+} as const;
+
 /** The example spec shipped in the repository, as written. */
 export const EXAMPLE_SPEC_PATH = path.join(__dirname, '..', 'examples', 'shop-api.yaml');
 
@@ -14,11 +21,16 @@ export function exampleSpec(): Spec {
 
 /** The smallest valid spec of an environment: everything else comes from the preset. */
 export function presetSpec(environment: Environment): Spec {
+  const prod = environment === 'prod';
   return {
     name: 'shop-api',
     environment,
     compute: { app: { image: 'ghcr.io/acme/shop-api:1.4.2' } },
     alerts: { email: 'ops@example.com' },
+    // As examples/presets/*.yaml: a private Terraform runner, and the prod floors a domain and a
+    // state bucket would meet waived.
+    ...(prod ? { loadBalancer: { allowUnsafeProd: true } } : {}),
+    terraform: { privateRunner: true, ...(prod ? { allowUnsafeProd: true } : {}) },
   };
 }
 

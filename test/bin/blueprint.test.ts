@@ -86,10 +86,33 @@ describe('blueprint CLI', () => {
     expect(r.all).not.toMatch(STACK_TRACE);
   });
 
-  it('validate without --spec is a usage error (exit 1)', () => {
+  it('validate without --spec checks the example spec, like every other command', () => {
     const r = run('validate');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("required option '--spec <file>'");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/examples\/shop-api\.yaml: valid \(shop-api, prod, clouds: aws, gcp, azure\)/);
+  });
+
+  it('--version prints the package version', () => {
+    const r = run('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
+  });
+
+  it('a warning goes to stderr and keeps exit 0', () => {
+    const file = write(
+      'warn.yaml',
+      [
+        'name: shop-api',
+        'environment: dev',
+        'compute: { app: { image: ghcr.io/acme/api:1 } }',
+        'alerts: { email: ops@example.com }',
+        'terraform: { privateRunner: true }',
+        'cdn: { lockOrigin: true }',
+      ].join('\n'),
+    );
+    const r = run('validate', '--spec', file);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('1 warning\n  - cdn.lockOrigin: has no effect while cdn.enabled is false');
   });
 
   it('an unknown command or option is a usage error (exit 1)', () => {

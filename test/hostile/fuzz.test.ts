@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { parseSpecText } from '../../lib/load';
 import { resolve } from '../../lib/resolve';
 import { formatProblem, validate } from '../../lib/validate';
-import { exampleSpec } from '../fixtures';
+import { AZURE_CERT, exampleSpec } from '../fixtures';
 import { synthToFiles } from '../support/outputs';
 
 /*
@@ -176,16 +176,10 @@ describe('hostile input: random valid specs synthesize on every cloud', () => {
       network: { cidr: '10.40.0.0/16', zones: k.zones },
       loadBalancer: {
         waf: k.waf,
-        ...(k.https
-          ? {
-              https: {
-                domain: 'api.example.com',
-                certificate: { azure: 'https://kv-certs.vault.azure.net/secrets/api' },
-              },
-            }
-          : {}),
+        // Without https a prod spec must waive the prod HTTPS floor.
+        ...(k.https ? { https: { domain: 'api.example.com', certificate: AZURE_CERT } } : { allowUnsafeProd: true }),
       },
-      cdn: { enabled: k.cdn },
+      cdn: { enabled: k.cdn, originDomain: 'origin.api.example.com' },
       compute: {
         ...exampleSpec().compute,
         size: k.size,

@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EXAMPLE_SPEC_PATH, loadSpec, parseSpecText, readSpecFile, specPathFromEnv } from '../../lib/load';
+import {
+  EXAMPLE_SPEC_PATH,
+  loadSpec,
+  parseSpecText,
+  readSpecFile,
+  specPathFromEnv,
+  withDeployEnvironment,
+} from '../../lib/load';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-load-'));
 const write = (name: string, text: string) => {
@@ -91,7 +98,7 @@ describe('reading spec files', () => {
   });
 
   it('an invalid spec comes back as printable lines', () => {
-    const file = write('bad.yaml', 'name: ab\nenvironment: prod\n');
+    const file = write('bad.yaml', 'name: ab\nenvironment: dev\nterraform: { privateRunner: true }\n');
     const result = loadSpec(file);
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.problems).toEqual([
@@ -99,5 +106,49 @@ describe('reading spec files', () => {
       'compute: is required (object)',
       'alerts: is required (object)',
     ]);
+  });
+});
+
+/** The corner of a spec the certificate tests read back. */
+type CertHolder = { loadBalancer: { https: { certificate: { azureKeyVaultId?: string } } } };
+
+describe('deploy inputs from the environment', () => {
+  const spec = {
+    name: 'shop-api',
+    environment: 'dev',
+    loadBalancer: {
+      https: { domain: 'api.example.com', certificate: { azure: 'https://kv-a.vault.azure.net/secrets/c' } },
+    },
+    terraform: { runnerCidrs: ['203.0.113.4/32'] },
+  };
+
+  it('GIVEN BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS THEN its CIDRs join terraform.runnerCidrs once', () => {
+    const out = withDeployEnvironment(spec, {
+      BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS: ' 198.51.100.0/24,203.0.113.4/32 ',
+    });
+    expect((out as typeof spec).terraform.runnerCidrs).toEqual(['203.0.113.4/32', '198.51.100.0/24']);
+  });
+
+  it('GIVEN BLUEPRINT_AZURE_CERT_VAULT_ID THEN it fills azureKeyVaultId, never overriding the spec', () => {
+    const id =
+      '/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a';
+    const out = withDeployEnvironment(spec, { BLUEPRINT_AZURE_CERT_VAULT_ID: id }) as CertHolder;
+    expect(out.loadBalancer.https.certificate.azureKeyVaultId).toBe(id);
+    const given = {
+      ...spec,
+      loadBalancer: { https: { ...spec.loadBalancer.https, certificate: { azure: 'x', azureKeyVaultId: 'mine' } } },
+    };
+    expect(
+      (withDeployEnvironment(given, { BLUEPRINT_AZURE_CERT_VAULT_ID: id }) as CertHolder).loadBalancer.https.certificate
+        .azureKeyVaultId,
+    ).toBe('mine');
+  });
+
+  it('GIVEN input that is not spec-shaped THEN it is returned untouched for validation to report', () => {
+    const env = { BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS: '203.0.113.4/32', BLUEPRINT_AZURE_CERT_VAULT_ID: 'v' };
+    for (const input of [null, 'text', [1], { terraform: 'x' }])
+      expect(withDeployEnvironment(input, env)).toEqual(input);
+    const odd = { loadBalancer: { https: 3 } };
+    expect(withDeployEnvironment(odd, { BLUEPRINT_AZURE_CERT_VAULT_ID: 'v' })).toEqual(odd);
   });
 });

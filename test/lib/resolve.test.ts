@@ -128,3 +128,19 @@ describe('splitSpot', () => {
     expect(split.onDemand.min).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('splitSpot with a Spot floor', () => {
+  it('GIVEN floor 1 THEN the Spot group keeps one instance, taken from the on-demand minimum', () => {
+    // 3-12 at 25 %: on-demand 3-9, Spot 0-3 without a floor.
+    expect(splitSpot(3, 12, 25)).toEqual({ onDemand: { min: 3, max: 9 }, spot: { min: 0, max: 3 }, percent: 25 });
+    expect(splitSpot(3, 12, 25, 1)).toEqual({ onDemand: { min: 2, max: 9 }, spot: { min: 1, max: 3 }, percent: 25 });
+  });
+
+  it('GIVEN min 1 THEN on-demand keeps its one instance and Spot still gets its floor', () => {
+    expect(splitSpot(1, 3, 50, 1)).toEqual({ onDemand: { min: 1, max: 2 }, spot: { min: 1, max: 1 }, percent: 50 });
+  });
+
+  it('GIVEN no Spot share THEN the floor changes nothing', () => {
+    expect(splitSpot(2, 10, 0, 1)).toEqual({ onDemand: { min: 2, max: 10 }, percent: 0 });
+  });
+});

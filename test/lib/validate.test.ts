@@ -29,7 +29,8 @@ const cases: Case[] = [
   {
     title: 'empty mapping: every required field',
     input: {},
-    paths: ['name', 'environment', 'compute', 'alerts'],
+    // Without a terraform section the Azure Key Vault could not be written either.
+    paths: ['name', 'environment', 'compute', 'alerts', 'terraform.runnerCidrs'],
     message: 'is required',
   },
   {
@@ -361,7 +362,8 @@ const cases: Case[] = [
   {
     title: 'cache shards above GCP Redis Cluster maximum',
     input: patch({ cache: { shards: 300 } }),
-    paths: ['cache.shards'],
+    // ... and its alarms alone would not fit one CloudFormation stack.
+    paths: ['cache.shards', 'cache.shards'],
     message: 'GCP (Memorystore for Redis Cluster) allows 1-250',
   },
   {
@@ -465,6 +467,199 @@ const cases: Case[] = [
     paths: ['compute.sshPublicKey'],
     message: 'OpenSSH',
   },
+  // ---- prod floors: HTTPS and remote Terraform state, each waivable in its own section
+  {
+    title: 'prod without https and without the waiver',
+    input: patch({ loadBalancer: { allowUnsafeProd: false } }),
+    paths: ['loadBalancer.https'],
+    message: 'loadBalancer.allowUnsafeProd: true to waive',
+  },
+  {
+    title: 'prod with local Terraform state on both Terraform clouds',
+    input: patch({ terraform: { allowUnsafeProd: false } }),
+    paths: ['terraform.state.gcp', 'terraform.state.azure'],
+    message: 'terraform.allowUnsafeProd: true to waive',
+  },
+  {
+    title: 'prod local state: only the clouds in the spec need a backend',
+    input: patch({
+      clouds: ['aws', 'gcp'],
+      terraform: { allowUnsafeProd: false, state: { gcp: { bucket: 'tf-state' } } },
+    }),
+    paths: [],
+  },
+  {
+    title: 'prod local state is fine for an AWS-only spec',
+    input: patch({ clouds: ['aws'], terraform: { allowUnsafeProd: false } }),
+    paths: [],
+  },
+  {
+    title: 'state backend fields are checked',
+    input: patch({
+      terraform: {
+        state: { gcp: { bucket: 'B!' }, azure: { resourceGroup: 'rg', storageAccount: 'Not_Valid', container: 'c' } },
+      },
+    }),
+    paths: ['terraform.state.gcp.bucket', 'terraform.state.azure.storageAccount', 'terraform.state.azure.container'],
+    message: 'a GCS bucket name',
+  },
+  // ---- Azure deploy inputs
+  {
+    title: 'Azure without a way for Terraform to reach the Key Vault',
+    input: patch({ terraform: { privateRunner: false } }),
+    paths: ['terraform.runnerCidrs'],
+    message: 'terraform.privateRunner: true',
+  },
+  {
+    title: 'the Key Vault runner CIDRs must be public',
+    input: patch({ terraform: { privateRunner: false, runnerCidrs: ['10.0.0.0/8', '203.0.113.4/32'] } }),
+    paths: ['terraform.runnerCidrs[0]'],
+    message: 'a public IPv4 CIDR',
+  },
+  {
+    title: 'a runner CIDR is enough without privateRunner',
+    input: patch({ terraform: { privateRunner: false, runnerCidrs: ['203.0.113.4/32'] } }),
+    paths: [],
+  },
+  {
+    title: 'the runner is only an Azure concern',
+    input: patch({ clouds: ['aws', 'gcp'], terraform: { privateRunner: false } }),
+    paths: [],
+  },
+  {
+    title: 'Azure HTTPS without the certificate vault id',
+    input: patch({
+      loadBalancer: {
+        https: { domain: 'api.example.com', certificate: { azure: 'https://kv-a.vault.azure.net/secrets/c' } },
+      },
+    }),
+    paths: ['loadBalancer.https.certificate.azureKeyVaultId'],
+    message: 'BLUEPRINT_AZURE_CERT_VAULT_ID',
+  },
+  {
+    title: 'a certificate vault id that is not a Key Vault resource id',
+    input: patch({
+      loadBalancer: {
+        https: {
+          domain: 'api.example.com',
+          certificate: { azure: 'https://kv-a.vault.azure.net/secrets/c', azureKeyVaultId: 'kv-a' },
+        },
+      },
+    }),
+    paths: ['loadBalancer.https.certificate.azureKeyVaultId'],
+    message: 'a Key Vault resource id',
+  },
+  {
+    title: 'Azure HTTPS + CDN without an origin name the certificate covers',
+    input: patch({
+      cdn: { enabled: true },
+      loadBalancer: {
+        https: {
+          domain: 'api.example.com',
+          certificate: {
+            azure: 'https://kv-a.vault.azure.net/secrets/c',
+            azureKeyVaultId:
+              '/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a',
+          },
+        },
+      },
+    }),
+    paths: ['cdn.originDomain'],
+    message: 'a name the certificate covers',
+  },
+  {
+    title: 'the CDN origin name must not be the public domain',
+    input: patch({
+      cdn: { enabled: true, originDomain: 'api.example.com' },
+      loadBalancer: {
+        https: {
+          domain: 'api.example.com',
+          certificate: {
+            azure: 'https://kv-a.vault.azure.net/secrets/c',
+            azureKeyVaultId:
+              '/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a',
+          },
+        },
+      },
+    }),
+    paths: ['cdn.originDomain'],
+    message: 'must differ from loadBalancer.https.domain',
+  },
+  // ---- zones
+  {
+    title: 'an AWS region whose zone letters differ between accounts needs names or an account',
+    input: patch({ regions: { aws: 'ap-northeast-1' } }),
+    paths: ['network.zoneNames.aws'],
+    message: 'ap-northeast-1a, ap-northeast-1c in common',
+  },
+  {
+    title: 'two zones of ap-northeast-1 are common to every account',
+    input: patch({ regions: { aws: 'ap-northeast-1' }, network: { zones: 2 } }),
+    paths: [],
+  },
+  {
+    title: 'a region not in the zone table needs names or an account',
+    input: patch({ regions: { aws: 'us-west-1' }, network: { zones: 2 } }),
+    paths: ['network.zoneNames.aws'],
+    message: 'not known to be the same for every account',
+  },
+  {
+    title: 'an AWS account makes the zones a lookup',
+    input: patch({ regions: { aws: 'us-west-1' }, network: { zones: 2 }, accounts: { aws: '123456789012' } }),
+    paths: [],
+  },
+  {
+    title: 'explicit AWS zone names fix it',
+    input: patch({
+      regions: { aws: 'ap-northeast-1' },
+      network: { zoneNames: { aws: ['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d'] } },
+    }),
+    paths: [],
+  },
+  {
+    title: 'zone names: the count must match network.zones, in the region, no repeats',
+    input: patch({
+      network: { zones: 3, zoneNames: { aws: ['us-east-1a', 'us-east-1a', 'eu-west-1b'], gcp: ['us-central1-a'] } },
+    }),
+    paths: ['network.zoneNames.aws', 'network.zoneNames.aws', 'network.zoneNames.gcp'],
+    message: 'must be zones of AWS region us-east-1',
+  },
+  {
+    title: 'a zone name that is not one',
+    input: patch({ network: { zoneNames: { aws: ['use1-az1', 'us-east-1b', 'us-east-1c'] } } }),
+    paths: ['network.zoneNames.aws[0]'],
+    message: 'an AWS zone name',
+  },
+  // ---- limits only a deploy would find
+  {
+    title: 'a database too large for one CloudFormation stack',
+    input: patch({ database: { shards: 16, readReplicas: 15 }, clouds: ['aws'] }),
+    paths: ['database.shards'],
+    message: 'a stack holds at most 500',
+  },
+  {
+    title: 'a clustered cache too large for one CloudFormation stack',
+    input: patch({ cache: { shards: 200 }, clouds: ['aws'] }),
+    paths: ['cache.shards'],
+    message: 'lower cache.shards',
+  },
+  {
+    title: 'the CloudFormation limit is an AWS concern',
+    input: patch({ database: { shards: 16, readReplicas: 10 }, clouds: ['gcp'] }),
+    paths: [],
+  },
+  {
+    title: 'Azure read replicas smaller than their primary',
+    input: patch({ database: { size: 'large', replicaSize: 'medium', readReplicas: 1 } }),
+    paths: ['database.replicaSize'],
+    message: 'may not be smaller than its primary',
+  },
+  {
+    title: 'request body limit outside what the WAFs enforce',
+    input: patch({ loadBalancer: { maxRequestBodyKiB: 4 } }),
+    paths: ['loadBalancer.maxRequestBodyKiB'],
+    message: 'at least 8',
+  },
 ];
 
 describe('validate: invalid specs', () => {
@@ -550,5 +745,33 @@ describe('suggest', () => {
     ['zzzzzz', ['email'], undefined],
   ])('suggest(%s) = %s', (key, known, expected) => {
     expect(suggest(key, known)).toBe(expected);
+  });
+});
+
+describe('validate: warnings', () => {
+  it('GIVEN a prod CDN with the origin open THEN a warning names cdn.lockOrigin and the spec is still valid', () => {
+    const result = validate(patch({ cdn: { enabled: true } }));
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => w.path)).toEqual(['cdn.lockOrigin']);
+    expect(formatProblem(result.warnings[0] as Problem)).toContain('once DNS points at the CDN');
+  });
+
+  it('GIVEN lockOrigin without a CDN THEN a warning says it does nothing', () => {
+    const result = validate(patch({ cdn: { lockOrigin: true } }));
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => formatProblem(w))).toEqual([
+      'cdn.lockOrigin: has no effect while cdn.enabled is false',
+    ]);
+  });
+
+  it('GIVEN 10 pooled shards on AWS THEN the RDS Proxy quota is a warning, not a problem', () => {
+    const result = validate(patch({ clouds: ['aws'], database: { shards: 10, readReplicas: 1 } }));
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => w.path)).toEqual(['database.shards']);
+    expect(formatProblem(result.warnings[0] as Problem)).toContain('10 RDS Proxies');
+  });
+
+  it('GIVEN the example THEN there is no warning', () => {
+    expect(validate(exampleSpec()).warnings).toEqual([]);
   });
 });

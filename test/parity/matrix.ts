@@ -5,7 +5,7 @@ import { EXAMPLE_SPEC_PATH } from '../../lib/load';
 import { type ResolvedSpec, resolve } from '../../lib/resolve';
 import type { Spec } from '../../lib/spec';
 import { formatProblem, validate } from '../../lib/validate';
-import { merge, presetSpec } from '../fixtures';
+import { AZURE_CERT, merge, presetSpec } from '../fixtures';
 
 /*
  * The parity matrix: specs that together cover every preset, the example, shards 1 and 4
@@ -21,8 +21,6 @@ export interface MatrixSpec {
   readonly description: string;
   readonly spec: ResolvedSpec;
 }
-
-const AZURE_CERT = { azure: 'https://kv-certs.vault.azure.net/secrets/api' };
 
 type Patch = Parameters<typeof merge<Spec>>[1];
 
@@ -57,7 +55,7 @@ const ENTRIES: ReadonlyArray<{ id: string; description: string; base: Environmen
     base: 'prod',
     patch: {
       loadBalancer: { waf: false, https: { domain: 'api.example.com', certificate: AZURE_CERT } },
-      cdn: { enabled: true },
+      cdn: { enabled: true, lockOrigin: true, originDomain: 'origin.api.example.com' },
       compute: { spotPercent: 50, scaling: { targetRequestsPerInstance: 300 } },
       database: { readReplicas: 1 },
     },

@@ -1,4 +1,5 @@
 import type { ResolvedSpec } from '../../lib/resolve';
+import { AZURE_CERT } from '../fixtures';
 import { buildSpec } from '../parity/matrix';
 
 /*
@@ -6,8 +7,6 @@ import { buildSpec } from '../parity/matrix';
  * must survive each step with its address, unless the step is listed in EXPECTED_REPLACEMENTS
  * (a replacement the product documents and cannot avoid).
  */
-
-const AZURE_CERT = { azure: 'https://kv-certs.vault.azure.net/secrets/api' };
 
 /** The base: staging with a small footprint, one replica, one cache replica, no WAF / CDN / Spot. */
 const BASE = {
@@ -35,7 +34,7 @@ export function scenarios(): Scenario[] {
       to: buildSpec('staging', {
         ...BASE,
         loadBalancer: { waf: true, https: { domain: 'api.example.com', certificate: AZURE_CERT } },
-        cdn: { enabled: true },
+        cdn: { enabled: true, originDomain: 'origin.api.example.com' },
         compute: { spotPercent: 50, size: 'large', minInstances: 3, maxInstances: 12 },
         cache: { size: 'medium', shards: 1, replicasPerShard: 2 },
         database: { size: 'medium', readReplicas: 3, shards: 3 },
