@@ -13,6 +13,7 @@ const BLOCKS = {
   private: 3, // 3-5: app VMs per zone (egress through NAT)
   isolated: 6, // 6-8: databases and caches per zone (no route to the internet)
   endpoints: 9, // private endpoints (Azure)
+  jobs: 10, // one-shot deploy jobs inside the network (Azure container instances: database bootstrap)
   services: 12, // 12-15 (one block of prefix + 2): managed-service peering range (GCP)
 } as const;
 
@@ -30,6 +31,8 @@ export interface SubnetPlan {
   readonly isolated: readonly string[];
   /** Private endpoints (Azure Key Vault, Redis). */
   readonly endpoints: string;
+  /** One-shot deploy jobs that must run inside the network (Azure: the database bootstrap container). */
+  readonly jobs: string;
   /** Range reserved for managed-service peering (GCP private service access), prefix + 2. */
   readonly services: string;
 }
@@ -89,6 +92,7 @@ export function planSubnets(cidr: string, zones: number): SubnetPlan {
     private: perZone(BLOCKS.private),
     isolated: perZone(BLOCKS.isolated),
     endpoints: block(BLOCKS.endpoints),
+    jobs: block(BLOCKS.jobs),
     services: block(BLOCKS.services, parsed.prefix + 2),
   };
 }

@@ -24,6 +24,7 @@ describe('network plan', () => {
     expect(plan.private).toEqual(['10.0.48.0/20', '10.0.64.0/20', '10.0.80.0/20']);
     expect(plan.isolated).toEqual(['10.0.96.0/20', '10.0.112.0/20', '10.0.128.0/20']);
     expect(plan.endpoints).toBe('10.0.144.0/20');
+    expect(plan.jobs).toBe('10.0.160.0/20');
     expect(plan.services).toBe('10.0.192.0/18');
   });
 
@@ -35,6 +36,7 @@ describe('network plan', () => {
       expect(three[tier]).toHaveLength(3);
     }
     expect(three.endpoints).toBe(two.endpoints);
+    expect(three.jobs).toBe(two.jobs);
     expect(two.private[0]).toBe('10.1.3.0/24');
   });
 });
