@@ -1,9 +1,11 @@
 /*
- * `npm run scan`: third-party policy scan with checkov over what users would deploy — the AWS
- * CloudFormation templates and both Terraform JSON outputs — for the example spec and each
- * preset. Every failing check must be listed in scan/baseline.json with a reason; a failure not
- * in the baseline fails the scan, and so does a baseline entry that no longer fails (the
- * baseline only shrinks). Results go to docs/scan.md.
+ * `npm run scan`: third-party scanners over what users would deploy, for the example spec and
+ * each preset: checkov over the AWS CloudFormation templates and both Terraform JSON outputs,
+ * and cfn-lint over the CloudFormation templates. Every open finding (checkov failures, cfn-lint
+ * warnings) must be listed in scan/baseline.json with a reason; a finding not in the baseline
+ * fails the scan, so does a baseline entry that no longer matches (the baseline only shrinks),
+ * and any cfn-lint error. Both tools are pinned and installed with pip into .tools/. Results go
+ * to docs/scan.md.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,12 +13,12 @@ import * as path from 'node:path';
 import { CLOUD_LABEL, type Cloud } from '../lib/constants';
 import { loadSpec } from '../lib/load';
 import { synthesize } from '../stacks/synth';
+import { type BaselineEntry, compare, type Finding } from './scan-baseline';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-/** Pinned: a new checkov brings new checks; upgrading is a deliberate change with a baseline review. */
-export const CHECKOV_VERSION = '3.3.30';
-const VENV = path.join(ROOT, '.tools', 'checkov');
-const CHECKOV = path.join(VENV, 'bin', 'checkov');
+/** Pinned: a new version brings new checks; upgrading is a deliberate change with a baseline review. */
+export const TOOLS = { checkov: '3.3.30', 'cfn-lint': '1.58.0' } as const;
+type Tool = keyof typeof TOOLS;
 const BASELINE = path.join(ROOT, 'scan', 'baseline.json');
 const OUT = path.join(ROOT, 'out', 'scan');
 const SPECS = [
@@ -27,61 +29,34 @@ const SPECS = [
 ];
 const FRAMEWORK: Record<Cloud, string> = { aws: 'cloudformation', gcp: 'terraform_json', azure: 'terraform_json' };
 
-/** One accepted finding: a check that stays failing on a cloud, and why. */
-interface BaselineEntry {
-  readonly cloud: Cloud;
-  readonly check: string;
-  /**
-   * Regular expressions over checkov's resource string (`Type.LogicalId` for CloudFormation,
-   * `resource.<name>` or `<type>.<name>` for Terraform JSON); omitted = every resource.
-   */
-  readonly resources?: readonly string[];
-  readonly reason: string;
-}
+const binary = (tool: Tool) => path.join(ROOT, '.tools', tool, 'bin', tool);
 
-interface Finding {
-  readonly cloud: Cloud;
-  readonly check: string;
-  readonly name: string;
-  readonly resource: string;
-  readonly spec: string;
-}
-
-function ensureCheckov(): void {
-  const version = fs.existsSync(CHECKOV) ? spawnSync(CHECKOV, ['--version'], { encoding: 'utf8' }).stdout.trim() : '';
-  if (version === CHECKOV_VERSION) return;
-  console.log(`installing checkov ${CHECKOV_VERSION} into ${path.relative(ROOT, VENV)}`);
-  execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
+/** Installs the pinned version of a scanner into its own venv, unless it is already there. */
+function ensureTool(tool: Tool): void {
+  const bin = binary(tool);
+  const printed = fs.existsSync(bin) ? spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout : '';
+  if (printed.includes(TOOLS[tool])) return;
+  const venv = path.dirname(path.dirname(bin));
+  console.log(`installing ${tool} ${TOOLS[tool]} into ${path.relative(ROOT, venv)}`);
+  execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
   execFileSync(
-    path.join(VENV, 'bin', 'pip'),
-    ['install', '--quiet', '--disable-pip-version-check', `checkov==${CHECKOV_VERSION}`],
+    path.join(venv, 'bin', 'pip'),
+    ['install', '--quiet', '--disable-pip-version-check', `${tool}==${TOOLS[tool]}`],
     { stdio: 'inherit' },
   );
 }
 
 interface CheckovReport {
-  check_type: string;
-  results: {
-    failed_checks: Array<{ check_id: string; check_name: string; resource: string; file_path: string }>;
-    passed_checks: unknown[];
-    skipped_checks: unknown[];
-  };
+  results: { failed_checks: Array<{ check_id: string; check_name: string; resource: string; file_path: string }> };
   summary: { passed: number; failed: number; skipped: number };
 }
 
 function runCheckov(files: readonly string[], framework: string): CheckovReport[] {
   const args = [
     ...files.flatMap((f) => ['-f', f]),
-    '--framework',
-    framework,
-    '-o',
-    'json',
-    '--compact',
-    '--quiet',
-    '--skip-download',
-    '--soft-fail',
+    ...['--framework', framework, '-o', 'json', '--compact', '--quiet', '--skip-download', '--soft-fail'],
   ];
-  const r = spawnSync(CHECKOV, args, {
+  const r = spawnSync(binary('checkov'), args, {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, LOG_LEVEL: 'ERROR' },
@@ -91,14 +66,33 @@ function runCheckov(files: readonly string[], framework: string): CheckovReport[
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 
-const matches = (entry: BaselineEntry, f: Finding) =>
-  entry.cloud === f.cloud &&
-  entry.check === f.check &&
-  (entry.resources === undefined || entry.resources.some((pattern) => new RegExp(pattern).test(f.resource)));
+interface CfnLintMatch {
+  Rule: { Id: string; Description?: string; ShortDescription?: string };
+  Level: 'Error' | 'Warning' | 'Informational';
+  Location: { Path?: Array<string | number> };
+  Filename: string;
+  Message: string;
+}
 
-function main(): number {
-  ensureCheckov();
-  fs.rmSync(OUT, { recursive: true, force: true });
+/** cfn-lint over the templates: exit 2 = errors, 4 = warnings, 8 = informational (bit flags). */
+function runCfnLint(files: readonly string[]): CfnLintMatch[] {
+  const r = spawnSync(binary('cfn-lint'), ['--format', 'json', '--', ...files], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.status === null || (r.status & 1) !== 0) throw new Error(`cfn-lint failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout || '[]') as CfnLintMatch[];
+}
+
+/** The logical id a cfn-lint match is about, as `Type.LogicalId` like checkov prints it. */
+function cfnLintResource(m: CfnLintMatch, templates: ReadonlyMap<string, Record<string, { Type: string }>>): string {
+  const [section, id] = m.Location.Path ?? [];
+  if (section !== 'Resources' || typeof id !== 'string') return String(section ?? '(template)');
+  const type = templates.get(path.resolve(m.Filename))?.[id]?.Type ?? '';
+  return `${type}.${id}`;
+}
+
+function synthesizeSpecs(): Record<Cloud, Array<{ file: string; spec: string }>> {
   const files: Record<Cloud, Array<{ file: string; spec: string }>> = { aws: [], gcp: [], azure: [] };
   for (const specFile of SPECS) {
     const loaded = loadSpec(path.join(ROOT, specFile));
@@ -107,8 +101,17 @@ function main(): number {
     for (const r of synthesize(loaded.spec, dir, loaded.spec.clouds))
       files[r.cloud].push({ file: r.file, spec: specFile });
   }
+  return files;
+}
 
-  const baseline = JSON.parse(fs.readFileSync(BASELINE, 'utf8')) as { entries: BaselineEntry[] };
+function main(): number {
+  ensureTool('checkov');
+  ensureTool('cfn-lint');
+  fs.rmSync(OUT, { recursive: true, force: true });
+  const files = synthesizeSpecs();
+  const specOf = (cloud: Cloud, file: string) =>
+    files[cloud].find((f) => path.resolve(file) === f.file || f.file.endsWith(file))?.spec ?? file;
+
   const findings: Finding[] = [];
   const counts: Record<Cloud, { passed: number; failed: number; skipped: number }> = {
     aws: { passed: 0, failed: 0, skipped: 0 },
@@ -124,22 +127,63 @@ function main(): number {
       counts[cloud].passed += report.summary.passed;
       counts[cloud].skipped += report.summary.skipped;
       for (const c of report.results.failed_checks) {
-        const spec =
-          files[cloud].find((f) => path.resolve(c.file_path) === f.file || f.file.endsWith(c.file_path))?.spec ??
-          c.file_path;
-        findings.push({ cloud, check: c.check_id, name: c.check_name, resource: c.resource, spec });
+        findings.push({
+          cloud,
+          tool: 'checkov',
+          check: c.check_id,
+          name: c.check_name,
+          resource: c.resource,
+          spec: specOf(cloud, c.file_path),
+        });
       }
     }
   }
 
-  const accepted = findings.filter((f) => baseline.entries.some((e) => matches(e, f)));
-  const fresh = findings.filter((f) => !baseline.entries.some((e) => matches(e, f)));
-  const stale = baseline.entries.filter((e) => !findings.some((f) => matches(e, f)));
-  for (const cloud of Object.keys(counts) as Cloud[]) {
-    counts[cloud].failed = fresh.filter((f) => f.cloud === cloud).length;
-    counts[cloud].skipped += accepted.filter((f) => f.cloud === cloud).length;
+  const templates = new Map(
+    files.aws.map((f) => [
+      path.resolve(f.file),
+      (JSON.parse(fs.readFileSync(f.file, 'utf8')) as { Resources: Record<string, { Type: string }> }).Resources,
+    ]),
+  );
+  const lint = runCfnLint(files.aws.map((f) => f.file));
+  const lintErrors = lint.filter((m) => m.Level === 'Error');
+  for (const m of lint.filter((x) => x.Level === 'Warning')) {
+    findings.push({
+      cloud: 'aws',
+      tool: 'cfn-lint',
+      check: m.Rule.Id,
+      name: m.Message,
+      resource: cfnLintResource(m, templates),
+      spec: specOf('aws', m.Filename),
+    });
   }
 
+  const baseline = JSON.parse(fs.readFileSync(BASELINE, 'utf8')) as { entries: BaselineEntry[] };
+  const { accepted, fresh, stale } = compare(baseline.entries, findings);
+  const checkovFresh = fresh.filter((f) => f.tool === 'checkov');
+  for (const cloud of Object.keys(counts) as Cloud[]) {
+    counts[cloud].failed = checkovFresh.filter((f) => f.cloud === cloud).length;
+    counts[cloud].skipped += accepted.filter((f) => f.cloud === cloud && f.tool === 'checkov').length;
+  }
+  writeReport(counts, lint, accepted, fresh, baseline.entries);
+
+  for (const m of lintErrors) console.log(`CFN-LINT ERROR ${m.Rule.Id} ${cfnLintResource(m, templates)}: ${m.Message}`);
+  for (const f of fresh)
+    console.log(`NEW FINDING ${CLOUD_LABEL[f.cloud]} ${f.tool} ${f.check} ${f.resource} (${f.spec}): ${f.name}`);
+  for (const e of stale)
+    console.log(
+      `STALE BASELINE ${CLOUD_LABEL[e.cloud]} ${e.tool ?? 'checkov'} ${e.check} ${e.resources?.join(',') ?? ''}: no longer matches; remove it`,
+    );
+  return lintErrors.length > 0 || fresh.length > 0 || stale.length > 0 ? 1 : 0;
+}
+
+function writeReport(
+  counts: Record<Cloud, { passed: number; failed: number; skipped: number }>,
+  lint: readonly CfnLintMatch[],
+  accepted: readonly Finding[],
+  fresh: readonly Finding[],
+  entries: readonly BaselineEntry[],
+): void {
   const table = [
     '| cloud | framework | passed | failed | skipped (baseline, with reason) |',
     '|---|---|---|---|---|',
@@ -148,22 +192,45 @@ function main(): number {
         `| ${CLOUD_LABEL[c]} | ${FRAMEWORK[c]} | ${counts[c].passed} | ${counts[c].failed} | ${counts[c].skipped} |`,
     ),
   ].join('\n');
-  const reasons = baseline.entries
-    .map((e) => `| ${CLOUD_LABEL[e.cloud]} | ${e.check} | ${e.resources?.join(', ') ?? 'all'} | ${e.reason} |`)
+  const level = (l: CfnLintMatch['Level']) => lint.filter((m) => m.Level === l).length;
+  const lintWarnings = lint.filter((m) => m.Level === 'Warning').length;
+  const lintTable = [
+    '| errors | warnings | in baseline (with reason) | open | informational |',
+    '|---|---|---|---|---|',
+    `| ${level('Error')} | ${lintWarnings} | ${accepted.filter((f) => f.tool === 'cfn-lint').length} | ${fresh.filter((f) => f.tool === 'cfn-lint').length} | ${level('Informational')} |`,
+  ].join('\n');
+  const reasons = entries
+    .map(
+      (e) =>
+        `| ${CLOUD_LABEL[e.cloud]} | ${e.tool ?? 'checkov'} | ${e.check} | ${e.resources?.map((r) => `\`${r}\``).join(', ') ?? 'all'} | ${e.reason} |`,
+    )
     .join('\n');
+  const specs = SPECS.map((s) => `\`${s}\``).join(', ');
   fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
   fs.writeFileSync(
     path.join(ROOT, 'docs', 'scan.md'),
-    `# checkov ${CHECKOV_VERSION} scan\n\nGenerated by \`npm run scan\` over ${SPECS.map((s) => `\`${s}\``).join(', ')} (counts summed over the four specs).\n\n${table}\n\n## Baseline (scan/baseline.json)\n\n| cloud | check | resources | reason |\n|---|---|---|---|\n${reasons}\n`,
+    [
+      `# Scans: checkov ${TOOLS.checkov}, cfn-lint ${TOOLS['cfn-lint']}`,
+      '',
+      `Generated by \`npm run scan\` over ${specs} (counts summed over the four specs).`,
+      '',
+      '## checkov',
+      '',
+      table,
+      '',
+      '## cfn-lint (CloudFormation templates)',
+      '',
+      lintTable,
+      '',
+      '## Baseline (scan/baseline.json)',
+      '',
+      '| cloud | tool | check | resources | reason |',
+      '|---|---|---|---|---|',
+      reasons,
+      '',
+    ].join('\n'),
   );
-  console.log(table);
-  for (const f of fresh)
-    console.log(`NEW FAILURE ${CLOUD_LABEL[f.cloud]} ${f.check} ${f.resource} (${f.spec}): ${f.name}`);
-  for (const e of stale)
-    console.log(
-      `STALE BASELINE ${CLOUD_LABEL[e.cloud]} ${e.check} ${e.resources?.join(',') ?? ''}: no longer fails; remove it`,
-    );
-  return fresh.length > 0 || stale.length > 0 ? 1 : 0;
+  console.log(`${table}\n\ncfn-lint\n${lintTable}`);
 }
 
 try {
