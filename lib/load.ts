@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { type Layered, originOf, readLayers } from './layers';
 import { type ResolvedSpec, resolve } from './resolve';
-import { formatProblem, validate } from './validate';
+import { formatProblem, type Problem, validate } from './validate';
 
 /*
  * Reading a spec file. Every way a file can be wrong (missing, a directory, unreadable, empty,
@@ -199,12 +200,22 @@ export function withDeployEnvironment(data: unknown, env: NodeJS.ProcessEnv = pr
   return out;
 }
 
-/** Reads, validates and resolves a spec file; problems come back as printable lines. */
+/** A problem as a line; for a layered spec, with the file that gave the value when it is not `file`. */
+function located(p: Problem, layered: Layered, file: string): string {
+  const origin = originOf(layered, p.path);
+  return origin && origin !== file ? `${formatProblem(p)} [from ${origin}]` : formatProblem(p);
+}
+
+/**
+ * Reads (following `extends`), validates and resolves a spec file; problems come back as
+ * printable lines, each naming the file its value came from when that is a base spec.
+ */
 export function loadSpec(file: string = EXAMPLE_SPEC_PATH, env: NodeJS.ProcessEnv = process.env): LoadResult {
-  const read = readSpecFile(file);
+  const read = readLayers(file, readSpecFile);
   if (!read.ok) return { ok: false, problems: read.problems, file, warnings: [] };
-  const result = validate(withDeployEnvironment(read.data, env));
-  const warnings = result.warnings.map(formatProblem);
-  if (!result.ok) return { ok: false, problems: result.problems.map(formatProblem), file, warnings };
+  const { layered } = read;
+  const result = validate(withDeployEnvironment(layered.data, env));
+  const warnings = result.warnings.map((w) => located(w, layered, file));
+  if (!result.ok) return { ok: false, problems: result.problems.map((p) => located(p, layered, file)), file, warnings };
   return { ok: true, spec: resolve(result.spec), file, warnings };
 }

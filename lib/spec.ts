@@ -499,5 +499,20 @@ export type ScheduleSpec = z.output<typeof scheduleSchema>;
 /** JSON Schema of the spec, generated from the same zod object that validates it. */
 export function specJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { ...schema, $id: 'https://scaling-blueprint.dev/spec.schema.json', title: 'Scaling blueprint spec' };
+  // `extends` is resolved when a spec file is read (lib/layers.ts), before validation; editors
+  // still complete and document it.
+  const properties = {
+    extends: {
+      type: 'string',
+      description:
+        "Relative path of a spec this one builds on: its fields apply first, this file's on top (mappings merge, lists and values replace). @default none",
+    },
+    ...(schema.properties as Record<string, unknown>),
+  };
+  return {
+    ...schema,
+    properties,
+    $id: 'https://scaling-blueprint.dev/spec.schema.json',
+    title: 'Scaling blueprint spec',
+  };
 }

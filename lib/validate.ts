@@ -715,6 +715,20 @@ export function validate(input: unknown): ValidationResult {
         warnings: [],
       };
     }
+    if ('extends' in input) {
+      return {
+        ok: false,
+        problems: [
+          {
+            path: 'extends',
+            message:
+              'is followed when a spec is read from a file (loadSpec, the blueprint commands); give validate() the merged spec',
+            given: input.extends,
+          },
+        ],
+        warnings: [],
+      };
+    }
     const parsed = specSchema.safeParse(input);
     const schemaProblems = parsed.success ? [] : parsed.error.issues.flatMap((issue) => describeIssue(issue, input));
     // An unknown key taints only itself, not its siblings: its parent's other fields still count.

@@ -9,6 +9,7 @@ import {
   specPathFromEnv,
   withDeployEnvironment,
 } from '../../lib/load';
+import { formatProblem, validate } from '../../lib/validate';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-load-'));
 const write = (name: string, text: string) => {
@@ -150,5 +151,106 @@ describe('deploy inputs from the environment', () => {
       expect(withDeployEnvironment(input, env)).toEqual(input);
     const odd = { loadBalancer: { https: 3 } };
     expect(withDeployEnvironment(odd, { BLUEPRINT_AZURE_CERT_VAULT_ID: 'v' })).toEqual(odd);
+  });
+});
+
+describe('layered specs (extends)', () => {
+  const layers = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-layers-'));
+  const put = (name: string, text: string) => {
+    const file = path.join(layers, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  put(
+    'base.yaml',
+    [
+      'name: shop-api',
+      'compute: { size: small, minInstances: 2, app: { image: ghcr.io/acme/api:1, env: { A: "1", B: "2" } } }',
+      'alerts: { email: ops@example.com }',
+      'tags: { team: payments }',
+      'terraform: { privateRunner: true }',
+    ].join('\n'),
+  );
+
+  it('GIVEN a spec extending a base THEN mappings merge and its own values win', () => {
+    const file = put(
+      'dev.yaml',
+      'extends: ./base.yaml\nenvironment: dev\ncompute: { size: medium, app: { env: { B: "3" } } }\n',
+    );
+    const result = loadSpec(file);
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.spec.compute.size).toBe('medium');
+    expect(result.spec.compute.minInstances).toBe(2);
+    expect(result.spec.compute.app.env).toEqual({ A: '1', B: '3' });
+    expect(result.spec.tags.team).toBe('payments');
+  });
+
+  it('GIVEN a list in the extending spec THEN it replaces the base list', () => {
+    put('paths.yaml', 'extends: ./base.yaml\nenvironment: dev\ncdn: { cachedPaths: ["/a/*"] }\n');
+    const file = put('paths2.yaml', 'extends: ./paths.yaml\ncdn: { cachedPaths: ["/b/*"] }\n');
+    const result = loadSpec(file);
+    expect(result.ok && result.spec.cdn.cachedPaths).toEqual(['/b/*']);
+  });
+
+  it('GIVEN a problem in the base THEN it names the base file; in the spec itself THEN no file tag', () => {
+    put(
+      'bad-base.yaml',
+      'name: shop-api\ncompute: { maxInstance: 3, app: { image: ghcr.io/acme/api:1 } }\nalerts: { email: ops@example.com }\n',
+    );
+    const file = put(
+      'child.yaml',
+      'extends: bad-base.yaml\nenvironment: dev\nterraform: { privateRunner: true }\ndatabase: { readReplicas: 99 }\n',
+    );
+    const result = loadSpec(file);
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^compute\.maxInstance: unknown field.*\[from .*bad-base\.yaml\]$/),
+    );
+    expect(problems).toContainEqual(expect.stringMatching(/^database\.readReplicas: must be at most 15 \(given 99\)$/));
+  });
+
+  it.each([
+    [
+      'a cycle',
+      () => {
+        put('b.yaml', 'extends: ./a.yaml\n');
+        return put('a.yaml', 'extends: ./b.yaml\n');
+      },
+      'would extend itself (a.yaml → b.yaml → a.yaml)',
+    ],
+    ['itself', () => put('self.yaml', 'extends: ./self.yaml\n'), 'would extend itself'],
+    [
+      'an absolute path',
+      () => put('abs.yaml', `extends: ${path.join(layers, 'base.yaml')}\n`),
+      'must be a relative path',
+    ],
+    ['not a string', () => put('num.yaml', 'extends: 3\n'), 'must be the relative path'],
+    [
+      'a missing base',
+      () => put('missing.yaml', 'extends: ./nope.yaml\n'),
+      'nope.yaml: cannot read the spec: no such file',
+    ],
+    [
+      'too deep a chain',
+      () => {
+        put('l0.yaml', 'name: shop-api\n');
+        for (let i = 1; i <= 6; i++) put(`l${i}.yaml`, `extends: ./l${i - 1}.yaml\n`);
+        return path.join(layers, 'l6.yaml');
+      },
+      'at most 4 levels of extends',
+    ],
+  ])('GIVEN %s THEN one clear line', (_name, make, expected) => {
+    const result = loadSpec(make());
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems).toEqual([expect.stringContaining(expected)]);
+  });
+
+  it('GIVEN validate() on an unmerged document THEN extends is refused with the reason', () => {
+    const result = validate({ extends: './base.yaml', name: 'x' });
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      'extends: is followed when a spec is read from a file (loadSpec, the blueprint commands); give validate() the merged spec (given "./base.yaml")',
+    ]);
   });
 });
