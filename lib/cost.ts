@@ -20,8 +20,13 @@ const GIB = 1024 * 1024; // KiB per GiB
 
 export const PRICE_TABLES: Record<Cloud, PriceTable> = { aws: AWS_PRICES, gcp: GCP_PRICES, azure: AZURE_PRICES };
 
+/** Bill sections, in the order outputs list them. */
+export const COST_GROUPS = ['compute', 'edge', 'cache', 'database', 'network', 'delivery', 'operations'] as const;
+export type CostGroup = (typeof COST_GROUPS)[number];
+
 /** One line of the bill. */
 export interface CostItem {
+  readonly group: CostGroup;
   readonly item: string;
   readonly atMin: number;
   readonly atMax: number;
@@ -40,6 +45,8 @@ export interface CloudCost {
   readonly items: readonly CostItem[];
   /** What the estimate leaves out because the price table has no price for it, with the reason. */
   readonly unpriced: readonly string[];
+  /** False when something billed is left out (not just Spot shown at the on-demand upper bound). */
+  readonly complete: boolean;
   /** Usage-priced items whose volume the plan does not know (unit price given). */
   readonly notEstimated: readonly string[];
 }
@@ -64,6 +71,9 @@ class Bill {
   readonly items: CostItem[] = [];
   readonly unpriced: string[] = [];
   readonly notEstimated: string[] = [];
+  /** Something billed has no price (Spot is priced as its on-demand upper bound instead). */
+  partial = false;
+  group: CostGroup = 'compute';
 
   constructor(readonly table: PriceTable) {}
 
@@ -73,6 +83,7 @@ class Bill {
     if (isListPrice(p)) return p.usd;
     const line = `${what}: ${p ? p.unavailable : `no entry "${key}" in lib/prices/${this.table.cloud}.ts`}`;
     if (!this.unpriced.includes(line)) this.unpriced.push(line);
+    if (key !== 'spot') this.partial = true;
     return undefined;
   }
 
@@ -104,7 +115,7 @@ class Bill {
   }
 
   add(item: string, atMin: number, atMax: number, detail: string) {
-    this.items.push({ item, atMin: money(atMin), atMax: money(atMax), detail });
+    this.items.push({ group: this.group, item, atMin: money(atMin), atMax: money(atMax), detail });
   }
 }
 
@@ -418,13 +429,19 @@ export function cloudCost(spec: ResolvedSpec, cloud: Cloud, traffic?: ResolvedTr
   const table = PRICE_TABLES[cloud];
   const bill = new Bill(table);
   const v = volumes(traffic);
-  computeLines(bill, spec, cloud);
-  edgeLines(bill, spec, cloud, v);
-  cacheLines(bill, spec, cloud);
-  databaseLines(bill, spec, cloud);
-  networkLines(bill, spec, cloud);
-  deliveryLines(bill, spec, cloud, v, traffic);
-  operationsLines(bill, spec, cloud);
+  const sections: Record<CostGroup, () => void> = {
+    compute: () => computeLines(bill, spec, cloud),
+    edge: () => edgeLines(bill, spec, cloud, v),
+    cache: () => cacheLines(bill, spec, cloud),
+    database: () => databaseLines(bill, spec, cloud),
+    network: () => networkLines(bill, spec, cloud),
+    delivery: () => deliveryLines(bill, spec, cloud, v, traffic),
+    operations: () => operationsLines(bill, spec, cloud),
+  };
+  for (const group of COST_GROUPS) {
+    bill.group = group;
+    sections[group]();
+  }
   const sum = (k: 'atMin' | 'atMax') => money(bill.items.reduce((n, i) => n + i[k], 0));
   return {
     cloud,
@@ -435,6 +452,7 @@ export function cloudCost(spec: ResolvedSpec, cloud: Cloud, traffic?: ResolvedTr
     atMax: sum('atMax'),
     items: bill.items,
     unpriced: bill.unpriced,
+    complete: !bill.partial,
     notEstimated: bill.notEstimated,
   };
 }

@@ -1,6 +1,6 @@
 import { type CapacityReport, capacityReport, type TierCapacity } from './capacity';
 import { CLOUD_LABEL, type Cloud } from './constants';
-import { type CloudCost, cloudCost } from './cost';
+import { type CloudCost, COST_GROUPS, cloudCost } from './cost';
 import type { ResolvedSpec } from './resolve';
 import type { SizedType } from './sizes';
 import type { ResolvedTraffic } from './traffic';
@@ -116,7 +116,12 @@ export function planReport(spec: ResolvedSpec, traffic?: ResolvedTraffic): PlanR
 }
 
 const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
-const dollars = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+/** Whole dollars, with cents below $10 so small items do not read as zero. */
+const dollars = (n: number) =>
+  n.toLocaleString(
+    'en-US',
+    n < 10 ? { minimumFractionDigits: 2, maximumFractionDigits: 2 } : { maximumFractionDigits: 0 },
+  );
 
 function capacityCell(t: TierCapacity | undefined): string {
   if (!t) return '-';
@@ -146,13 +151,17 @@ function renderCapacity(spec: ResolvedSpec, report: PlanReport): string {
 /** The cost table: one row per item, `min / max` per cloud, totals last. */
 function renderCost(spec: ResolvedSpec, report: PlanReport): string {
   const costs = spec.clouds.map((c) => report.clouds[c]?.monthlyCostUsd as CloudCost);
-  const items = [...new Set(costs.flatMap((c) => c.items.map((i) => i.item)))];
+  const all = costs.flatMap((c) => c.items);
+  const items = COST_GROUPS.flatMap((g) => [...new Set(all.filter((i) => i.group === g).map((i) => i.item))]);
   const cell = (c: CloudCost, item: string) => {
     const i = c.items.find((x) => x.item === item);
     return i ? (i.atMin === i.atMax ? dollars(i.atMin) : `${dollars(i.atMin)} / ${dollars(i.atMax)}`) : '-';
   };
   const rows: Array<[string, ...string[]]> = items.map((item) => [item, ...costs.map((c) => cell(c, item))]);
-  rows.push(['TOTAL (estimate)', ...costs.map((c) => `${dollars(c.atMin)} / ${dollars(c.atMax)}`)]);
+  rows.push([
+    'TOTAL (estimate)',
+    ...costs.map((c) => `${dollars(c.atMin)} / ${dollars(c.atMax)}${c.complete ? '' : ' (partial)'}`),
+  ]);
   const date = costs[0]?.priceDate ?? '';
   const lines = [
     `Monthly cost, USD, ESTIMATE (list prices of ${date}; at min / at max instances)`,
@@ -167,6 +176,8 @@ function renderCost(spec: ResolvedSpec, report: PlanReport): string {
     if (c.notEstimated.length > 0)
       lines.push('', `${CLOUD_LABEL[c.cloud]} usage not estimated:`, ...c.notEstimated.map((u) => `  - ${u}`));
   }
+  if (costs.some((c) => !c.complete))
+    lines.push('', '(partial) = the total leaves out the unpriced items listed above.');
   lines.push('', ESTIMATE_NOTE);
   return `${lines.join('\n')}\n`;
 }
