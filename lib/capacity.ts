@@ -72,6 +72,7 @@ const round = (n: number, digits = 0) => {
   return Math.round(n * f) / f;
 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const inverse = (load: number | undefined) => (load === undefined || load <= 0 ? undefined : 1 / load);
 const change = (field: string, from: string | number | boolean, to: string | number | boolean) =>
   `${field}: ${from} → ${to}`;
 
@@ -93,14 +94,21 @@ function sizeThatServes(from: Size, enough: (s: Size) => boolean): Size | undefi
   return SIZES.slice(SIZES.indexOf(from) + 1).find(enough);
 }
 
+/**
+ * A tier from its numbers. `linear` tiers grow with requests/s, so their headroom is
+ * available / needed, unless `growth` gives it (a writer shared by reads and writes saturates
+ * when the two loads together fill it, which neither ratio alone shows).
+ */
 function tier(
   base: Omit<TierCapacity, 'ok' | 'headroom' | 'saturatesAtRps' | 'advice'>,
   peak: number,
   linear: boolean,
   advise: () => string,
+  growth?: number,
 ): TierCapacity {
   const ok = base.available === null || base.needed <= base.available;
-  const headroom = linear && base.available !== null && base.needed > 0 ? round(base.available / base.needed, 2) : null;
+  const ratio = growth ?? (base.available !== null && base.needed > 0 ? base.available / base.needed : undefined);
+  const headroom = linear && ratio !== undefined ? round(ratio, 2) : null;
   return {
     ...base,
     needed: round(base.needed),
@@ -108,7 +116,7 @@ function tier(
     ok,
     advice: ok ? null : advise(),
     headroom,
-    saturatesAtRps: headroom === null ? null : round(peak * headroom),
+    saturatesAtRps: headroom === null || ratio === undefined ? null : round(peak * ratio),
   };
 }
 
@@ -135,6 +143,14 @@ function computeTier(spec: ResolvedSpec, cloud: Cloud, t: ResolvedTraffic, d: De
 function withComputeHeadroom(tc: TierCapacity, t: ResolvedTraffic, d: Demand): TierCapacity {
   const headroom = round(((tc.available ?? 0) * t.requestsPerInstance) / d.originRps, 2);
   return { ...tc, headroom, saturatesAtRps: round(t.peakRequestsPerSecond * headroom) };
+}
+
+/** Utilisation of a writer that also serves the reads (no readers), by reads and writes together. */
+function sharedWriterLoad(spec: ResolvedSpec, cloud: Cloud, t: ResolvedTraffic, d: Demand): number | undefined {
+  if (readersPerShard(spec, cloud) > 0) return undefined;
+  const shards = spec.database.shards.length;
+  const size = spec.database.size;
+  return d.readQps / shards / serverQps(cloud, size, 'read', t) + d.writeQps / shards / serverQps(cloud, size, 'write', t);
 }
 
 function databaseReadTier(spec: ResolvedSpec, cloud: Cloud, t: ResolvedTraffic, d: Demand): TierCapacity {
@@ -174,6 +190,7 @@ function databaseReadTier(spec: ResolvedSpec, cloud: Cloud, t: ResolvedTraffic, 
     t.peakRequestsPerSecond,
     true,
     advise,
+    inverse(sharedWriterLoad(spec, cloud, t, d)),
   );
 }
 
@@ -203,6 +220,7 @@ function databaseWriteTier(spec: ResolvedSpec, cloud: Cloud, t: ResolvedTraffic,
     t.peakRequestsPerSecond,
     true,
     advise,
+    inverse(sharedWriterLoad(spec, cloud, t, d)),
   );
 }
 
@@ -346,7 +364,7 @@ function shortfallWarnings(tiers: readonly TierCapacity[]): string[] {
   }
   return [...byAdvice.entries()].map(([advice, list]) => {
     const first = list[0] as TierCapacity;
-    const clouds = list.map((tc) => CLOUD_LABEL[tc.cloud]).join(', ');
+    const clouds = [...new Set(list.map((tc) => CLOUD_LABEL[tc.cloud]))].join(', ');
     const available = first.available === null ? 'no limit' : fmt(first.available);
     return `${clouds}: ${advice} (${first.tier}: ${fmt(first.needed)} ${first.unit} needed, ${available} available)`;
   });

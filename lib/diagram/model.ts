@@ -75,8 +75,9 @@ export class DiagramBuilder {
     return safe;
   }
 
+  /** Group ids carry a prefix so a group never shares an id with a node (Mermaid needs that). */
   group(id: string, label: string, kind: DiagramGroup['kind'], parent?: string): string {
-    const safe = DiagramBuilder.id(id);
+    const safe = `grp_${DiagramBuilder.id(id)}`;
     this.groups.push({ id: safe, label, kind, ...(parent ? { parent } : {}) });
     return safe;
   }

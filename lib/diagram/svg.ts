@@ -40,7 +40,7 @@ export function renderSvg(dot: string): string {
     if (Atomics.wait(flag, 0, 0, TIMEOUT_MS) === 'timed-out')
       throw new Error(`Graphviz did not answer in ${TIMEOUT_MS / 1000} s`);
     const result = receiveMessageOnPort(port1)?.message as RenderResult | undefined;
-    if (!result || result.status !== 'success' || result.output === undefined) {
+    if (result?.status !== 'success' || result.output === undefined) {
       throw new Error(
         `Graphviz could not render the diagram: ${result?.errors.map((e) => e.message).join('; ') ?? 'no answer'}`,
       );

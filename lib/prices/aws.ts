@@ -25,7 +25,7 @@ export const AWS_PRICES: PriceTable = {
     'instance:m7i.2xlarge': { usd: 0.4032, unit: 'hour', source: EC2 },
     spot: {
       unavailable:
-        'Spot prices are set per zone by the market and change often; there is no list price. The Spot share is shown at the on-demand price, an upper bound.',
+        'market prices per zone, no list price; the Spot share is shown at the on-demand price (an upper bound)',
       source: 'https://aws.amazon.com/ec2/spot/pricing/',
     },
     'disk:gp3': { usd: 0.08, unit: 'GB-month', source: 'https://aws.amazon.com/ebs/pricing/' },

@@ -8,10 +8,8 @@ import type { PriceTable } from './types';
 const VM = 'https://azure.microsoft.com/pricing/details/virtual-machines/linux/';
 const POSTGRES = 'https://azure.microsoft.com/pricing/details/postgresql/flexible-server/';
 const REDIS = 'https://azure.microsoft.com/pricing/details/managed-redis/';
-const POSTGRES_MISSING =
-  'The East US hourly price of this flexible server SKU could not be read from a public source reachable from this workplace on 2026-12-01 (the page renders prices in the browser). Add it from the source page to price the database.';
-const REDIS_MISSING =
-  'The East US hourly price of this Azure Managed Redis SKU could not be read from a public source reachable from this workplace on 2026-12-01. Add it from the source page to price the cache.';
+const POSTGRES_MISSING = 'the East US hourly price of this SKU was not found in a public source on 2026-12-01';
+const REDIS_MISSING = 'the East US hourly price of this SKU was not found in a public source on 2026-12-01';
 
 export const AZURE_PRICES: PriceTable = {
   cloud: 'azure',
@@ -24,12 +22,12 @@ export const AZURE_PRICES: PriceTable = {
     'instance:Standard_D8s_v5': { usd: 0.384, unit: 'hour', source: VM },
     spot: {
       unavailable:
-        'Spot VM prices vary by capacity and change often; there is no list price. The Spot share is shown at the pay-as-you-go price, an upper bound.',
+        'prices vary with capacity, no list price; the Spot share is shown at the pay-as-you-go price (an upper bound)',
       source: 'https://azure.microsoft.com/pricing/spot-advisor/',
     },
     'disk:Premium_LRS-30': {
       unavailable:
-        'The monthly price of the Premium SSD tier a 30 GiB OS disk bills as (P4) could not be confirmed from a public source on 2026-12-01.',
+        'the East US price of the P4 tier a 30 GiB Premium SSD bills as was not confirmed in a public source on 2026-12-01',
       source: 'https://azure.microsoft.com/pricing/details/managed-disks/',
     },
     'cache:Balanced_B3': { unavailable: REDIS_MISSING, source: REDIS },

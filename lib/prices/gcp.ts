@@ -12,9 +12,9 @@ import type { PriceTable } from './types';
 const VM = 'https://cloud.google.com/compute/vm-instance-pricing';
 const SQL = 'https://cloud.google.com/sql/pricing';
 const MEMORYSTORE_MISSING =
-  'Memorystore for Redis is priced per GB-hour by capacity tier and service tier; the tier prices for us-central1 could not be read from a public source reachable from this workplace on 2026-12-01. Add them from the source page to price the cache.';
+  'priced per GB-hour by capacity and service tier; the us-central1 tier prices were not found in a public source on 2026-12-01';
 const CLUSTER_MISSING =
-  'Memorystore for Redis Cluster is priced per node-hour by node type; the us-central1 node prices could not be read from a public source reachable from this workplace on 2026-12-01.';
+  'priced per node-hour by node type; the us-central1 prices were not found in a public source on 2026-12-01';
 
 export const GCP_PRICES: PriceTable = {
   cloud: 'gcp',
@@ -27,7 +27,7 @@ export const GCP_PRICES: PriceTable = {
     'instance:n2-standard-8': { usd: 0.3884, unit: 'hour', source: VM },
     spot: {
       unavailable:
-        'Spot VM prices change up to once every 30 days and are not pinned here. The Spot share is shown at the on-demand price, an upper bound.',
+        'prices change up to once every 30 days and are not pinned here; the Spot share is shown at the on-demand price (an upper bound)',
       source: 'https://cloud.google.com/spot-vms/pricing',
     },
     'disk:pd-balanced': { usd: 0.1, unit: 'GB-month', source: 'https://cloud.google.com/compute/disks-image-pricing' },
@@ -108,7 +108,7 @@ export const GCP_PRICES: PriceTable = {
     },
     'lb-address': {
       unavailable:
-        'Whether the global external address in use by the forwarding rules is billed could not be confirmed from a public source on 2026-12-01.',
+        'whether a global address in use by forwarding rules is billed was not confirmed in a public source on 2026-12-01',
       source: 'https://cloud.google.com/vpc/network-pricing#ipaddress',
     },
     'secret-version': {
@@ -119,7 +119,7 @@ export const GCP_PRICES: PriceTable = {
     },
     alerting: {
       unavailable:
-        'Cloud Monitoring alerting charges (per condition and per time series returned) could not be confirmed from a public source on 2026-12-01.',
+        'alerting charges (per condition, per time series returned) were not confirmed in a public source on 2026-12-01',
       source: 'https://cloud.google.com/stackdriver/pricing',
     },
     'logs-gb': {
