@@ -150,7 +150,9 @@ function sharedWriterLoad(spec: ResolvedSpec, cloud: Cloud, t: ResolvedTraffic, 
   if (readersPerShard(spec, cloud) > 0) return undefined;
   const shards = spec.database.shards.length;
   const size = spec.database.size;
-  return d.readQps / shards / serverQps(cloud, size, 'read', t) + d.writeQps / shards / serverQps(cloud, size, 'write', t);
+  return (
+    d.readQps / shards / serverQps(cloud, size, 'read', t) + d.writeQps / shards / serverQps(cloud, size, 'write', t)
+  );
 }
 
 function databaseReadTier(spec: ResolvedSpec, cloud: Cloud, t: ResolvedTraffic, d: Demand): TierCapacity {

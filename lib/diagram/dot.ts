@@ -24,7 +24,9 @@ const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"
 function nodeLine(n: DiagramNode): string {
   const label = [n.title, ...n.lines].map((l) => l.replace(/\\/g, '\\\\').replace(/"/g, '\\"')).join('\\n');
   const shape = n.kind === 'internet' ? 'ellipse' : 'box';
-  return `${n.id} [label="${label}" shape=${shape} fillcolor=${quote(KIND_COLORS[n.kind])}];`;
+  // Out-edges keep their order: replica 1 above replica 2, shard 0 above shard 1.
+  const order = n.kind === 'database' || n.kind === 'cache' || n.kind === 'compute' ? ' ordering=out' : '';
+  return `${n.id} [label="${label}" shape=${shape} fillcolor=${quote(KIND_COLORS[n.kind])}${order}];`;
 }
 
 function cluster(d: Diagram, g: DiagramGroup, depth: number): string[] {
@@ -35,7 +37,10 @@ function cluster(d: Diagram, g: DiagramGroup, depth: number): string[] {
     `${pad}subgraph cluster_${g.id} {`,
     `${pad}  label=${quote(g.label)}; style=${quote(style)};${fill} color="#888888"; fontsize=11;`,
     ...d.nodes.filter((n) => n.group === g.id).map((n) => `${pad}  ${nodeLine(n)}`),
-    ...d.groups.filter((c) => c.parent === g.id).flatMap((c) => cluster(d, c, depth + 1)),
+    ...d.groups
+      .filter((c) => c.parent === g.id)
+      .reverse()
+      .flatMap((c) => cluster(d, c, depth + 1)),
     `${pad}}`,
   ];
 }
@@ -70,7 +75,9 @@ export function toDot(d: Diagram): string {
     '  edge [fontname="Arial" fontsize=9 color="#555555"];',
     ...d.nodes.filter((n) => !n.group).map((n) => `  ${nodeLine(n)}`),
     ...d.groups.filter((g) => !g.parent).flatMap((g) => cluster(d, g, 1)),
-    ...edges.filter(Boolean),
+    // Graphviz stacks the out-edges of an ordered node bottom-up in this layout; listing edges last-first
+    // puts replica 1 and shard 0 on top.
+    ...edges.filter(Boolean).reverse(),
     '}',
     '',
   ].join('\n');

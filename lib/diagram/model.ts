@@ -82,6 +82,20 @@ export class DiagramBuilder {
     return safe;
   }
 
+  /** A cache primary and its replicas (one node each), replication drawn dashed; returns the primary. */
+  cacheNodes(id: string, engine: string, lines: readonly string[], replicas: number, group: string): string {
+    const primary = this.node(`${id}_primary`, 'cache', `${engine} primary`, lines, group);
+    for (let r = 1; r <= replicas; r++) {
+      this.edge(
+        primary,
+        this.node(`${id}_replica${r}`, 'cache', `${engine} replica ${r}`, lines, group),
+        undefined,
+        true,
+      );
+    }
+    return primary;
+  }
+
   /** The internet as the destination of outbound traffic (NAT), drawn apart from the clients. */
   egress(): string {
     const id = 'internet_egress';

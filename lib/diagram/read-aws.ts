@@ -52,8 +52,8 @@ function ofType(t: CfnTemplate, type: string): Array<[string, Props]> {
     .map(([id, r]) => [id, r.Properties ?? {}] as [string, Props]);
 }
 
-function cache(b: DiagramBuilder, t: CfnTemplate, region: string) {
-  const ids: string[] = [];
+function cache(b: DiagramBuilder, t: CfnTemplate, region: string): string | undefined {
+  let last: string | undefined;
   for (const [id, p] of ofType(t, 'AWS::ElastiCache::ReplicationGroup')) {
     const type = str(p.CacheNodeType) ?? '';
     const engine = str(p.Engine) === 'valkey' ? 'Valkey' : 'Redis OSS';
@@ -63,14 +63,12 @@ function cache(b: DiagramBuilder, t: CfnTemplate, region: string) {
     const label = `ElastiCache for ${engine} ${str(p.ReplicationGroupId) ?? id}${clustered ? ' (cluster mode)' : ''}`;
     const g = b.group(id, `${label}, ${p.MultiAZEnabled ? 'Multi-AZ, ' : ''}TLS`, 'shard', region);
     for (let s = 0; s < shards; s++) {
-      const shard = shards > 1 ? b.group(`${id}_shard${s}`, `shard ${s + 1}`, 'shard', g) : g;
-      ids.push(b.node(`${id}_s${s}_primary`, 'cache', `${engine} primary`, [type], shard));
-      for (let r = 1; r <= replicas; r++)
-        b.node(`${id}_s${s}_replica${r}`, 'cache', `${engine} replica ${r}`, [type], shard);
+      const shard = shards > 1 ? b.group(`${id}_shard${s}`, `shard ${s}`, 'shard', g) : g;
+      b.cacheNodes(`${id}_s${s}`, engine, [type], replicas, shard);
     }
-    ids.push(g);
+    last = g;
   }
-  return ids[ids.length - 1];
+  return last;
 }
 
 function databases(b: DiagramBuilder, t: CfnTemplate, region: string, compute: string | undefined) {
@@ -109,13 +107,6 @@ function databases(b: DiagramBuilder, t: CfnTemplate, region: string, compute: s
       b.edge(compute, pn, index === 0 ? 'SQL' : undefined);
       b.edge(pn, w);
     } else b.edge(compute, w, index === 0 ? 'SQL' : undefined);
-    if (readers.length > 0)
-      b.edge(
-        compute,
-        readers[0] ? DiagramBuilder.id(readers[0][0]) : undefined,
-        index === 0 ? 'reads' : undefined,
-        true,
-      );
   });
 }
 

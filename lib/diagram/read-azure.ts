@@ -78,8 +78,6 @@ function databases(b: DiagramBuilder, tf: TfJson, net: string, compute: readonly
       b.edge(primary, n, 'replicates', true);
     });
     for (const c of compute) b.edge(c, primary, index === 0 && c === compute[0] ? 'SQL' : undefined);
-    const first = replicas[0];
-    if (first && compute[0]) b.edge(compute[0], DiagramBuilder.id(first[0]), index === 0 ? 'reads' : undefined, true);
   });
 }
 
@@ -132,7 +130,13 @@ export function readAzure(tf: TfJson, title: string): Diagram {
         .map((s) => `${s.type} ${s.version}`)
         .join(', ');
       const custom = (policy.custom_rules as unknown[] | undefined)?.length ?? 0;
-      const waf = b.node(policyName, 'waf', 'WAF policy (Application Gateway)', [sets, `${custom} custom rules`], net);
+      const waf = b.node(
+        policyName,
+        'waf',
+        'WAF policy (Application Gateway)',
+        [sets, `${custom} custom rule${custom === 1 ? '' : 's'}`],
+        net,
+      );
       b.edge(from, waf, from === internet ? 'HTTPS' : 'origin');
       b.edge(waf, gateway);
     } else b.edge(from, gateway, from === internet ? 'HTTPS' : 'origin');

@@ -55,10 +55,7 @@ function cache(b: DiagramBuilder, tf: TfJson, region: string): string | undefine
       'shard',
       region,
     );
-    b.node(`${name}_primary`, 'cache', 'Redis primary', [`${num(p.memory_size_gb) ?? '?'} GB`], g);
-    const replicas = ha ? (num(p.replica_count) ?? 1) : 0;
-    for (let r = 1; r <= replicas; r++)
-      b.node(`${name}_replica${r}`, 'cache', `Redis replica ${r}`, [`${num(p.memory_size_gb) ?? '?'} GB`], g);
+    b.cacheNodes(name, 'Redis', [`${num(p.memory_size_gb) ?? '?'} GB`], ha ? (num(p.replica_count) ?? 1) : 0, g);
     last = g;
   }
   for (const [name, p] of tfOfType(tf, 'google_redis_cluster')) {
@@ -66,10 +63,8 @@ function cache(b: DiagramBuilder, tf: TfJson, region: string): string | undefine
     const shards = num(p.shard_count) ?? 1;
     const replicas = num(p.replica_count) ?? 0;
     for (let s = 0; s < shards; s++) {
-      const sg = b.group(`${name}_shard${s}`, `shard ${s + 1}`, 'shard', g);
-      b.node(`${name}_s${s}_primary`, 'cache', 'Redis primary', [str(p.node_type) ?? ''], sg);
-      for (let r = 1; r <= replicas; r++)
-        b.node(`${name}_s${s}_replica${r}`, 'cache', `Redis replica ${r}`, [str(p.node_type) ?? ''], sg);
+      const sg = b.group(`${name}_shard${s}`, `shard ${s}`, 'shard', g);
+      b.cacheNodes(`${name}_s${s}`, 'Redis', [str(p.node_type) ?? ''], replicas, sg);
     }
     last = g;
   }
@@ -106,8 +101,6 @@ function databases(b: DiagramBuilder, tf: TfJson, region: string, compute: reado
         b.edge(primary, n, 'replicates', true);
       });
     for (const c of compute) b.edge(c, primary, index === 0 && c === compute[0] ? 'SQL' : undefined);
-    const first = replicas[0];
-    if (first && compute[0]) b.edge(compute[0], DiagramBuilder.id(first[0]), index === 0 ? 'reads' : undefined, true);
   });
 }
 
