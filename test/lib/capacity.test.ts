@@ -36,11 +36,23 @@ describe('capacityReport', () => {
     for (const cloud of ['aws', 'gcp', 'azure'] as const) {
       const t = byTier(report.tiers, cloud);
       // 1000 / 250 = 4 instances of max 10; 10 × 250 / 1000 = ×2.5 → 2,500 req/s.
-      expect(t['compute instances']).toMatchObject({ needed: 4, available: 10, ok: true, headroom: 2.5, saturatesAtRps: 2500 });
+      expect(t['compute instances']).toMatchObject({
+        needed: 4,
+        available: 10,
+        ok: true,
+        headroom: 2.5,
+        saturatesAtRps: 2500,
+      });
       // 540 q/s over 2 readers × 1,400 = 2,800 → ×5.19 (2800 / 540 = 5.185).
       expect(t['database reads per shard']).toMatchObject({ needed: 540, available: 2800, ok: true, headroom: 5.19 });
       // 300 q/s on a 420 q/s writer → ×1.4 → 1,400 req/s.
-      expect(t['database writes per shard']).toMatchObject({ needed: 300, available: 420, ok: true, headroom: 1.4, saturatesAtRps: 1400 });
+      expect(t['database writes per shard']).toMatchObject({
+        needed: 300,
+        available: 420,
+        ok: true,
+        headroom: 1.4,
+        saturatesAtRps: 1400,
+      });
       // 1,180 ops on one 80,000 ops/s primary.
       expect(t['cache operations per shard']).toMatchObject({ needed: 1180, available: 80000, ok: true });
       expect(report.firstToSaturate[cloud]?.tier).toBe('database writes per shard');
@@ -52,7 +64,10 @@ describe('capacityReport', () => {
     expect(aws['database connections per reader']).toMatchObject({ needed: 100, available: 1799, ok: true });
     // Cloud SQL with 13 GiB: 400 − 3 = 397; Azure's PgBouncer takes 5,000 clients.
     expect(byTier(report.tiers, 'gcp')['database connections per writer']).toMatchObject({ available: 397, ok: true });
-    expect(byTier(report.tiers, 'azure')['database connections per writer']).toMatchObject({ available: 5000, ok: true });
+    expect(byTier(report.tiers, 'azure')['database connections per writer']).toMatchObject({
+      available: 5000,
+      ok: true,
+    });
     expect(report.warnings).toEqual([]);
   });
 
@@ -62,8 +77,18 @@ describe('capacityReport', () => {
     // Reads get what writes leave: 1,400 × (1 − 60/420) = 1,200. Writes: 420 × (1 − 108/1,400) = 387.6 → 388.
     // Together they fill 108/1,400 + 60/420 = 0.22 of the writer → ×4.55 → 909 req/s.
     const gcp = byTier(report.tiers, 'gcp');
-    expect(gcp['database reads per shard']).toMatchObject({ needed: 108, available: 1200, headroom: 4.55, saturatesAtRps: 909 });
-    expect(gcp['database writes per shard']).toMatchObject({ needed: 60, available: 388, headroom: 4.55, saturatesAtRps: 909 });
+    expect(gcp['database reads per shard']).toMatchObject({
+      needed: 108,
+      available: 1200,
+      headroom: 4.55,
+      saturatesAtRps: 909,
+    });
+    expect(gcp['database writes per shard']).toMatchObject({
+      needed: 60,
+      available: 388,
+      headroom: 4.55,
+      saturatesAtRps: 909,
+    });
     expect(gcp['database connections per reader']).toBeUndefined();
     // 3 instances × 10 = 30 clients; a 4 GiB Cloud SQL: 100 − 3 = 97; Aurora 4 GiB: 450 − 3 = 447; Azure 8 GiB: 859 − 15 = 844.
     expect(gcp['database connections per writer']).toMatchObject({ needed: 30, available: 97, ok: true });
@@ -77,7 +102,9 @@ describe('capacityReport', () => {
       // reads 1,900, misses 80% = 1,520 × 3 = 4,560 q/s; ceil(4,560 / 1,400) = 4 replicas.
       { peakRequestsPerSecond: 2000, readShare: 0.95, cacheHitRatio: 0.2 },
       {},
-      ['AWS, GCP, Azure: database.readReplicas: 2 → 4 (database reads per shard: 4,560 queries/s needed, 2,800 available)'],
+      [
+        'AWS, GCP, Azure: database.readReplicas: 2 → 4 (database reads per shard: 4,560 queries/s needed, 2,800 available)',
+      ],
     ],
     [
       'half the requests write: more instances, and more shards than any size serves',
@@ -95,7 +122,9 @@ describe('capacityReport', () => {
       // 1,000 q/s per vCPU: large 4 × 1000 × 0.7 = 2,800 < 4,500; xlarge 8 × 1000 × 0.7 = 5,600.
       { peakRequestsPerSecond: 3000, readShare: 0.5, assumptions: { writeQueriesPerVcpu: 1000 } },
       { compute: { maxInstances: 12 } },
-      ['AWS, GCP, Azure: database.size: medium → xlarge (database writes per shard: 4,500 queries/s needed, 1,400 available)'],
+      [
+        'AWS, GCP, Azure: database.size: medium → xlarge (database writes per shard: 4,500 queries/s needed, 1,400 available)',
+      ],
     ],
     [
       'many instances without pooling: the pooled clouds say turn pooling on, GCP says shrink the pool',
@@ -111,10 +140,13 @@ describe('capacityReport', () => {
         'GCP: traffic.assumptions.connectionsPerInstance: 10 → 1 (database connections per writer: 2,000 connections needed, 397 available)',
       ],
     ],
-  ])('GIVEN %s WHEN planned THEN each shortfall names the field and the smallest fix', (_name, traffic, patch, warnings) => {
-    const report = capacityReport(resolved('prod', patch), resolveTraffic(traffic));
-    expect(report.warnings).toEqual(warnings);
-  });
+  ])(
+    'GIVEN %s WHEN planned THEN each shortfall names the field and the smallest fix',
+    (_name, traffic, patch, warnings) => {
+      const report = capacityReport(resolved('prod', patch), resolveTraffic(traffic));
+      expect(report.warnings).toEqual(warnings);
+    },
+  );
 
   it('GIVEN a scaling target above what an instance serves WHEN planned THEN it warns to lower the target', () => {
     const report = capacityReport(resolved('example'), resolveTraffic({ peakRequestsPerSecond: 500 }));
@@ -129,7 +161,12 @@ describe('capacityReport', () => {
       resolved('prod'),
       resolveTraffic({ peakRequestsPerSecond: 100, assumptions: { cacheWorkingSetGiB: 12 } }),
     );
-    expect(byTier(report.tiers, 'aws')['cache memory per shard']).toMatchObject({ needed: 12, available: 10, ok: false, headroom: null });
+    expect(byTier(report.tiers, 'aws')['cache memory per shard']).toMatchObject({
+      needed: 12,
+      available: 10,
+      ok: false,
+      headroom: null,
+    });
     expect(report.warnings[0]).toMatch(/^AWS.*: cache\.size: medium → large/);
   });
 

@@ -14,8 +14,8 @@ import { BILLING } from '../../lib/prices/billing';
 import { isListPrice } from '../../lib/prices/types';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { resolveTraffic } from '../../lib/traffic';
-import { cfnOfType, type Synthesized, synthToFiles, tfOfType } from '../support/outputs';
 import { resolved } from '../fixtures';
+import { cfnOfType, type Synthesized, synthToFiles, tfOfType } from '../support/outputs';
 
 /*
  * The monthly cost model: every billed resource the stacks emit and every size-table entry has a
@@ -57,18 +57,24 @@ function emittedTypes(cloud: Cloud): Set<string> {
 }
 
 describe('price coverage', () => {
-  it.each(CLOUDS)('GIVEN every resource type the %s stacks emit WHEN looked up THEN it is billed by named prices or free with a reason', (cloud) => {
-    const types = emittedTypes(cloud);
-    expect(types.size).toBeGreaterThan(25);
-    const missing = [...types].filter((t) => BILLING[cloud][t] === undefined).sort();
-    expect(missing).toEqual([]);
-  });
+  it.each(CLOUDS)(
+    'GIVEN every resource type the %s stacks emit WHEN looked up THEN it is billed by named prices or free with a reason',
+    (cloud) => {
+      const types = emittedTypes(cloud);
+      expect(types.size).toBeGreaterThan(25);
+      const missing = [...types].filter((t) => BILLING[cloud][t] === undefined).sort();
+      expect(missing).toEqual([]);
+    },
+  );
 
-  it.each(CLOUDS)('GIVEN the %s billing catalogue WHEN its price keys are looked up THEN each is in the dated price table', (cloud) => {
-    const keys = Object.values(BILLING[cloud]).flatMap((b) => ('prices' in b ? b.prices : []));
-    const absent = keys.filter((k) => !k.endsWith(':*') && PRICE_TABLES[cloud].prices[k] === undefined);
-    expect(absent).toEqual([]);
-  });
+  it.each(CLOUDS)(
+    'GIVEN the %s billing catalogue WHEN its price keys are looked up THEN each is in the dated price table',
+    (cloud) => {
+      const keys = Object.values(BILLING[cloud]).flatMap((b) => ('prices' in b ? b.prices : []));
+      const absent = keys.filter((k) => !k.endsWith(':*') && PRICE_TABLES[cloud].prices[k] === undefined);
+      expect(absent).toEqual([]);
+    },
+  );
 
   it.each(CLOUDS)('GIVEN every %s size-table entry WHEN priced THEN the table has a price or says why not', (cloud) => {
     const absent = sizeTablePriceKeys(cloud).filter((k) => PRICE_TABLES[cloud].prices[k] === undefined);
@@ -124,8 +130,14 @@ describe('cost arithmetic', () => {
       for (const traffic of [undefined, resolveTraffic({ peakRequestsPerSecond: 1500, responseKiB: 20 })]) {
         const cost = cloudCost(spec, cloud, traffic);
         expect(cost.estimate).toBe(true);
-        expect(cost.atMin).toBeCloseTo(cost.items.reduce((n, i) => n + i.atMin, 0), 2);
-        expect(cost.atMax).toBeCloseTo(cost.items.reduce((n, i) => n + i.atMax, 0), 2);
+        expect(cost.atMin).toBeCloseTo(
+          cost.items.reduce((n, i) => n + i.atMin, 0),
+          2,
+        );
+        expect(cost.atMax).toBeCloseTo(
+          cost.items.reduce((n, i) => n + i.atMax, 0),
+          2,
+        );
         expect(cost.atMax).toBeGreaterThanOrEqual(cost.atMin);
       }
     },
@@ -172,7 +184,10 @@ describe('cost arithmetic', () => {
     const cost = cloudCost(resolved('prod'), 'azure');
     expect(cost.complete).toBe(false);
     expect(cost.unpriced).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Azure Managed Redis Balanced_B10: /), expect.stringMatching(/^database type MO_Standard_E2ds_v5: /)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^Azure Managed Redis Balanced_B10: /),
+        expect.stringMatching(/^database type MO_Standard_E2ds_v5: /),
+      ]),
     );
     expect(cost.items.some((i) => i.item === 'database primaries')).toBe(false);
   });
@@ -186,18 +201,29 @@ describe('billed quantities match the synthesized stacks', () => {
     const servers = databaseServers(spec, 'aws');
     expect(cfnOfType(t, 'AWS::RDS::DBInstance')).toHaveLength(servers.primaries + servers.readers);
     const nodes = cfnOfType(t, 'AWS::ElastiCache::ReplicationGroup').reduce(
-      (n, [, p]) => n + (p.NumNodeGroups ? Number(p.NumNodeGroups) * (1 + Number(p.ReplicasPerNodeGroup ?? 0)) : Number(p.NumCacheClusters)),
+      (n, [, p]) =>
+        n +
+        (p.NumNodeGroups
+          ? Number(p.NumNodeGroups) * (1 + Number(p.ReplicasPerNodeGroup ?? 0))
+          : Number(p.NumCacheClusters)),
       0,
     );
     expect(nodes).toBe(spec.cache.shards * (1 + spec.cache.replicasPerShard));
     expect(cfnOfType(t, 'AWS::EC2::NatGateway')).toHaveLength(spec.isProd ? spec.network.zones : 1);
     expect(cfnOfType(t, 'AWS::CloudWatch::Alarm')).toHaveLength(awsAlarmCount(spec));
-    expect(cfnOfType(t, 'AWS::SecretsManager::Secret')).toHaveLength(1 + spec.database.shards.length + (spec.cdn.enabled ? 1 : 0));
-    expect(cfnOfType(t, 'AWS::RDS::DBProxy')).toHaveLength(spec.database.connectionPooling ? spec.database.shards.length : 0);
+    expect(cfnOfType(t, 'AWS::SecretsManager::Secret')).toHaveLength(
+      1 + spec.database.shards.length + (spec.cdn.enabled ? 1 : 0),
+    );
+    expect(cfnOfType(t, 'AWS::RDS::DBProxy')).toHaveLength(
+      spec.database.connectionPooling ? spec.database.shards.length : 0,
+    );
     const acls = cfnOfType(t, 'AWS::WAFv2::WebACL');
-    expect(acls.map(([, p]) => (p.Rules as unknown[]).length)).toEqual(spec.loadBalancer.waf ? [AWS_WEB_ACL_RULES] : []);
+    expect(acls.map(([, p]) => (p.Rules as unknown[]).length)).toEqual(
+      spec.loadBalancer.waf ? [AWS_WEB_ACL_RULES] : [],
+    );
     const [, asg] = cfnOfType(t, 'AWS::AutoScaling::AutoScalingGroup')[0] ?? ['', {}];
-    const dist = (asg.MixedInstancesPolicy as { InstancesDistribution?: { OnDemandBaseCapacity: number } } | undefined)?.InstancesDistribution;
+    const dist = (asg.MixedInstancesPolicy as { InstancesDistribution?: { OnDemandBaseCapacity: number } } | undefined)
+      ?.InstancesDistribution;
     if (spec.compute.spot.spot) expect(dist?.OnDemandBaseCapacity).toBe(spec.compute.spot.onDemand.min);
   });
 
@@ -213,7 +239,9 @@ describe('billed quantities match the synthesized stacks', () => {
     expect(regional).toHaveLength(servers.standbys);
     expect(tfOfType(tf, 'google_compute_global_forwarding_rule')).toHaveLength(spec.loadBalancer.https ? 2 : 1);
     const policies = tfOfType(tf, 'google_compute_security_policy');
-    expect(policies.map(([, p]) => (p.rule as unknown[]).length)).toEqual(spec.loadBalancer.waf ? [GCP_ARMOR_RULES] : []);
+    expect(policies.map(([, p]) => (p.rule as unknown[]).length)).toEqual(
+      spec.loadBalancer.waf ? [GCP_ARMOR_RULES] : [],
+    );
     expect(tfOfType(tf, 'google_secret_manager_secret_version')).toHaveLength(1 + spec.database.shards.length);
     const split = instanceSplit(spec, 'gcp');
     const bounds = tfOfType(tf, 'google_compute_region_autoscaler').map(([, a]) => {
@@ -223,21 +251,26 @@ describe('billed quantities match the synthesized stacks', () => {
     expect(bounds).toEqual(split.spot[1] > 0 ? [split.onDemand, split.spot] : [split.onDemand]);
   });
 
-  it.each(Object.keys(SPECS))('GIVEN the %s spec WHEN synthesized THEN Azure bills what cdk.tf.json creates', (name) => {
-    const { spec, out } = synthesized[name] as { spec: ResolvedSpec; out: Synthesized };
-    const tf = out.azure;
-    if (!tf) throw new Error('no Azure stack');
-    const servers = databaseServers(spec, 'azure');
-    const all = tfOfType(tf, 'azurerm_postgresql_flexible_server');
-    expect(all).toHaveLength(servers.primaries + servers.readers);
-    expect(all.filter(([, p]) => p.high_availability !== undefined)).toHaveLength(servers.standbys);
-    const [, gateway] = tfOfType(tf, 'azurerm_application_gateway')[0] ?? ['', {}];
-    const cap = azureGatewayCapacity(spec);
-    expect(gateway.autoscale_configuration).toEqual({ min_capacity: cap.min, max_capacity: cap.max });
-    expect((gateway.sku as { name: string }).name).toBe(spec.loadBalancer.waf || spec.cdn.enabled ? 'WAF_v2' : 'Standard_v2');
-    expect(tfOfType(tf, 'azurerm_public_ip')).toHaveLength(2);
-    expect(tfOfType(tf, 'azurerm_private_endpoint')).toHaveLength(2);
-    expect(tfOfType(tf, 'azurerm_private_dns_zone')).toHaveLength(3);
-    expect(tfOfType(tf, 'azurerm_nat_gateway')).toHaveLength(1);
-  });
+  it.each(Object.keys(SPECS))(
+    'GIVEN the %s spec WHEN synthesized THEN Azure bills what cdk.tf.json creates',
+    (name) => {
+      const { spec, out } = synthesized[name] as { spec: ResolvedSpec; out: Synthesized };
+      const tf = out.azure;
+      if (!tf) throw new Error('no Azure stack');
+      const servers = databaseServers(spec, 'azure');
+      const all = tfOfType(tf, 'azurerm_postgresql_flexible_server');
+      expect(all).toHaveLength(servers.primaries + servers.readers);
+      expect(all.filter(([, p]) => p.high_availability !== undefined)).toHaveLength(servers.standbys);
+      const [, gateway] = tfOfType(tf, 'azurerm_application_gateway')[0] ?? ['', {}];
+      const cap = azureGatewayCapacity(spec);
+      expect(gateway.autoscale_configuration).toEqual({ min_capacity: cap.min, max_capacity: cap.max });
+      expect((gateway.sku as { name: string }).name).toBe(
+        spec.loadBalancer.waf || spec.cdn.enabled ? 'WAF_v2' : 'Standard_v2',
+      );
+      expect(tfOfType(tf, 'azurerm_public_ip')).toHaveLength(2);
+      expect(tfOfType(tf, 'azurerm_private_endpoint')).toHaveLength(2);
+      expect(tfOfType(tf, 'azurerm_private_dns_zone')).toHaveLength(3);
+      expect(tfOfType(tf, 'azurerm_nat_gateway')).toHaveLength(1);
+    },
+  );
 });

@@ -1,9 +1,9 @@
 import { CLOUDS, type Cloud } from '../../lib/constants';
-import { DRAWN_TYPES, type Diagram, readDiagram, toDot, toMermaid } from '../../lib/diagram';
+import { type Diagram, DRAWN_TYPES, readDiagram, toDot, toMermaid } from '../../lib/diagram';
 import { renderSvg } from '../../lib/diagram/svg';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { type Synthesized, synthToFiles } from '../support/outputs';
 import { resolved } from '../fixtures';
+import { type Synthesized, synthToFiles } from '../support/outputs';
 
 /*
  * The architecture diagrams, read from synthesized stacks: one node per database server and cache
@@ -36,17 +36,20 @@ function diagramOf(name: string, cloud: Cloud): Diagram {
 const titles = (d: Diagram, kind: string) => d.nodes.filter((n) => n.kind === kind).map((n) => n.title);
 
 describe('diagram readers', () => {
-  it.each(CLOUDS)('GIVEN the grown spec on %s WHEN drawn THEN one node per database server, grouped per shard', (cloud) => {
-    const { spec } = outputs.grown as { spec: ResolvedSpec };
-    const d = diagramOf('grown', cloud);
-    const shards = d.groups.filter((g) => /^shard \d+: /.test(g.label));
-    expect(shards.map((g) => g.label.slice(0, 8))).toEqual(['shard 0:', 'shard 1:']);
-    for (const shard of shards) {
-      const members = d.nodes.filter((n) => n.group === shard.id && n.kind === 'database');
-      // Every cloud: a primary and 3 replicas (Aurora's HA standby is one of its readers).
-      expect(members).toHaveLength(1 + spec.database.readReplicas);
-    }
-  });
+  it.each(CLOUDS)(
+    'GIVEN the grown spec on %s WHEN drawn THEN one node per database server, grouped per shard',
+    (cloud) => {
+      const { spec } = outputs.grown as { spec: ResolvedSpec };
+      const d = diagramOf('grown', cloud);
+      const shards = d.groups.filter((g) => /^shard \d+: /.test(g.label));
+      expect(shards.map((g) => g.label.slice(0, 8))).toEqual(['shard 0:', 'shard 1:']);
+      for (const shard of shards) {
+        const members = d.nodes.filter((n) => n.group === shard.id && n.kind === 'database');
+        // Every cloud: a primary and 3 replicas (Aurora's HA standby is one of its readers).
+        expect(members).toHaveLength(1 + spec.database.readReplicas);
+      }
+    },
+  );
 
   it('GIVEN the grown spec WHEN drawn THEN cache nodes follow each cloud: ElastiCache and Redis Cluster 2 x (1 + 2), Azure one service', () => {
     expect(titles(diagramOf('grown', 'aws'), 'cache')).toHaveLength(6);
@@ -80,30 +83,52 @@ describe('diagram readers', () => {
   it('GIVEN the example WHEN drawn THEN the zones show: per network, per NAT gateway, per group', () => {
     const aws = diagramOf('example', 'aws');
     expect(aws.groups.find((g) => g.kind === 'network')?.label).toBe('VPC 10.20.0.0/16, zones us-east-1a, b, c');
-    expect(aws.nodes.filter((n) => n.title === 'NAT gateway').map((n) => n.lines[0])).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
-    expect(diagramOf('example', 'gcp').nodes.find((n) => n.kind === 'compute')?.lines).toContain('zones us-central1-a, b, c');
+    expect(aws.nodes.filter((n) => n.title === 'NAT gateway').map((n) => n.lines[0])).toEqual([
+      'us-east-1a',
+      'us-east-1b',
+      'us-east-1c',
+    ]);
+    expect(diagramOf('example', 'gcp').nodes.find((n) => n.kind === 'compute')?.lines).toContain(
+      'zones us-central1-a, b, c',
+    );
     expect(diagramOf('example', 'azure').nodes.find((n) => n.kind === 'lb')?.lines).toContain('zones 1, 2, 3');
   });
 
-  it.each(CLOUDS)('GIVEN a %s stack with resource types the reader does not know WHEN drawn THEN they are left out and nothing else changes', (cloud) => {
-    const { out } = outputs.example as { out: Synthesized };
-    const before = readDiagram(cloud, out[cloud], 't');
-    const extended =
-      cloud === 'aws'
-        ? { ...out.aws, Resources: { ...out.aws?.Resources, NewThing: { Type: 'AWS::Route53::RecordSet', Properties: { Name: 'x' } } } }
-        : { ...out[cloud], resource: { ...out[cloud]?.resource, future_resource_type: { x: { name: 'x' } } } };
-    expect(readDiagram(cloud, extended, 't')).toEqual(before);
-  });
+  it.each(CLOUDS)(
+    'GIVEN a %s stack with resource types the reader does not know WHEN drawn THEN they are left out and nothing else changes',
+    (cloud) => {
+      const { out } = outputs.example as { out: Synthesized };
+      const before = readDiagram(cloud, out[cloud], 't');
+      const extended =
+        cloud === 'aws'
+          ? {
+              ...out.aws,
+              Resources: {
+                ...out.aws?.Resources,
+                NewThing: { Type: 'AWS::Route53::RecordSet', Properties: { Name: 'x' } },
+              },
+            }
+          : { ...out[cloud], resource: { ...out[cloud]?.resource, future_resource_type: { x: { name: 'x' } } } };
+      expect(readDiagram(cloud, extended, 't')).toEqual(before);
+    },
+  );
 
-  it.each(CLOUDS)('GIVEN only the %s types the reader lists WHEN drawn THEN the picture is the same (it reads nothing else)', (cloud) => {
-    const { out } = outputs.example as { out: Synthesized };
-    const drawn = new Set(DRAWN_TYPES[cloud]);
-    const only =
-      cloud === 'aws'
-        ? { Resources: Object.fromEntries(Object.entries(out.aws?.Resources ?? {}).filter(([, r]) => drawn.has(r.Type))) }
-        : { resource: Object.fromEntries(Object.entries(out[cloud]?.resource ?? {}).filter(([t]) => drawn.has(t))) };
-    expect(readDiagram(cloud, only, 't')).toEqual(readDiagram(cloud, out[cloud], 't'));
-  });
+  it.each(CLOUDS)(
+    'GIVEN only the %s types the reader lists WHEN drawn THEN the picture is the same (it reads nothing else)',
+    (cloud) => {
+      const { out } = outputs.example as { out: Synthesized };
+      const drawn = new Set(DRAWN_TYPES[cloud]);
+      const only =
+        cloud === 'aws'
+          ? {
+              Resources: Object.fromEntries(
+                Object.entries(out.aws?.Resources ?? {}).filter(([, r]) => drawn.has(r.Type)),
+              ),
+            }
+          : { resource: Object.fromEntries(Object.entries(out[cloud]?.resource ?? {}).filter(([t]) => drawn.has(t))) };
+      expect(readDiagram(cloud, only, 't')).toEqual(readDiagram(cloud, out[cloud], 't'));
+    },
+  );
 
   it('GIVEN the readers WHEN listed THEN these are the resource types drawn (anything else is not)', () => {
     expect(DRAWN_TYPES).toEqual({

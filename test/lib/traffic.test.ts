@@ -47,7 +47,11 @@ describe('traffic', () => {
   });
 
   it('GIVEN the JSON Schema WHEN printed THEN every assumption is documented with its unit and default', () => {
-    const schema = specJsonSchema() as { properties: { traffic: { properties: Record<string, { properties?: Record<string, { description?: string }> }> } } };
+    const schema = specJsonSchema() as {
+      properties: {
+        traffic: { properties: Record<string, { properties?: Record<string, { description?: string }> }> };
+      };
+    };
     const assumptions = schema.properties.traffic.properties.assumptions?.properties ?? {};
     expect(Object.keys(assumptions).sort()).toEqual(Object.keys(ASSUMPTIONS).sort());
     expect(assumptions.readQueriesPerVcpu?.description).toBe(
