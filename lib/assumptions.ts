@@ -127,6 +127,15 @@ const CLOUD_SQL_MAX_CONNECTIONS: ReadonlyArray<[number, number]> = [
   [0, 25],
 ];
 
+/** Flexible Server's default max_connections by SKU memory (GiB lower bound → limit). */
+const AZURE_MAX_CONNECTIONS: ReadonlyArray<readonly [number, number]> & { 0: readonly [number, number] } = [
+  [0, 429],
+  [8, 859],
+  [16, 1719],
+  [32, 3438],
+  [64, 5000],
+];
+
 /** The default max_connections of each cloud's PostgreSQL for a server with this memory. */
 export function connectionLimit(cloud: Cloud, memoryGiB: number): ConnectionLimit {
   if (cloud === 'aws') {
@@ -146,13 +155,13 @@ export function connectionLimit(cloud: Cloud, memoryGiB: number): ConnectionLimi
       source: 'Cloud SQL for PostgreSQL default max_connections by instance memory (Cloud SQL "Quotas and limits")',
     };
   }
-  // Flexible Server sets max_connections from the SKU's memory and keeps 15 for the service.
-  const max = Math.min(Math.round((memoryGiB / 8) * 859), 5000);
+  const row = [...AZURE_MAX_CONNECTIONS].reverse().find(([floor]) => memoryGiB >= floor) ?? AZURE_MAX_CONNECTIONS[0];
+  const max = row[1];
   return {
     maxConnections: max,
     usable: max - 15,
     source:
-      'Azure Database for PostgreSQL flexible server default max_connections per SKU (859 for 8 GiB, scaling with memory, at most 5000), 15 reserved for the service',
+      'Azure Database for PostgreSQL flexible server default max_connections by SKU memory ("Limits"), 15 reserved for the service',
   };
 }
 

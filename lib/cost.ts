@@ -209,30 +209,12 @@ function databaseLines(bill: Bill, spec: ResolvedSpec, cloud: Cloud) {
     server('database HA standbys', standbys, w, writer.type);
     server('database replicas', readers, r, reader.type);
   } else {
-    bill.hourly(
-      'database primaries',
-      `database:${writer.type}`,
-      `database type ${writer.type}`,
-      primaries,
-      primaries,
-      writer.type,
-    );
-    bill.hourly(
-      'database HA standbys',
-      `database:${writer.type}`,
-      `database type ${writer.type}`,
-      standbys,
-      standbys,
-      writer.type,
-    );
-    bill.hourly(
-      'database replicas',
-      `database:${reader.type}`,
-      `database type ${reader.type}`,
-      readers,
-      readers,
-      reader.type,
-    );
+    const servers: Array<[string, string, number]> = [
+      ['database primaries', writer.type, primaries],
+      ['database HA standbys', writer.type, standbys],
+      ['database replicas', reader.type, readers],
+    ];
+    for (const [item, type, n] of servers) bill.hourly(item, `database:${type}`, `database type ${type}`, n, n, type);
   }
   // Aurora bills one shared volume per cluster; the others bill a copy per server.
   const copies = cloud === 'aws' ? primaries : primaries + standbys + readers;

@@ -96,6 +96,25 @@ export class DiagramBuilder {
     return primary;
   }
 
+  /** A NAT gateway the app's outbound traffic leaves through, to the internet. */
+  nat(id: string, title: string, lines: readonly string[], group: string, from: string | undefined): void {
+    const nat = this.node(id, 'network', title, lines, group);
+    this.edge(from, nat, undefined, true);
+    this.edge(nat, this.egress(), 'egress', true);
+  }
+
+  /** The secret store the app reads (when there is one) and the alarms, beside the network. */
+  operations(
+    from: string | undefined,
+    group: string,
+    secrets: { id: string; title: string; lines: readonly string[] } | undefined,
+    monitoring: { title: string; lines: readonly string[] } | undefined,
+  ): void {
+    if (secrets)
+      this.edge(from, this.node(secrets.id, 'secrets', secrets.title, secrets.lines, group), 'secrets', true);
+    if (monitoring) this.node('monitoring', 'monitoring', monitoring.title, monitoring.lines, group);
+  }
+
   /** The internet as the destination of outbound traffic (NAT), drawn apart from the clients. */
   egress(): string {
     const id = 'internet_egress';

@@ -187,31 +187,25 @@ export function readAws(t: CfnTemplate, title: string): Diagram {
   b.edge(compute, cache(b, t, net), 'TLS');
   databases(b, t, net, compute);
   for (const [id, p] of ofType(t, 'AWS::EC2::NatGateway')) {
-    const nat = b.node(id, 'network', 'NAT gateway', [subnets.get(target(p.SubnetId) ?? '') ?? ''], net);
-    b.edge(compute, nat, undefined, true);
-    b.edge(nat, b.egress(), 'egress', true);
+    b.nat(id, 'NAT gateway', [subnets.get(target(p.SubnetId) ?? '') ?? ''], net, compute);
   }
   const secrets = ofType(t, 'AWS::SecretsManager::Secret').length;
   const keys = ofType(t, 'AWS::KMS::Key').length;
-  if (secrets > 0) {
-    const s = b.node(
-      'secrets',
-      'secrets',
-      'AWS Secrets Manager',
-      [`${secrets} secrets`, ...(keys > 0 ? [`KMS: ${keys} key`] : [])],
-      region,
-    );
-    b.edge(compute, s, 'secrets', true);
-  }
   const alarms = ofType(t, 'AWS::CloudWatch::Alarm').length;
   const emails = ofType(t, 'AWS::SNS::Subscription').filter(([, p]) => p.Protocol === 'email').length;
-  if (alarms > 0)
-    b.node(
-      'monitoring',
-      'monitoring',
-      'Amazon CloudWatch',
-      [`${alarms} alarms`, ...(emails > 0 ? ['SNS email'] : [])],
-      region,
-    );
+  b.operations(
+    compute,
+    region,
+    secrets > 0
+      ? {
+          id: 'secrets',
+          title: 'AWS Secrets Manager',
+          lines: [`${secrets} secrets`, ...(keys > 0 ? [`KMS: ${keys} key`] : [])],
+        }
+      : undefined,
+    alarms > 0
+      ? { title: 'Amazon CloudWatch', lines: [`${alarms} alarms`, ...(emails > 0 ? ['SNS email'] : [])] }
+      : undefined,
+  );
   return b.build();
 }

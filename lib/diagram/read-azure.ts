@@ -160,30 +160,20 @@ export function readAzure(tf: TfJson, title: string): Diagram {
     b.edge(c0, cache, 'TLS');
   }
   databases(b, tf, net, compute);
-  for (const [name, p] of tfOfType(tf, 'azurerm_nat_gateway')) {
-    const nat = b.node(name, 'network', 'NAT gateway', [str(p.name) ?? ''], net);
-    b.edge(c0, nat, undefined, true);
-    b.edge(nat, b.egress(), 'egress', true);
-  }
-  for (const [name, p] of tfOfType(tf, 'azurerm_key_vault')) {
-    const secrets = tfOfType(tf, 'azurerm_key_vault_secret').length;
-    b.edge(
-      c0,
-      b.node(name, 'secrets', 'Key Vault', [str(p.name) ?? '', `${secrets} secrets, private endpoint`], region),
-      'secrets',
-      true,
-    );
-  }
+  for (const [name, p] of tfOfType(tf, 'azurerm_nat_gateway')) b.nat(name, 'NAT gateway', [str(p.name) ?? ''], net, c0);
+  const vault = tfOfType(tf, 'azurerm_key_vault')[0];
+  const secrets = tfOfType(tf, 'azurerm_key_vault_secret').length;
   const alerts = tfOfType(tf, 'azurerm_monitor_metric_alert').length;
-  if (alerts > 0) {
-    const groups = tfOfType(tf, 'azurerm_monitor_action_group').length;
-    b.node(
-      'monitoring',
-      'monitoring',
-      'Azure Monitor',
-      [`${alerts} metric alerts`, ...(groups > 0 ? ['action group (email)'] : [])],
-      region,
-    );
-  }
+  const groups = tfOfType(tf, 'azurerm_monitor_action_group').length;
+  b.operations(
+    c0,
+    region,
+    vault
+      ? { id: vault[0], title: 'Key Vault', lines: [str(vault[1].name) ?? '', `${secrets} secrets, private endpoint`] }
+      : undefined,
+    alerts > 0
+      ? { title: 'Azure Monitor', lines: [`${alerts} metric alerts`, ...(groups > 0 ? ['action group (email)'] : [])] }
+      : undefined,
+  );
   return b.build();
 }

@@ -150,23 +150,18 @@ export function readGcp(tf: TfJson, title: string): Diagram {
   const c0 = compute[0];
   b.edge(c0, cache(b, tf, net), 'TLS');
   databases(b, tf, net, compute);
-  for (const [name, p] of tfOfType(tf, 'google_compute_router_nat')) {
-    const nat = b.node(name, 'network', 'Cloud NAT', [str(p.name) ?? '', 'regional'], net);
-    b.edge(c0, nat, undefined, true);
-    b.edge(nat, b.egress(), 'egress', true);
-  }
+  for (const [name, p] of tfOfType(tf, 'google_compute_router_nat'))
+    b.nat(name, 'Cloud NAT', [str(p.name) ?? '', 'regional'], net, c0);
   const secrets = tfOfType(tf, 'google_secret_manager_secret').length;
-  if (secrets > 0)
-    b.edge(c0, b.node('secrets', 'secrets', 'Secret Manager', [`${secrets} secrets`], region), 'secrets', true);
   const alerts = tfOfType(tf, 'google_monitoring_alert_policy').length;
   const channels = tfOfType(tf, 'google_monitoring_notification_channel').length;
-  if (alerts > 0)
-    b.node(
-      'monitoring',
-      'monitoring',
-      'Cloud Monitoring',
-      [`${alerts} alert policies`, ...(channels > 0 ? ['email channel'] : [])],
-      region,
-    );
+  b.operations(
+    c0,
+    region,
+    secrets > 0 ? { id: 'secrets', title: 'Secret Manager', lines: [`${secrets} secrets`] } : undefined,
+    alerts > 0
+      ? { title: 'Cloud Monitoring', lines: [`${alerts} alert policies`, ...(channels > 0 ? ['email channel'] : [])] }
+      : undefined,
+  );
   return b.build();
 }

@@ -128,7 +128,7 @@ describe('capacityReport', () => {
     ],
     [
       'many instances without pooling: the pooled clouds say turn pooling on, GCP says shrink the pool',
-      // 200 × 10 = 2,000 clients; Aurora 16 GiB 1,799 and Azure 16 GiB 1,718 − 15 = 1,703 fall short;
+      // 200 × 10 = 2,000 clients; Aurora 16 GiB 1,799 and Azure 16 GiB 1,719 − 15 = 1,704 fall short;
       // Cloud SQL tops out at 600 − 3 = 597 (xlarge), so the pool: floor(397 / 200) = 1.
       { peakRequestsPerSecond: 1000 },
       { compute: { maxInstances: 200 }, database: { connectionPooling: false } },

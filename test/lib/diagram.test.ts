@@ -131,62 +131,8 @@ describe('diagram readers', () => {
   );
 
   it('GIVEN the readers WHEN listed THEN these are the resource types drawn (anything else is not)', () => {
-    expect(DRAWN_TYPES).toEqual({
-      aws: [
-        'AWS::CloudFront::Distribution',
-        'AWS::WAFv2::WebACL',
-        'AWS::WAFv2::WebACLAssociation',
-        'AWS::ElasticLoadBalancingV2::LoadBalancer',
-        'AWS::ElasticLoadBalancingV2::Listener',
-        'AWS::AutoScaling::AutoScalingGroup',
-        'AWS::ElastiCache::ReplicationGroup',
-        'AWS::RDS::DBCluster',
-        'AWS::RDS::DBInstance',
-        'AWS::RDS::DBProxy',
-        'AWS::RDS::DBProxyTargetGroup',
-        'AWS::EC2::VPC',
-        'AWS::EC2::Subnet',
-        'AWS::EC2::NatGateway',
-        'AWS::SecretsManager::Secret',
-        'AWS::KMS::Key',
-        'AWS::CloudWatch::Alarm',
-        'AWS::SNS::Subscription',
-      ],
-      gcp: [
-        'google_compute_network',
-        'google_compute_subnetwork',
-        'google_compute_global_forwarding_rule',
-        'google_compute_backend_service',
-        'google_compute_security_policy',
-        'google_compute_region_instance_group_manager',
-        'google_compute_region_instance_template',
-        'google_compute_region_autoscaler',
-        'google_compute_router_nat',
-        'google_redis_instance',
-        'google_redis_cluster',
-        'google_sql_database_instance',
-        'google_secret_manager_secret',
-        'google_monitoring_alert_policy',
-        'google_monitoring_notification_channel',
-      ],
-      azure: [
-        'azurerm_resource_group',
-        'azurerm_virtual_network',
-        'azurerm_cdn_frontdoor_profile',
-        'azurerm_cdn_frontdoor_custom_domain',
-        'azurerm_application_gateway',
-        'azurerm_web_application_firewall_policy',
-        'azurerm_linux_virtual_machine_scale_set',
-        'azurerm_monitor_autoscale_setting',
-        'azurerm_managed_redis',
-        'azurerm_postgresql_flexible_server',
-        'azurerm_nat_gateway',
-        'azurerm_key_vault',
-        'azurerm_key_vault_secret',
-        'azurerm_monitor_metric_alert',
-        'azurerm_monitor_action_group',
-      ],
-    });
+    // The reviewed list is in the snapshot: a type added to a reader shows up there in review.
+    expect(DRAWN_TYPES).toMatchSnapshot();
   });
 });
 
