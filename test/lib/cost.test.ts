@@ -3,6 +3,7 @@ import {
   AWS_WEB_ACL_RULES,
   awsAlarmCount,
   azureGatewayCapacity,
+  BOOT_DISK,
   cloudCost,
   databaseServers,
   GCP_ARMOR_RULES,
@@ -225,6 +226,11 @@ describe('billed quantities match the synthesized stacks', () => {
     const dist = (asg.MixedInstancesPolicy as { InstancesDistribution?: { OnDemandBaseCapacity: number } } | undefined)
       ?.InstancesDistribution;
     if (spec.compute.spot.spot) expect(dist?.OnDemandBaseCapacity).toBe(spec.compute.spot.onDemand.min);
+    const [, launch] = cfnOfType(t, 'AWS::EC2::LaunchTemplate')[0] ?? ['', {}];
+    const ebs = (
+      launch.LaunchTemplateData as { BlockDeviceMappings: Array<{ Ebs: { VolumeSize: number; VolumeType: string } }> }
+    ).BlockDeviceMappings[0]?.Ebs;
+    expect(ebs).toMatchObject({ VolumeSize: BOOT_DISK.aws.gib, VolumeType: 'gp3' });
   });
 
   it.each(Object.keys(SPECS))('GIVEN the %s spec WHEN synthesized THEN GCP bills what cdk.tf.json creates', (name) => {
@@ -249,6 +255,10 @@ describe('billed quantities match the synthesized stacks', () => {
       return [p.min_replicas, p.max_replicas];
     });
     expect(bounds).toEqual(split.spot[1] > 0 ? [split.onDemand, split.spot] : [split.onDemand]);
+    for (const [, template] of tfOfType(tf, 'google_compute_region_instance_template')) {
+      const disk = (template.disk as Array<{ disk_size_gb: number; disk_type: string }>)[0];
+      expect(disk).toMatchObject({ disk_size_gb: BOOT_DISK.gcp.gib, disk_type: 'pd-balanced' });
+    }
   });
 
   it.each(Object.keys(SPECS))(
