@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { Exit, err, out } from './cli';
+import { registerDiagram } from './commands/diagram';
 import { registerPlan } from './commands/plan';
 import { registerSchema } from './commands/schema';
 import { registerSynth } from './commands/synth';
@@ -38,6 +39,7 @@ function program(): Command {
   registerPlan(cli);
   registerSchema(cli);
   registerSynth(cli);
+  registerDiagram(cli);
   return cli;
 }
 

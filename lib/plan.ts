@@ -1,6 +1,9 @@
+import { type CapacityReport, capacityReport, type TierCapacity } from './capacity';
 import { CLOUD_LABEL, type Cloud } from './constants';
+import { type CloudCost, COST_GROUPS, cloudCost } from './cost';
 import type { ResolvedSpec } from './resolve';
 import type { SizedType } from './sizes';
+import type { ResolvedTraffic } from './traffic';
 
 /*
  * `blueprint plan`: the resolved spec per cloud as a table, so a reviewer sees what a spec
@@ -82,8 +85,115 @@ export function renderTable(header: readonly string[], rows: ReadonlyArray<reado
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** The whole plan text for one spec. */
-export function renderPlan(spec: ResolvedSpec): string {
+/** Everything `blueprint plan` reports for one spec, as `--format json` prints it. */
+export interface PlanReport {
+  readonly name: string;
+  readonly environment: string;
+  /** The traffic planned for, defaults and assumptions filled; absent without traffic. */
+  readonly traffic?: ResolvedTraffic;
+  readonly capacity: readonly TierCapacity[];
+  readonly firstToSaturate: CapacityReport['firstToSaturate'];
+  readonly warnings: readonly string[];
+  readonly clouds: Readonly<Partial<Record<Cloud, { readonly monthlyCostUsd: CloudCost }>>>;
+  readonly note: string;
+}
+
+export const ESTIMATE_NOTE =
+  'Monthly costs are estimates from on-demand list prices in lib/prices/ (dated), before discounts, free tiers and taxes; items without a price are listed as unpriced, not guessed.';
+
+export function planReport(spec: ResolvedSpec, traffic?: ResolvedTraffic): PlanReport {
+  const capacity = traffic ? capacityReport(spec, traffic) : undefined;
+  return {
+    name: spec.name,
+    environment: spec.environment,
+    ...(traffic ? { traffic } : {}),
+    capacity: capacity?.tiers ?? [],
+    firstToSaturate: capacity?.firstToSaturate ?? {},
+    warnings: capacity?.warnings ?? [],
+    clouds: Object.fromEntries(spec.clouds.map((c) => [c, { monthlyCostUsd: cloudCost(spec, c, traffic) }])),
+    note: ESTIMATE_NOTE,
+  };
+}
+
+const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+/** Whole dollars, with cents below $10 so small items do not read as zero. */
+const dollars = (n: number) =>
+  n.toLocaleString(
+    'en-US',
+    n < 10 ? { minimumFractionDigits: 2, maximumFractionDigits: 2 } : { maximumFractionDigits: 0 },
+  );
+
+function capacityCell(t: TierCapacity | undefined): string {
+  if (!t) return '-';
+  const available = t.available === null ? 'pooled' : num(t.available);
+  const growth = t.headroom === null ? '' : ` x${t.headroom.toFixed(2)}`;
+  return `${num(t.needed)} / ${available} ${t.ok ? 'ok' : 'SHORT'}${growth}`;
+}
+
+/** The capacity table: needed / available per tier and cloud, headroom as the growth factor. */
+function renderCapacity(spec: ResolvedSpec, report: PlanReport): string {
+  const tiers = [...new Set(report.capacity.map((t) => t.tier))];
+  const cell = (tier: string, cloud: Cloud) =>
+    capacityCell(report.capacity.find((t) => t.tier === tier && t.cloud === cloud));
+  const rows: Array<[string, ...string[]]> = tiers.map((tier) => [tier, ...spec.clouds.map((c) => cell(tier, c))]);
+  rows.push([
+    'saturates first',
+    ...spec.clouds.map((c) => {
+      const first = report.firstToSaturate[c];
+      return first ? `${first.tier} at ${num(first.saturatesAtRps ?? 0)} req/s` : '-';
+    }),
+  ]);
+  const t = report.traffic as ResolvedTraffic;
+  const head = `Capacity at the peak of ${num(t.peakRequestsPerSecond)} req/s (needed / available, xN = growth before saturation)`;
+  return `${head}\n\n${renderTable(['', ...spec.clouds.map((c) => CLOUD_LABEL[c])], rows)}\n`;
+}
+
+/** The cost table: one row per item, `min / max` per cloud, totals last. */
+function renderCost(spec: ResolvedSpec, report: PlanReport): string {
+  const costs = spec.clouds.map((c) => report.clouds[c]?.monthlyCostUsd as CloudCost);
+  const all = costs.flatMap((c) => c.items);
+  const items = COST_GROUPS.flatMap((g) => [...new Set(all.filter((i) => i.group === g).map((i) => i.item))]);
+  const cell = (c: CloudCost, item: string) => {
+    const i = c.items.find((x) => x.item === item);
+    return i ? (i.atMin === i.atMax ? dollars(i.atMin) : `${dollars(i.atMin)} / ${dollars(i.atMax)}`) : '-';
+  };
+  const rows: Array<[string, ...string[]]> = items.map((item) => [item, ...costs.map((c) => cell(c, item))]);
+  rows.push([
+    'TOTAL (estimate)',
+    ...costs.map((c) => `${dollars(c.atMin)} / ${dollars(c.atMax)}${c.complete ? '' : ' (partial)'}`),
+  ]);
+  const date = costs[0]?.priceDate ?? '';
+  const lines = [
+    `Monthly cost, USD, ESTIMATE (list prices of ${date}; at min / at max instances)`,
+    '',
+    renderTable(['', ...spec.clouds.map((c) => `${CLOUD_LABEL[c]} (${spec.regions[c]})`)], rows),
+  ];
+  for (const c of costs) {
+    if (c.unpriced.length > 0)
+      lines.push('', `${CLOUD_LABEL[c.cloud]} not priced:`, ...c.unpriced.map((u) => `  - ${u}`));
+  }
+  for (const c of costs) {
+    if (c.notEstimated.length > 0)
+      lines.push('', `${CLOUD_LABEL[c.cloud]} usage not estimated:`, ...c.notEstimated.map((u) => `  - ${u}`));
+  }
+  if (costs.some((c) => !c.complete))
+    lines.push('', '(partial) = the total leaves out the unpriced items listed above.');
+  lines.push('', ESTIMATE_NOTE);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The whole plan text for one spec: the resolved table, then capacity (with traffic) and cost. */
+export function renderPlan(spec: ResolvedSpec, traffic?: ResolvedTraffic): string {
   const header = ['', ...spec.clouds.map((c) => CLOUD_LABEL[c])];
-  return `${spec.name} (${spec.environment})\n\n${renderTable(header, planRows(spec))}\n`;
+  const report = planReport(spec, traffic);
+  const parts = [`${spec.name} (${spec.environment})\n\n${renderTable(header, planRows(spec))}\n`];
+  if (traffic) {
+    parts.push(renderCapacity(spec, report));
+    const w = report.warnings;
+    parts.push(
+      w.length === 0 ? 'No capacity shortfall.\n' : `${w.length} warning(s):\n${w.map((x) => `  - ${x}`).join('\n')}\n`,
+    );
+  }
+  parts.push(renderCost(spec, report));
+  return parts.join('\n');
 }
