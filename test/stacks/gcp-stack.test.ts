@@ -47,6 +47,11 @@ const PINNED: Record<string, string> = {
   'google_secret_manager_secret.secrets_cache_86F821A9': 'shop-api-prd-cache',
   'google_secret_manager_secret_version.secrets_database-version_3E7833E6': '',
   'google_secret_manager_secret_version.secrets_cache-version_FE797F9C': '',
+  'random_password.database_app-password_1BA3BB5D': '',
+  'random_password.database_app-password-clone_3BA27E76': '',
+  'google_secret_manager_secret.secrets_database-app_31DD7821': 'shop-api-prd-database-app',
+  'google_secret_manager_secret.secrets_database-logins_80578A65': 'shop-api-prd-database-logins',
+  'google_dns_managed_zone.database_dns_zone_06BD805A': 'shop-api-prd-db',
 };
 
 /** Addresses of shard 1 and of a third replica once they exist; they too must stay put as the spec grows. */
@@ -55,6 +60,8 @@ const PINNED_GROWN: Record<string, string> = {
   'google_sql_database_instance.database_replica-s1-r1_F55D91FD': 'shop-api-prd-pg-s1-r1',
   'google_sql_database_instance.database_replica-r3_C24CAFFC': 'shop-api-prd-pg-r3',
   'google_secret_manager_secret.secrets_database-s1_1D737896': 'shop-api-prd-database-s1',
+  'google_secret_manager_secret.secrets_database-app-s1_E15C4108': 'shop-api-prd-database-app-s1',
+  'random_password.database_app-password-s1_344BE340': '',
 };
 
 const nameOf = (body: Json): string => body.name ?? body.secret_id ?? '';

@@ -50,7 +50,8 @@ describe('GcpDatabaseRoles', () => {
 
     it('WHEN synthesized THEN its account reads the admin and logins secrets and may add versions to the app secret, nothing else', () => {
       const grants = resources(tf, 'google_secret_manager_secret_iam_member').map(
-        (g) => `${g.role} ${String(g.secret_id).replace(/^\$\{google_secret_manager_secret\.(.*)_[0-9A-F]{8}\.id\}$/, '$1')}`,
+        (g) =>
+          `${g.role} ${String(g.secret_id).replace(/^\$\{google_secret_manager_secret\.(.*)_[0-9A-F]{8}\.id\}$/, '$1')}`,
       );
       expect(grants.sort()).toEqual([
         'roles/secretmanager.secretAccessor database_secrets_database',
@@ -143,7 +144,7 @@ describe('GcpDatabaseRoles', () => {
         'curl',
         [
           `echo "curl $*" >> '${log}'`,
-          'url="${@: -1}"; for a in "$@"; do case "$a" in http*) url="$a";; esac; done',
+          'for a in "$@"; do case "$a" in http*) url="$a";; esac; done',
           'case "$url" in',
           '  */token) echo \'{"access_token":"tok","expires_in":3599}\';;',
           `  */admin/versions/3:access) printf '{\\n  "payload": {\\n    "data": "${PAYLOADS.admin}"\\n  }\\n}\\n';;`,

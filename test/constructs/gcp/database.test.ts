@@ -387,6 +387,7 @@ describe('GcpDatabase', () => {
       expect(guard.region).toBe('us-central1');
       const [condition] = guard.lifecycle.postcondition;
       expect(condition.condition).toBe(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform expression, not a JS template
         '${length(setsubtract([for i in self.instances : i.name if can(regex("^shop-api-prd-pg(-s[0-9]+)?$", i.name))], ["shop-api-prd-pg","shop-api-prd-pg-s1"])) == 0}',
       );
       expect(condition.error_message).toMatch(/^database\.shards: the spec drops shard primaries \$\{join/);
