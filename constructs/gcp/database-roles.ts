@@ -11,6 +11,7 @@ import { terraformAttributeText } from '../../lib/terraform-text';
 import { COS_IMAGE } from './compute-group';
 import type { GcpDatabase } from './database';
 import type { GcpNetworkRef } from './network';
+import type { GcpSecret } from './secrets';
 
 /** Log prefix of the job: its lines in the serial console and Cloud Logging, and the failure alert's filter. */
 export const ROLES_JOB_LOG = 'blueprint-db-roles';
@@ -227,8 +228,8 @@ export class GcpDatabaseRoles extends Construct {
       adminUser: spec.database.adminUser,
       shards: database.shards.map((s, i) => ({
         host: (database.dns.hostNames[i] as { writer: string }).writer,
-        adminVersion: s.secret.version?.name ?? '',
-        loginsVersion: s.loginsSecret.version?.name ?? '',
+        adminVersion: versionName(s.secret),
+        loginsVersion: versionName(s.loginsSecret),
         appSecret: s.appSecret.secret.id,
         activeUser: s.activeUser,
       })),
@@ -270,4 +271,11 @@ export class GcpDatabaseRoles extends Construct {
       ],
     };
   }
+}
+
+/** The version a secret's data went to: the job names it, so a new value re-runs the job. */
+function versionName(secret: GcpSecret): string {
+  if (!secret.version)
+    throw new Error('the database roles job reads secrets that Terraform writes: this one has no version');
+  return secret.version.name;
 }

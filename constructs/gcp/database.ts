@@ -145,88 +145,8 @@ export class GcpDatabase extends Construct {
     const replicaNames: string[] = [];
     this.shards = db.shards.map((shard) => {
       const suffix = shard.suffix;
-      const primaryName = spec.names.of('gcpSql', suffix);
-      primaryNames.push(primaryName);
-      const password = new Password(
-        this,
-        `password${suffix}`,
-        applyOverride<PasswordConfig>({ length: 32, special: false }, o.password),
-      );
-      const primary = new SqlDatabaseInstance(
-        this,
-        `primary${suffix}`,
-        applyOverride<SqlDatabaseInstanceConfig>(
-          {
-            name: primaryName,
-            region: spec.regions.gcp,
-            databaseVersion: `POSTGRES_${db.engineVersion}`,
-            deletionProtection: db.deletionProtection,
-            settings: {
-              ...common,
-              tier: db.instanceType.gcp.type,
-              availabilityType: db.highAvailability ? 'REGIONAL' : 'ZONAL',
-              diskSize: db.storageGiB,
-              deletionProtectionEnabled: db.deletionProtection,
-              // A shard removed on purpose (deletion protection off) leaves its backups behind.
-              retainBackupsOnDelete: true,
-              backupConfiguration: {
-                enabled: true,
-                startTime: hh(WINDOWS.backupHour),
-                pointInTimeRecoveryEnabled: true,
-                // Cloud SQL keeps transaction logs for at most 7 days; older points restore from backups.
-                transactionLogRetentionDays: Math.min(7, db.backupRetentionDays),
-                backupRetentionSettings: { retainedBackups: db.backupRetentionDays, retentionUnit: 'COUNT' },
-              },
-              // The shared window, after the backup; replicas follow their primary. Cloud SQL counts
-              // days 1 (Monday) .. 7 (Sunday).
-              maintenanceWindow: {
-                day: WINDOWS.database.day === 0 ? 7 : WINDOWS.database.day,
-                hour: WINDOWS.database.hour,
-                updateTrack: 'stable',
-              },
-            },
-            dependsOn: network.privateServiceAccess,
-            lifecycle: {
-              // storageGiB is the starting size: autoresize grows the disk, and a smaller value in the
-              // configuration must never plan a shrink (a replacement on older providers).
-              ignoreChanges: ['settings[0].disk_size'],
-              // With deletion protection a replacement or destroy is refused at plan, not mid-apply.
-              preventDestroy: db.deletionProtection,
-            },
-          },
-          o.primary,
-        ),
-      );
-      const database = new SqlDatabase(
-        this,
-        `database${suffix}`,
-        applyOverride<SqlDatabaseConfig>(
-          {
-            name: db.databaseName,
-            instance: primary.name,
-            // Terraform must never drop the application's data; the instance's own deletion protection guards it.
-            deletionPolicy: 'ABANDON',
-            lifecycle: { preventDestroy: db.deletionProtection },
-          },
-          o.database,
-        ),
-      );
-      const user = new SqlUser(
-        this,
-        `admin${suffix}`,
-        applyOverride<SqlUserConfig>(
-          {
-            name: db.adminUser,
-            instance: primary.name,
-            password: password.result,
-            // PostgreSQL users that own objects cannot be deleted through the API.
-            deletionPolicy: 'ABANDON',
-            // Operations on one Cloud SQL instance run one at a time.
-            dependsOn: [database],
-          },
-          o.user,
-        ),
-      );
+      primaryNames.push(spec.names.of('gcpSql', suffix));
+      const { password, primary, database, user } = this.primaryOf(spec, shard, network, common, o);
       const replicas = this.replicasOf(spec, shard, primary, user, common, o.replica);
       replicaNames.push(...shardReplicaNames(spec, shard));
 
@@ -268,6 +188,100 @@ export class GcpDatabase extends Construct {
       ...(o.endpoints ? { overrides: o.endpoints } : {}),
     });
     if (db.deletionProtection) this.shardGuard = shardRemovalGuard(this, spec, primaryNames);
+  }
+
+  /** One shard's primary (with the admin password), its application database and the admin user. */
+  private primaryOf(
+    spec: ResolvedSpec,
+    shard: ShardPlan,
+    network: GcpNetworkRef,
+    common: Omit<SqlDatabaseInstanceSettings, 'tier'>,
+    o: NonNullable<GcpDatabaseProps['overrides']>,
+  ) {
+    const db = spec.database;
+    const suffix = shard.suffix;
+    const primaryName = spec.names.of('gcpSql', suffix);
+    const password = new Password(
+      this,
+      `password${suffix}`,
+      applyOverride<PasswordConfig>({ length: 32, special: false }, o.password),
+    );
+    const primary = new SqlDatabaseInstance(
+      this,
+      `primary${suffix}`,
+      applyOverride<SqlDatabaseInstanceConfig>(
+        {
+          name: primaryName,
+          region: spec.regions.gcp,
+          databaseVersion: `POSTGRES_${db.engineVersion}`,
+          deletionProtection: db.deletionProtection,
+          settings: {
+            ...common,
+            tier: db.instanceType.gcp.type,
+            availabilityType: db.highAvailability ? 'REGIONAL' : 'ZONAL',
+            diskSize: db.storageGiB,
+            deletionProtectionEnabled: db.deletionProtection,
+            // A shard removed on purpose (deletion protection off) leaves its backups behind.
+            retainBackupsOnDelete: true,
+            backupConfiguration: {
+              enabled: true,
+              startTime: hh(WINDOWS.backupHour),
+              pointInTimeRecoveryEnabled: true,
+              // Cloud SQL keeps transaction logs for at most 7 days; older points restore from backups.
+              transactionLogRetentionDays: Math.min(7, db.backupRetentionDays),
+              backupRetentionSettings: { retainedBackups: db.backupRetentionDays, retentionUnit: 'COUNT' },
+            },
+            // The shared window, after the backup; replicas follow their primary. Cloud SQL counts
+            // days 1 (Monday) .. 7 (Sunday).
+            maintenanceWindow: {
+              day: WINDOWS.database.day === 0 ? 7 : WINDOWS.database.day,
+              hour: WINDOWS.database.hour,
+              updateTrack: 'stable',
+            },
+          },
+          dependsOn: network.privateServiceAccess,
+          lifecycle: {
+            // storageGiB is the starting size: autoresize grows the disk, and a smaller value in the
+            // configuration must never plan a shrink (a replacement on older providers).
+            ignoreChanges: ['settings[0].disk_size'],
+            // With deletion protection a replacement or destroy is refused at plan, not mid-apply.
+            preventDestroy: db.deletionProtection,
+          },
+        },
+        o.primary,
+      ),
+    );
+    const database = new SqlDatabase(
+      this,
+      `database${suffix}`,
+      applyOverride<SqlDatabaseConfig>(
+        {
+          name: db.databaseName,
+          instance: primary.name,
+          // Terraform must never drop the application's data; the instance's own deletion protection guards it.
+          deletionPolicy: 'ABANDON',
+          lifecycle: { preventDestroy: db.deletionProtection },
+        },
+        o.database,
+      ),
+    );
+    const user = new SqlUser(
+      this,
+      `admin${suffix}`,
+      applyOverride<SqlUserConfig>(
+        {
+          name: db.adminUser,
+          instance: primary.name,
+          password: password.result,
+          // PostgreSQL users that own objects cannot be deleted through the API.
+          deletionPolicy: 'ABANDON',
+          // Operations on one Cloud SQL instance run one at a time.
+          dependsOn: [database],
+        },
+        o.user,
+      ),
+    );
+    return { password, primary, database, user };
   }
 
   /**
