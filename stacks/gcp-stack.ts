@@ -1,10 +1,11 @@
 import { GoogleProvider, type GoogleProviderConfig } from '@cdktf/provider-google/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { GcpCache, type GcpCacheProps } from '../constructs/gcp/cache';
 import { GcpComputeGroup, type GcpComputeGroupProps } from '../constructs/gcp/compute-group';
 import { GcpDatabase, type GcpDatabaseProps } from '../constructs/gcp/database';
+import { GcpDatabaseRoles, type GcpDatabaseRolesProps, rolesJobFailure } from '../constructs/gcp/database-roles';
 import { GcpLoadBalancer, type GcpLoadBalancerProps } from '../constructs/gcp/load-balancer';
 import { GcpMonitoring, type GcpMonitoringProps } from '../constructs/gcp/monitoring';
 import { GcpNetwork, type GcpNetworkProps } from '../constructs/gcp/network';
@@ -13,10 +14,16 @@ import { OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { applyOverride, type Override } from '../lib/override';
 import type { ResolvedSpec } from '../lib/resolve';
+import { type BackendFactory, configureState } from './terraform-state';
 
 export interface GcpBlueprintStackProps {
   /** The resolved spec (lib/resolve.ts). */
   readonly spec: ResolvedSpec;
+  /**
+   * Where Terraform keeps state, replacing the spec's choice.
+   * @default the GCS bucket of terraform.state.gcp, else a local file given as a relative path
+   */
+  readonly backend?: BackendFactory;
   /** Per-construct overrides, passed to each construct; the provider's is applied last. @default none */
   readonly overrides?: {
     /** The google provider (project, region, default labels...). @default none */
@@ -25,8 +32,10 @@ export interface GcpBlueprintStackProps {
     readonly secrets?: GcpSecretsProps['overrides'];
     /** VPC, subnet, router, NAT, private service access, firewall. @default none */
     readonly network?: GcpNetworkProps['overrides'];
-    /** Cloud SQL instances, database, user, password. @default none */
+    /** Cloud SQL instances, database, users, passwords, DNS endpoints. @default none */
     readonly database?: GcpDatabaseProps['overrides'];
+    /** The database roles job: service account and VM. @default none */
+    readonly databaseRoles?: GcpDatabaseRolesProps['overrides'];
     /** Memorystore instance / cluster and PSC policy. @default none */
     readonly cache?: GcpCacheProps['overrides'];
     /** Service account, templates, groups, autoscalers, autohealing check. @default none */
@@ -40,15 +49,17 @@ export interface GcpBlueprintStackProps {
 
 /**
  * The whole backend on GCP from one resolved spec. Configures its own providers (google with
- * the spec's project, region and labels; random for generated passwords) and no remote
- * backend: Terraform keeps local state until the user adds one (see docs/gcp.md). Construct
- * ids here are part of every Terraform address: never rename them.
+ * the spec's project, region and labels; random for generated passwords) and its state backend
+ * (stacks/terraform-state.ts). Construct ids here are part of every Terraform address: never
+ * rename them.
  */
 export class GcpBlueprintStack extends TerraformStack {
   public readonly provider: GoogleProvider;
   public readonly secrets: GcpSecrets;
   public readonly network: GcpNetwork;
   public readonly database: GcpDatabase;
+  /** The one-shot job that creates the app's database role and fills the app secrets. */
+  public readonly databaseRoles: GcpDatabaseRoles;
   public readonly cache: GcpCache;
   public readonly compute: GcpComputeGroup;
   public readonly loadBalancer: GcpLoadBalancer;
@@ -60,6 +71,7 @@ export class GcpBlueprintStack extends TerraformStack {
     super(scope, id);
     const { spec } = props;
     const o = props.overrides ?? {};
+    configureState(this, spec, 'gcp', props.backend);
 
     const { defaultLabels, ...providerConfig } = applyOverride<GoogleProviderConfig>(
       {
@@ -102,31 +114,45 @@ export class GcpBlueprintStack extends TerraformStack {
       spec,
       network: this.network,
       env: contract,
-      secretIds: this.secrets.secretIds,
+      // The app secrets and the cache's: never the admin or logins secrets (operators and the job).
+      secretIds: { ...this.database.appSecretIds, cache: this.cache.secretId },
       redisClusterAccess: this.cache.iamAuth,
       ...(o.compute ? { overrides: o.compute } : {}),
+    });
+    const zones = this.compute.zones;
+    this.databaseRoles = new GcpDatabaseRoles(this, 'database-roles', {
+      spec,
+      network: this.network,
+      database: this.database,
+      zone: Token.isUnresolved(zones) ? Fn.element(zones, 0) : (zones[0] as string),
+      after: [this.network.nat],
+      ...(o.databaseRoles ? { overrides: o.databaseRoles } : {}),
     });
     this.loadBalancer = new GcpLoadBalancer(this, 'load-balancer', {
       spec,
       instanceGroups: this.compute.instanceGroups,
       ...(o.loadBalancer ? { overrides: o.loadBalancer } : {}),
     });
-    const split = spec.compute.spot;
+    // What the groups can really reach: the bounds their autoscalers have (Spot floor included).
+    const split = this.compute.split;
     this.monitoring = new GcpMonitoring(this, 'monitoring', {
       spec,
       urlMapName: this.loadBalancer.urlMapName,
       instanceGroupNames: this.compute.groupNames,
       maxInstances: split.onDemand.max + (split.spot?.max ?? 0),
       cache: { name: this.cache.name, clustered: spec.cache.clustered },
+      rolesJob: { failureLine: rolesJobFailure(this.databaseRoles.instanceName) },
       ...(o.monitoring ? { overrides: o.monitoring } : {}),
     });
 
     this.env = { ...contract, LOAD_BALANCER_URL: this.loadBalancer.url };
     const descriptions: Record<OutputName, string> = {
-      DATABASE_WRITER_HOST: 'Private IP of shard 0 primary',
-      DATABASE_READER_HOSTS: 'Private IPs of shard 0 read replicas (the primary when there are none), comma-separated',
-      DATABASE_SECRET: 'Secret Manager id of shard 0 credentials (JSON: host, port, dbname, username, password)',
-      DATABASE_SHARD_MAP: 'JSON list: writer, readers and secret of every shard',
+      DATABASE_WRITER_HOST: 'Private DNS name of shard 0 writer (an A record of the primary)',
+      DATABASE_READER_HOSTS:
+        'Private DNS name of shard 0 readers (an A record per read replica, the primary when there are none)',
+      DATABASE_SECRET:
+        'Secret Manager id of shard 0 app credentials, a least-privilege login (JSON: host, port, dbname, username, password)',
+      DATABASE_SHARD_MAP: 'JSON list: writer, readers and app secret of every shard',
       CACHE_HOST: 'Redis host (TLS)',
       CACHE_PORT: 'Redis port',
       CACHE_SECRET: 'Secret Manager id of the cache credentials',

@@ -1,15 +1,17 @@
-import * as path from 'node:path';
-import { App, AzurermBackend, GcsBackend, LocalBackend, type TerraformBackend, type TerraformStack } from 'cdktf';
+import { AzurermBackend, GcsBackend, LocalBackend, type TerraformBackend, type TerraformStack } from 'cdktf';
 import type { ResolvedSpec } from '../lib/resolve';
 
 /*
  * Where a Terraform stack keeps its state. The state holds every generated password, so:
  *  - a remote backend from the spec (`terraform.state.gcp` → GCS, `terraform.state.azure` →
  *    azurerm with Entra ID auth) when given, or from the stack's props;
- *  - otherwise a local file `terraform.<stack>.tfstate` in the directory synth ran from, written
- *    as a path RELATIVE to the stack's output directory (cdktf's default is an absolute path of
- *    the machine that synthesized, which breaks on every other machine and invites committing
- *    it; the repository ignores `*.tfstate*`). Prod refuses local state unless waived (lib/validate.ts).
+ *  - otherwise a local file `terraform.<stack>.tfstate` next to the synth output directory, as
+ *    the same RELATIVE path on every machine: `../../../terraform.<stack>.tfstate` from the stack
+ *    directory `<outdir>/stacks/<stack>/` — the project root for `cdktf synth` (outdir
+ *    cdktf.out), `<out>/` for `blueprint synth --out <out>` (outdir <out>/terraform). cdktf's
+ *    default is an absolute path of the machine that synthesized: it breaks everywhere else, makes
+ *    snapshots machine-specific and invites committing the state (the repository ignores
+ *    `*.tfstate*`). Prod refuses local state unless waived (lib/validate.ts).
  */
 
 /** Builds a stack's backend; give one to a stack's `backend` prop to override the spec. */
@@ -40,12 +42,7 @@ export function configureState(
   return new LocalBackend(stack, { path: localStatePath(stack) });
 }
 
-/** `terraform.<stack>.tfstate` in the synth's working directory, relative to the stack's output directory. */
-export function localStatePath(stack: TerraformStack, cwd: string = process.cwd()): string {
-  const name = stack.node.id;
-  const stackDir = path.join(path.resolve(App.of(stack).outdir), 'stacks', name);
-  return path
-    .relative(stackDir, path.join(cwd, `terraform.${name}.tfstate`))
-    .split(path.sep)
-    .join('/');
+/** `terraform.<stack>.tfstate` in the directory that holds the synth output, relative to the stack directory. */
+export function localStatePath(stack: TerraformStack): string {
+  return `../../../terraform.${stack.node.id}.tfstate`;
 }

@@ -54,7 +54,7 @@ export class GcpCache extends Construct {
   /** Present with the cluster: lets Redis Cluster create PSC endpoints in the app subnet. */
   public readonly connectionPolicy?: NetworkConnectivityServiceConnectionPolicy;
   public readonly secrets: GcpSecrets;
-  /** The credentials secret (AUTH string, or the IAM auth marker for a cluster). */
+  /** The credentials secret: TLS server CA, and the AUTH string (instance) or the IAM auth marker (cluster). */
   public readonly secret: GcpSecret;
   /** Host the application connects to (primary endpoint / discovery endpoint). */
   public readonly host: string;
@@ -164,7 +164,7 @@ export class GcpCache extends Construct {
     this.port = Token.asString(cluster.discoveryEndpoints.get(0).port);
     this.secret = this.secrets.add('cache', {
       idSuffix: '-cache',
-      data: Fn.jsonencode({ authMode: 'iam', tls: true }),
+      data: Fn.jsonencode({ authMode: 'iam', tls: true, serverCaCert: clusterCaChain(cluster) }),
     });
   }
 
@@ -172,4 +172,15 @@ export class GcpCache extends Construct {
   get secretId(): string {
     return this.secret.secret.id;
   }
+}
+
+/**
+ * The PEM chain clients must trust to verify a Redis Cluster's TLS: Memorystore issues every
+ * cluster its own server CA (`managed_server_ca`). Every certificate of every chain, joined with
+ * newlines: during a CA rotation the cluster reports the old and the new chain, and a client that
+ * trusts both keeps connecting (a refresh + apply after the rotation updates the secret).
+ */
+export function clusterCaChain(cluster: RedisCluster): string {
+  const chains = Token.asList(cluster.interpolationForAttribute('managed_server_ca[0].ca_certs[*].certificates'));
+  return Fn.join('\n', Fn.flatten(chains));
 }

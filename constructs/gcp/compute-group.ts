@@ -29,7 +29,7 @@ import { BOOT_DIR, bootScript, type ContainerRuntime } from '../../lib/boot';
 import type { EnvContractName } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import { type ArtifactRegistry, registryOf } from '../../lib/registry';
-import { type Bounds, type ResolvedSpec, splitSpot } from '../../lib/resolve';
+import { type Bounds, type ResolvedSpec, type SpotSplit, splitSpot } from '../../lib/resolve';
 import type { ResolvedSchedule } from '../../lib/schedules';
 import { terraformAttributeText } from '../../lib/terraform-text';
 import type { GcpNetworkRef } from './network';
@@ -40,10 +40,11 @@ export const COS_IMAGE = 'cos-cloud/cos-stable';
 export const APP_PORT_NAME = 'http';
 
 /**
- * Zone letters per region, in the order zones are used. Zone names are not always a, b, c
- * (us-central1 has a, b, c, f; us-east1 and europe-west1 start at b). Regions not listed here
- * take their first zones from the `google_compute_zones` data source at plan time; listing a
- * region pins its zones, so a new zone in the region never moves (replaces) the groups.
+ * Zone letters per region, in the order zones are used when the spec names none
+ * (`network.zoneNames.gcp`). Zone names are not always a, b, c (us-central1 has a, b, c, f;
+ * us-east1 and europe-west1 start at b). Regions not listed here take their first zones from the
+ * `google_compute_zones` data source at plan time. Either way a group keeps the zones it was
+ * created with (the groups ignore later zone changes).
  */
 export const GCP_ZONE_LETTERS: Readonly<Record<string, readonly string[]>> = {
   'us-central1': ['a', 'b', 'c', 'f'],
@@ -78,6 +79,28 @@ export const GCP_ZONE_LETTERS: Readonly<Record<string, readonly string[]>> = {
   'asia-southeast2': ['a', 'b', 'c'],
   'australia-southeast1': ['a', 'b', 'c'],
 };
+
+/**
+ * A regional group's fixed surge must be 0 or at least its number of zones. The zones are fixed
+ * when a group is created (see `zones` below), so a group may keep more zones than the spec now
+ * names; the spec allows at most 3 (network.zones), so a surge of 3 fits every group.
+ */
+export const MAX_SURGE_FIXED = 3;
+
+/**
+ * Fewest VMs the Spot group keeps. The autoscaler's CPU and load-balancing signals are
+ * per-instance metrics, and the Compute Engine autoscaler cannot scale a group out of 0 on a
+ * per-instance metric (an empty group has no samples). Only per-group Cloud Monitoring metrics
+ * scale from 0, and any of them that follows traffic (the on-demand group's size, the load
+ * balancer's request count) asks for at least one Spot VM whenever there is traffic, only minutes
+ * later: a floor of one does the same at once.
+ */
+export const SPOT_FLOOR = 1;
+
+/** On-demand and Spot bounds of the GCP groups for [min, max]: the spec's split with the Spot floor. */
+export function gcpSpotSplit(spec: ResolvedSpec, min: number, max: number): SpotSplit {
+  return splitSpot(min, max, spec.compute.spot.percent, SPOT_FLOOR);
+}
 
 /** The first `count` zones of a region from the table, or undefined when the region is not listed. */
 export function knownZones(region: string, count: number): string[] | undefined {
@@ -125,7 +148,12 @@ export interface GcpComputeGroupProps {
    * existing grant. @default {} (no secret access)
    */
   readonly secretIds?: Readonly<Record<string, string>>;
-  /** Grant roles/redis.dbConnectionUser, needed for Redis Cluster IAM authentication. @default false */
+  /**
+   * Grant roles/redis.dbConnectionUser, needed for Redis Cluster IAM authentication. It is bound on
+   * the project: Redis Cluster has no resource-level IAM policy (no setIamPolicy, no
+   * google_redis_cluster_iam_* in provider 6.50) and IAM Conditions do not recognise resource
+   * attributes of redis.googleapis.com, so no binding can name one cluster (docs/gcp.md). @default false
+   */
   readonly redisClusterAccess?: boolean;
   /** Boot image (family or image). @default 'cos-cloud/cos-stable' (Container-Optimized OS) */
   readonly image?: string;
@@ -151,9 +179,9 @@ export interface GcpComputeGroupProps {
  * private-only regional instance template running the boot script, a regional managed
  * instance group across the spec's zones with autohealing and proactive rolling updates, and a
  * regional autoscaler (CPU, load-balancer utilisation, schedules, scale-in control). With
- * spotPercent > 0 a second template / group / autoscaler runs Spot VMs with the Spot bounds;
- * both groups sit behind the same backend service. No target size is ever set: the autoscaler
- * owns it.
+ * spotPercent > 0 a second template / group / autoscaler runs Spot VMs with the Spot bounds
+ * (never fewer than SPOT_FLOOR, so its autoscaler has samples to scale on); both groups sit
+ * behind the same backend service. No target size is ever set: the autoscaler owns it.
  */
 export class GcpComputeGroup extends Construct {
   public readonly serviceAccount: ServiceAccount;
@@ -170,8 +198,13 @@ export class GcpComputeGroup extends Construct {
   public readonly spotTemplate?: ComputeRegionInstanceTemplate;
   public readonly spotGroup?: ComputeRegionInstanceGroupManager;
   public readonly spotAutoscaler?: ComputeRegionAutoscaler;
-  /** Zones the groups spread over (tokens when the region is not in GCP_ZONE_LETTERS). */
+  /**
+   * Zones the groups spread over when they are created (tokens when neither the spec nor
+   * GCP_ZONE_LETTERS names them). A group keeps the zones it was created with: see docs/gcp.md.
+   */
   public readonly zones: string[];
+  /** On-demand and Spot bounds of the groups (gcpSpotSplit: the spec's split with the Spot floor). */
+  public readonly split: SpotSplit;
   /** The boot script every VM runs. */
   public readonly bootScript: string;
   /** Group names (for alarms), on-demand first. */
@@ -200,6 +233,7 @@ export class GcpComputeGroup extends Construct {
     );
     const member = `serviceAccount:${this.serviceAccount.email}`;
     const roles: string[] = [...VM_PROJECT_ROLES];
+    // Project-wide by necessity (see redisClusterAccess): every IAM-auth cluster of the project.
     if (props.redisClusterAccess) roles.push('roles/redis.dbConnectionUser');
     this.projectRoles = roles.map(
       (role) =>
@@ -221,12 +255,12 @@ export class GcpComputeGroup extends Construct {
         } satisfies SecretManagerSecretIamMemberConfig),
     );
 
-    const known = knownZones(region, zoneCount);
+    const known = spec.network.zoneNames.gcp ?? knownZones(region, zoneCount);
     if (known) {
-      this.zones = known;
+      this.zones = [...known];
     } else {
-      // Every zone, not only those UP right now: a zone in maintenance must not reshape the list, which
-      // would replace the groups (distribution_policy_zones forces a new group).
+      // Every zone, not only those UP right now: a zone in maintenance must not reshape the list a new
+      // group (a Spot group added later) is created with.
       const available = new DataGoogleComputeZones(this, 'zones', { region });
       this.zones = Fn.slice(available.names, 0, zoneCount) as string[];
     }
@@ -343,14 +377,17 @@ export class GcpComputeGroup extends Construct {
               mostDisruptiveAllowedAction: 'REPLACE',
               instanceRedistributionType: 'PROACTIVE',
               replacementMethod: 'SUBSTITUTE',
-              // A regional group needs a fixed surge of 0 or at least one per zone; no VM goes before its
-              // replacement is up.
-              maxSurgeFixed: zoneCount,
+              // No VM goes before its replacement is up; the surge fits the most zones a group can have.
+              maxSurgeFixed: MAX_SURGE_FIXED,
               maxUnavailableFixed: 0,
             },
             // Never a target size: the autoscaler owns it, and a deploy must not reset capacity.
             // The first VMs pull the image at boot: the repository grant exists before they do.
             ...(this.imagePull ? { dependsOn: [this.imagePull] } : {}),
+            // The API cannot move a regional group to other zones, and the provider would replace the
+            // group, which fails mid-apply while it is a backend (resourceInUseByAnotherResource): a
+            // group keeps the zones it was created with (runbook in docs/gcp.md).
+            lifecycle: { ignoreChanges: ['distribution_policy_zones'] },
           },
           o.group,
         ),
@@ -387,14 +424,15 @@ export class GcpComputeGroup extends Construct {
         ),
       );
 
-    this.groupNames = [name('-mig'), ...(compute.spot.spot ? [name('-mig-spot')] : [])];
+    this.split = gcpSpotSplit(spec, compute.minInstances, compute.maxInstances);
+    this.groupNames = [name('-mig'), ...(this.split.spot ? [name('-mig-spot')] : [])];
     this.template = template(false);
     this.group = group(false, this.template);
-    this.autoscaler = autoscaler(false, this.group, compute.spot.onDemand);
-    if (compute.spot.spot) {
+    this.autoscaler = autoscaler(false, this.group, this.split.onDemand);
+    if (this.split.spot) {
       this.spotTemplate = template(true);
       this.spotGroup = group(true, this.spotTemplate);
-      this.spotAutoscaler = autoscaler(true, this.spotGroup, compute.spot.spot);
+      this.spotAutoscaler = autoscaler(true, this.spotGroup, this.split.spot);
     }
   }
 
@@ -417,7 +455,7 @@ function scalingSchedule(
   spec: ResolvedSpec,
   bounds: Bounds,
 ): ComputeRegionAutoscalerAutoscalingPolicyScalingSchedules {
-  const split = splitSpot(s.minInstances, s.maxInstances, spec.compute.spot.percent);
+  const split = gcpSpotSplit(spec, s.minInstances, s.maxInstances);
   const min = spot ? (split.spot?.min ?? 0) : split.onDemand.min;
   return {
     name: scheduleName(s.name),

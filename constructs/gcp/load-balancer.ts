@@ -225,8 +225,8 @@ export class GcpLoadBalancer extends Construct {
       connectionDrainingTimeoutSec: DRAIN_SECONDS,
       healthChecks: [this.healthCheck.id],
       ...(this.securityPolicy ? { securityPolicy: this.securityPolicy.id } : {}),
-      // Compression at the edge when the CDN is on; without it the app sends what it sends, as behind an ALB.
-      compressionMode: spec.cdn.enabled ? 'AUTOMATIC' : 'DISABLED',
+      // No compression_mode: dynamic compression only works on Cloud CDN-enabled backends (the CDN
+      // backend sets it); on this uncached one it would do nothing. The app sends what it sends.
       logConfig: { enable: true, sampleRate: 1 },
       backend: props.instanceGroups.map((group) =>
         rps !== undefined

@@ -22,8 +22,13 @@ export interface GcpMonitoringProps {
   readonly urlMapName: string;
   /** Names of the app's managed instance groups. */
   readonly instanceGroupNames: readonly string[];
-  /** Sum of the groups' maximum sizes: the group-at-max threshold. */
+  /**
+   * Sum of the groups' maximum sizes: the group-at-max threshold. GCP scaling schedules only raise
+   * the minimum for their window and cannot lower a maximum, so this holds in every window.
+   */
   readonly maxInstances: number;
+  /** The database roles job, whose failure line alerts (GcpDatabaseRoles). @default no job alert */
+  readonly rolesJob?: { readonly failureLine: string };
   /** The cache: its name and whether it is a Redis Cluster. */
   readonly cache: { readonly name: string; readonly clustered: boolean };
   /** Per-resource overrides, applied last. @default none */
@@ -49,6 +54,8 @@ export class GcpMonitoring extends Construct {
   public readonly channel: MonitoringNotificationChannel;
   /** One policy per alarm signal. */
   public readonly policies: Readonly<Record<AlarmSignal, MonitoringAlertPolicy>>;
+  /** Present with `rolesJob`: the job logged a failure (the apps keep their previous login). */
+  public readonly rolesJobFailed?: MonitoringAlertPolicy;
 
   constructor(scope: Construct, id: string, props: GcpMonitoringProps) {
     super(scope, id);
@@ -75,6 +82,7 @@ export class GcpMonitoring extends Construct {
       signal: AlarmSignal,
       condition: Omit<MonitoringAlertPolicyConditions, 'displayName'>,
       extra: Partial<MonitoringAlertPolicyConfig> = {},
+      note?: string,
     ) => {
       const r = rule(signal);
       return new MonitoringAlertPolicy(
@@ -87,7 +95,7 @@ export class GcpMonitoring extends Construct {
             severity: severityOf(signal),
             notificationChannels: [this.channel.id],
             documentation: {
-              content: r.description,
+              content: note ? `${r.description}. ${note}` : r.description,
               mimeType: 'text/markdown',
               subject: `${spec.names.base}: ${r.description}`,
             },
@@ -151,20 +159,25 @@ export class GcpMonitoring extends Construct {
       { alertStrategy: { autoClose: '1800s', notificationRateLimit: { period: '300s' } } },
     );
     const rMax = rule('group-at-max');
-    policies['group-at-max'] = policy('group-at-max', {
-      conditionThreshold: {
-        filter: all(
-          'metric.type="compute.googleapis.com/instance_group/size"',
-          'resource.type="instance_group"',
-          `resource.labels.instance_group_name=one_of(${groups.join(', ')})`,
-        ),
-        aggregations: [
-          { alignmentPeriod: window(rMax), perSeriesAligner: 'ALIGN_MEAN', crossSeriesReducer: 'REDUCE_SUM' },
-        ],
-        // A group never exceeds its maximum: reaching it (for the whole window) is the alarm.
-        ...threshold(rMax, rMax.threshold, 'COMPARISON_GE'),
+    policies['group-at-max'] = policy(
+      'group-at-max',
+      {
+        conditionThreshold: {
+          filter: all(
+            'metric.type="compute.googleapis.com/instance_group/size"',
+            'resource.type="instance_group"',
+            `resource.labels.instance_group_name=one_of(${groups.join(', ')})`,
+          ),
+          aggregations: [
+            { alignmentPeriod: window(rMax), perSeriesAligner: 'ALIGN_MEAN', crossSeriesReducer: 'REDUCE_SUM' },
+          ],
+          // A group never exceeds its maximum: reaching it (for the whole window) is the alarm.
+          ...threshold(rMax, rMax.threshold, 'COMPARISON_GE'),
+        },
       },
-    });
+      {},
+      'The threshold is the sum of the on-demand and Spot maxima. GCP scaling schedules only raise the minimum during their window and cannot lower a maximum, so it is the ceiling in every window. Spot VMs are not guaranteed: while Spot capacity is short the groups stay below it.',
+    );
 
     // ---- Cloud SQL: every primary and replica of every shard, by name pattern
     const sql = spec.names.of('gcpSql');
@@ -268,6 +281,43 @@ export class GcpMonitoring extends Construct {
       },
     });
     this.policies = policies as Record<AlarmSignal, MonitoringAlertPolicy>;
+    if (props.rolesJob) this.rolesJobFailed = this.rolesJobPolicy(spec, props.rolesJob.failureLine, o.alertPolicy);
+  }
+
+  /** The roles job's failure line in its logs (the serial console also has it). */
+  private rolesJobPolicy(
+    spec: ResolvedSpec,
+    failureLine: string,
+    override: Override<MonitoringAlertPolicyConfig> | undefined,
+  ): MonitoringAlertPolicy {
+    const what = 'Database roles job failed: the app secret was not updated, apps keep their previous login';
+    return new MonitoringAlertPolicy(
+      this,
+      'roles-job-failed',
+      applyOverride<MonitoringAlertPolicyConfig>(
+        {
+          displayName: `${spec.names.base} roles-job-failed`,
+          combiner: 'OR',
+          severity: 'ERROR',
+          notificationChannels: [this.channel.id],
+          documentation: {
+            content: `${what}. Read its output (gcloud compute instances get-serial-port-output, or Cloud Logging), fix the cause, then start the VM again: the job runs at every boot (docs/gcp.md).`,
+            mimeType: 'text/markdown',
+            subject: `${spec.names.base}: ${what}`,
+          },
+          userLabels: { ...spec.tags },
+          conditions: [
+            {
+              displayName: what,
+              conditionMatchedLog: { filter: all('resource.type="gce_instance"', quote(failureLine)) },
+            },
+          ],
+          // Log-match policies need a notification rate limit.
+          alertStrategy: { autoClose: '1800s', notificationRateLimit: { period: '300s' } },
+        },
+        override,
+      ),
+    );
   }
 }
 

@@ -30,8 +30,11 @@ export interface GcpSecretsProps {
 export interface GcpSecretProps {
   /** Suffix of the secret id after `<name>-<env>`, e.g. `-database`; never change it once deployed. */
   readonly idSuffix: string;
-  /** Payload; may hold deploy-time tokens (build JSON with `Fn.jsonencode`, which escapes them). */
-  readonly data: string;
+  /**
+   * Payload; may hold deploy-time tokens (build JSON with `Fn.jsonencode`, which escapes them).
+   * @default none: the secret gets no version here, something else adds them (the database roles job)
+   */
+  readonly data?: string;
   /** Refuse to delete the secret (and its versions) while true. @default false */
   readonly deletionProtection?: boolean;
 }
@@ -39,7 +42,8 @@ export interface GcpSecretProps {
 /** A secret and the version holding its current value. */
 export interface GcpSecret {
   readonly secret: SecretManagerSecret;
-  readonly version: SecretManagerSecretVersion;
+  /** Absent when the secret was added without data. */
+  readonly version?: SecretManagerSecretVersion;
 }
 
 export class GcpSecrets extends Construct {
@@ -71,15 +75,18 @@ export class GcpSecrets extends Construct {
         this.overrides?.secret,
       ),
     );
-    const version = new SecretManagerSecretVersion(
-      this,
-      `${id}-version`,
-      applyOverride<SecretManagerSecretVersionConfig>(
-        { secret: secret.id, secretData: props.data },
-        this.overrides?.version,
-      ),
-    );
-    const created = { secret, version };
+    const version =
+      props.data === undefined
+        ? undefined
+        : new SecretManagerSecretVersion(
+            this,
+            `${id}-version`,
+            applyOverride<SecretManagerSecretVersionConfig>(
+              { secret: secret.id, secretData: props.data },
+              this.overrides?.version,
+            ),
+          );
+    const created = { secret, ...(version ? { version } : {}) };
     this.secrets[id] = created;
     return created;
   }

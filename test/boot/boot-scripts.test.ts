@@ -100,8 +100,21 @@ const specs: Array<[string, ResolvedSpec]> = [
     }),
   ],
 ];
-const docs: Array<[string, BootDoc]> = specs.flatMap(([label, spec]) =>
-  bootDocs(synthToFiles(spec)).map((d) => [`${label} ${d.cloud} ${d.where}`, d] as [string, BootDoc]),
+const outputs = specs.map(([label, spec]) => [label, synthToFiles(spec)] as const);
+const docs: Array<[string, BootDoc]> = outputs.flatMap(([label, out]) =>
+  bootDocs(out).map((d) => [`${label} ${d.cloud} ${d.where}`, d] as [string, BootDoc]),
+);
+
+/** One-shot job scripts (the GCP database roles job): not app VMs, so only the shell checks apply. */
+function jobScripts(out: Synthesized): BootDoc[] {
+  return tfOfType(out.gcp ?? { resource: {} }, 'google_compute_instance').map(([name, r]) => ({
+    cloud: 'gcp' as const,
+    where: name,
+    text: renderTfTemplate(String(r.metadata_startup_script ?? '')),
+  }));
+}
+const jobs: Array<[string, BootDoc]> = outputs.flatMap(([label, out]) =>
+  jobScripts(out).map((d) => [`${label} ${d.cloud} ${d.where}`, d] as [string, BootDoc]),
 );
 const specOf = (label: string) => (specs.find(([l]) => label.startsWith(`${l} `)) as [string, ResolvedSpec])[1];
 
@@ -146,7 +159,7 @@ describe('boot documents', () => {
     expect(doc.text).toContain(`'${spec.compute.app.image}'`);
   });
 
-  it.each(docs)('%s: every shell script passes shellcheck', (_label, doc) => {
+  it.each([...docs, ...jobs])('%s: every shell script passes shellcheck', (_label, doc) => {
     requireTool('shellcheck');
     for (const script of shellScripts(doc)) {
       const file = path.join(dir, `${script.name.replace(/[^\w.-]/g, '_')}.sh`);
@@ -154,6 +167,15 @@ describe('boot documents', () => {
       const r = spawnSync('shellcheck', ['--severity=style', '--format=gcc', file], { encoding: 'utf8' });
       expect(r.stdout).toBe('');
       expect(r.status).toBe(0);
+    }
+  });
+
+  it('every spec with GCP has its database roles job script', () => {
+    const withGcp = specs.filter(([, spec]) => spec.clouds.includes('gcp')).map(([label]) => label);
+    expect(withGcp.length).toBeGreaterThan(0);
+    for (const label of withGcp) {
+      const [, job] = jobs.find(([l]) => l.startsWith(`${label} `)) ?? [];
+      expect(job?.text).toMatch(/^#!\/bin\/bash\n/);
     }
   });
 

@@ -1,5 +1,5 @@
 import type { ALARM_SIGNALS, Cloud } from '../../lib/constants';
-import type { ResolvedSpec } from '../../lib/resolve';
+import { type ResolvedSpec, splitSpot } from '../../lib/resolve';
 import type { FieldPath, Marker } from './summary';
 
 /*
@@ -28,6 +28,17 @@ export interface GapEntry {
   /** For 'differs': the value this cloud's summary holds for the spec. */
   readonly expected?: (spec: ResolvedSpec) => unknown;
 }
+
+/**
+ * The GCP groups' bounds: the spec's split with a Spot floor of 1 (constructs/gcp/compute-group.ts
+ * SPOT_FLOOR), and whether that floor changes anything for the spec.
+ */
+const gcpSplit = (s: ResolvedSpec) =>
+  splitSpot(s.compute.minInstances, s.compute.maxInstances, s.compute.spot.percent, 1);
+const gcpFloorApplies = (s: ResolvedSpec) =>
+  s.compute.spot.spot !== undefined && JSON.stringify(gcpSplit(s)) !== JSON.stringify(s.compute.spot);
+const GCP_SPOT_FLOOR =
+  'The Spot group keeps at least one VM: its autoscaler scales on per-instance metrics (CPU, load-balancer utilisation), and an empty group has none, so it would never scale out. The floor comes out of the on-demand minimum while that stays at least 1, else it adds one VM to the minimum.';
 
 const auroraReaders = (spec: ResolvedSpec) =>
   spec.database.shards.map((s) => Math.max(s.readReplicas, spec.database.highAvailability ? 1 : 0));
@@ -129,6 +140,35 @@ export const PARITY_GAPS: readonly GapEntry[] = [
     kind: 'note',
     reason:
       'unhealthy-hosts is a log-match alert on the load balancer health-check log (no unhealthy-host metric on GCP).',
+  },
+  {
+    cloud: 'gcp',
+    field: 'compute.spot.groups',
+    kind: 'differs',
+    when: gcpFloorApplies,
+    expected: (s) => {
+      const split = gcpSplit(s);
+      return { onDemand: { ...split.onDemand }, spot: { ...split.spot } };
+    },
+    reason: GCP_SPOT_FLOOR,
+  },
+  {
+    cloud: 'gcp',
+    field: 'compute.onDemandMin',
+    kind: 'differs',
+    when: (s) => gcpFloorApplies(s) && gcpSplit(s).onDemand.min !== s.compute.spot.onDemand.min,
+    expected: (s) => gcpSplit(s).onDemand.min,
+    reason: 'The Spot floor (row above) moved one VM of the minimum from on-demand to Spot.',
+  },
+  {
+    cloud: 'gcp',
+    field: 'compute.min',
+    kind: 'differs',
+    when: (s) =>
+      gcpFloorApplies(s) && gcpSplit(s).onDemand.min + (gcpSplit(s).spot?.min ?? 0) !== s.compute.minInstances,
+    expected: (s) => gcpSplit(s).onDemand.min + (gcpSplit(s).spot?.min ?? 0),
+    reason:
+      'The Spot floor (above) adds a VM to the minimum where the on-demand group already runs only one (dev: 1 + 1).',
   },
   // ---- Azure
   {

@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { GcsBackend, Testing } from 'cdktf';
 import { OUTPUT_NAMES } from '../../lib/constants';
 import { stackName } from '../../lib/naming';
 import type { ResolvedSpec } from '../../lib/resolve';
@@ -47,6 +47,11 @@ const PINNED: Record<string, string> = {
   'google_secret_manager_secret.secrets_cache_86F821A9': 'shop-api-prd-cache',
   'google_secret_manager_secret_version.secrets_database-version_3E7833E6': '',
   'google_secret_manager_secret_version.secrets_cache-version_FE797F9C': '',
+  'random_password.database_app-password_1BA3BB5D': '',
+  'random_password.database_app-password-clone_3BA27E76': '',
+  'google_secret_manager_secret.secrets_database-app_31DD7821': 'shop-api-prd-database-app',
+  'google_secret_manager_secret.secrets_database-logins_80578A65': 'shop-api-prd-database-logins',
+  'google_dns_managed_zone.database_dns_zone_06BD805A': 'shop-api-prd-db',
 };
 
 /** Addresses of shard 1 and of a third replica once they exist; they too must stay put as the spec grows. */
@@ -55,6 +60,8 @@ const PINNED_GROWN: Record<string, string> = {
   'google_sql_database_instance.database_replica-s1-r1_F55D91FD': 'shop-api-prd-pg-s1-r1',
   'google_sql_database_instance.database_replica-r3_C24CAFFC': 'shop-api-prd-pg-r3',
   'google_secret_manager_secret.secrets_database-s1_1D737896': 'shop-api-prd-database-s1',
+  'google_secret_manager_secret.secrets_database-app-s1_E15C4108': 'shop-api-prd-database-app-s1',
+  'random_password.database_app-password-s1_344BE340': '',
 };
 
 const nameOf = (body: Json): string => body.name ?? body.secret_id ?? '';
@@ -85,7 +92,9 @@ describe('GcpBlueprintStack', () => {
       for (const t of Object.values(tf.resource.google_compute_region_instance_template) as Json[]) {
         const script: string = t.metadata['startup-script'];
         expect(script).not.toMatch(/random_password|auth_string|secret_data/);
-        expect(script).toMatch(/DATABASE_SECRET=\$\{google_secret_manager_secret\.secrets_database_[0-9A-F]+\.id\}/);
+        expect(script).toMatch(
+          /DATABASE_SECRET=\$\{google_secret_manager_secret\.secrets_database-app_[0-9A-F]+\.id\}/,
+        );
         expect(script).toMatch(/CACHE_SECRET=\$\{google_secret_manager_secret\.secrets_cache_[0-9A-F]+\.id\}/);
       }
     });
@@ -99,9 +108,18 @@ describe('GcpBlueprintStack', () => {
       expect(Object.keys(tf.output).sort()).toEqual([...OUTPUT_NAMES].sort());
       for (const output of Object.values(tf.output) as Json[]) expect(output.sensitive).toBeUndefined();
       expect(tf.output.LOAD_BALANCER_URL.value).toBe('https://api.shop.example.com');
-      expect(tf.output.DATABASE_WRITER_HOST.value).toMatch(/database_primary_[0-9A-F]+\.private_ip_address/);
-      expect(tf.output.DATABASE_READER_HOSTS.value.split(',')).toHaveLength(2);
-      expect(JSON.parse(tf.output.DATABASE_SHARD_MAP.value)).toHaveLength(1);
+      // Names of the private zone, not addresses: a replica change moves a record, not the contract.
+      expect(tf.output.DATABASE_WRITER_HOST.value).toBe('writer.db.shop-api-prd.internal');
+      expect(tf.output.DATABASE_READER_HOSTS.value).toBe('reader.db.shop-api-prd.internal');
+      expect(JSON.parse(tf.output.DATABASE_SHARD_MAP.value)).toEqual([
+        {
+          shard: 0,
+          writer: 'writer.db.shop-api-prd.internal',
+          readers: ['reader.db.shop-api-prd.internal'],
+          secret: expect.stringMatching(/secrets_database-app_[0-9A-F]+\.id/),
+        },
+      ]);
+      expect(tf.output.DATABASE_SECRET.value).toMatch(/secrets_database-app_[0-9A-F]+\.id/);
       expect(tf.output.CACHE_PORT.value).toMatch(/google_redis_instance\.cache_redis_[0-9A-F]+\.port/);
     });
 
@@ -119,7 +137,10 @@ describe('GcpBlueprintStack', () => {
         },
       ]);
       expect(tf.provider.random).toEqual([{}]);
-      expect(tf.terraform.backend).toBeUndefined();
+    });
+
+    it("WHEN synthesized THEN Terraform state goes to the spec's GCS bucket under its prefix", () => {
+      expect(tf.terraform.backend).toEqual({ gcs: { bucket: 'shop-terraform-state', prefix: 'shop-api/prod' } });
     });
 
     it('GIVEN a second shard WHEN synthesized THEN the existing secret grants keep their addresses', () => {
@@ -132,17 +153,51 @@ describe('GcpBlueprintStack', () => {
         );
       const before = grants(tf);
       const after = grants(synth(resolved('example', { database: { shards: 2 } })));
-      expect(Object.keys(after)).toHaveLength(3);
+      // VMs: both app secrets and the cache; the roles job: admin, logins, app read and app add, per shard.
+      expect(Object.keys(after)).toHaveLength(3 + 4 * 2);
       // Each grant present before still points at the same secret: none is re-pointed (destroy + create).
       expect(after).toMatchObject(before);
     });
 
-    it('WHEN synthesized THEN the VMs may read exactly the database and cache secrets', () => {
-      const access = Object.values(tf.resource.google_secret_manager_secret_iam_member) as Json[];
-      expect(access.map((a) => a.secret_id).sort()).toEqual([
+    it('WHEN synthesized THEN the VMs may read exactly the app database secret and the cache secret, never the admin one', () => {
+      const vmAccess = Object.entries(tf.resource.google_secret_manager_secret_iam_member as Record<string, Json>)
+        .filter(([k]) => k.startsWith('compute_'))
+        .map(([, a]) => a);
+      expect(vmAccess.map((a) => a.secret_id).sort()).toEqual([
         expect.stringMatching(/secrets_cache_/),
-        expect.stringMatching(/secrets_database_/),
+        expect.stringMatching(/secrets_database-app_/),
       ]);
+      for (const a of vmAccess) expect(a.role).toBe('roles/secretmanager.secretAccessor');
+    });
+
+    it('WHEN synthesized THEN the admin and logins secrets are read only by the roles job', () => {
+      const readers = (secret: RegExp) =>
+        (Object.entries(tf.resource.google_secret_manager_secret_iam_member) as Array<[string, Json]>)
+          .filter(([, a]) => secret.test(a.secret_id))
+          .map(([k]) => k.replace(/_[0-9A-F]{8}$/, ''));
+      expect(readers(/secrets_database_[0-9A-F]+\.id/)).toEqual(['database-roles_secret-admin']);
+      expect(readers(/secrets_database-logins_/)).toEqual(['database-roles_secret-logins']);
+    });
+
+    it("WHEN synthesized THEN group-at-max fires at the sum of the groups' autoscaler maxima", () => {
+      const max = (Object.values(tf.resource.google_compute_region_autoscaler) as Json[]).reduce(
+        (n, a) => n + a.autoscaling_policy.max_replicas,
+        0,
+      );
+      const policy = (Object.values(tf.resource.google_monitoring_alert_policy) as Json[]).find((p) =>
+        p.display_name.endsWith('group-at-max'),
+      );
+      expect(policy.conditions[0].condition_threshold.threshold_value).toBe(max);
+      expect(max).toBe(12);
+    });
+
+    it('WHEN synthesized THEN the roles job runs in the first group zone and its failure alerts', () => {
+      const [vm] = Object.values(tf.resource.google_compute_instance) as Json[];
+      expect(vm.zone).toBe('us-central1-a');
+      const alert = (Object.values(tf.resource.google_monitoring_alert_policy) as Json[]).find((p) =>
+        p.display_name.endsWith('roles-job-failed'),
+      );
+      expect(alert.conditions[0].condition_matched_log.filter).toContain('FAILED on shop-api-prd-db-roles');
     });
 
     it('WHEN synthesized THEN both instance groups are backends of the app and CDN backend services', () => {
@@ -152,6 +207,48 @@ describe('GcpBlueprintStack', () => {
           expect.stringMatching(/compute_spot-group_[0-9A-F]+\.instance_group/),
         ]);
       }
+    });
+  });
+
+  describe('apps keep their endpoints', () => {
+    const scripts = (readReplicas: number) =>
+      (
+        Object.values(
+          synth(resolved('prod', { database: { readReplicas } })).resource.google_compute_region_instance_template,
+        ) as Json[]
+      )
+        .map((t) => t.metadata['startup-script'])
+        .sort();
+
+    it.each([
+      [1, 3],
+      [3, 1],
+      [0, 2],
+    ])(
+      'GIVEN %i read replicas WHEN the spec has %i THEN every startup script is identical (no VM rolls)',
+      (from, to) => {
+        expect(scripts(to)).toEqual(scripts(from));
+      },
+    );
+  });
+
+  describe('Terraform state', () => {
+    it('GIVEN no remote state in the spec WHEN synthesized THEN a local file given relative to the stack directory', () => {
+      const tf = synth(resolved('dev'));
+      // The same on every machine: beside the synth output directory (the project root for cdktf.out).
+      expect(tf.terraform.backend.local.path).toBe('../../../terraform.shop-api-dev-gcp.tfstate');
+    });
+
+    it('GIVEN a backend prop WHEN synthesized THEN it replaces the spec choice', () => {
+      const app = Testing.app();
+      const spec = resolved('example');
+      const stack = new GcpBlueprintStack(app, 'shop-api-prod-gcp', {
+        spec,
+        backend: (s) => new GcsBackend(s, { bucket: 'other-bucket', prefix: 'x' }),
+      });
+      expect(JSON.parse(Testing.synth(stack)).terraform.backend).toEqual({
+        gcs: { bucket: 'other-bucket', prefix: 'x' },
+      });
     });
   });
 

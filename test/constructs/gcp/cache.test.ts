@@ -111,6 +111,16 @@ describe('GcpCache', () => {
       expect(only(tf, 'google_secret_manager_secret_version').secret_data).not.toContain('auth_string');
     });
 
+    it("WHEN synthesized THEN the cache secret carries the cluster's own server CA chain, as the instance's does", () => {
+      const data: string = only(tf, 'google_secret_manager_secret_version').secret_data;
+      // Every certificate of every chain the cluster reports (two while its CA rotates), PEM after PEM.
+      expect(data).toMatch(
+        /"serverCaCert" = join\("\\n", flatten\(google_redis_cluster\.cache_cluster_[0-9A-F]+\.managed_server_ca\[0\]\.ca_certs\[\*\]\.certificates\)\)/,
+      );
+      expect(data).toContain('"authMode" = "iam"');
+      expect(data).toContain('"tls" = true');
+    });
+
     it('WHEN constructed THEN it reports IAM auth so the VMs get the connection role', () => {
       synth((scope) => {
         const c = new GcpCache(scope, 'cache', { spec, network: new GcpNetwork(scope, 'network', { spec }) });

@@ -1,4 +1,10 @@
-import { GcpComputeGroup, type GcpComputeGroupProps, knownZones } from '../../../constructs/gcp/compute-group';
+import {
+  GcpComputeGroup,
+  type GcpComputeGroupProps,
+  gcpSpotSplit,
+  knownZones,
+  MAX_SURGE_FIXED,
+} from '../../../constructs/gcp/compute-group';
 import { GcpNetwork } from '../../../constructs/gcp/network';
 import { ENV_CONTRACT, type EnvContractName } from '../../../lib/constants';
 import type { ResolvedSpec } from '../../../lib/resolve';
@@ -119,17 +125,12 @@ describe('GcpComputeGroup', () => {
       }
     });
 
-    it('WHEN synthesized THEN the autoscalers split the bounds between on-demand and Spot', () => {
+    it('WHEN synthesized THEN the autoscalers split the bounds between on-demand and Spot, one Spot VM kept', () => {
       const onDemand = byName(autoscalers(tf), 'shop-api-prd-autoscaler');
       const spot = byName(autoscalers(tf), 'shop-api-prd-autoscaler-spot');
-      expect(onDemand.autoscaling_policy).toMatchObject({
-        min_replicas: spec.compute.spot.onDemand.min,
-        max_replicas: spec.compute.spot.onDemand.max,
-      });
-      expect(spot.autoscaling_policy).toMatchObject({
-        min_replicas: spec.compute.spot.spot?.min,
-        max_replicas: spec.compute.spot.spot?.max,
-      });
+      // 3-12 at 25 %: the Spot floor moves one VM of the minimum from on-demand to Spot.
+      expect(onDemand.autoscaling_policy).toMatchObject({ min_replicas: 2, max_replicas: 9 });
+      expect(spot.autoscaling_policy).toMatchObject({ min_replicas: 1, max_replicas: 3 });
       expect(onDemand.autoscaling_policy.max_replicas + spot.autoscaling_policy.max_replicas).toBe(12);
       expect(onDemand.target).toMatch(/compute_group_[0-9A-F]+\.id/);
       expect(spot.target).toMatch(/compute_spot-group_[0-9A-F]+\.id/);
@@ -190,12 +191,82 @@ describe('GcpComputeGroup', () => {
     expect(a.autoscaling_policy.scaling_schedules).toBeUndefined();
   });
 
-  it('GIVEN 2 zones in us-east1 WHEN synthesized THEN the region zone table is used and the surge is 2', () => {
+  it('GIVEN 2 zones in us-east1 WHEN synthesized THEN the region zone table is used', () => {
     const tf = group(resolved('prod', { network: { zones: 2 }, regions: { gcp: 'us-east1' } }));
     const [g] = groups(tf);
     expect(g.distribution_policy_zones).toEqual(['us-east1-b', 'us-east1-c']);
-    expect(g.update_policy.max_surge_fixed).toBe(2);
     expect(tf.data).toBeUndefined();
+  });
+
+  describe('zones are fixed when a group is created', () => {
+    it('GIVEN any spec WHEN synthesized THEN the groups ignore later zone changes instead of being replaced', () => {
+      // distribution_policy_zones is ForceNew, and a group that is a backend cannot be deleted mid-apply.
+      for (const g of groups(group(resolved('example')))) {
+        expect(g.lifecycle).toEqual({ ignore_changes: ['distribution_policy_zones'] });
+      }
+    });
+
+    it.each([2, 3])(
+      'GIVEN %i zones WHEN synthesized THEN the surge fits a group still in 3 zones (0 or >= its zones)',
+      (zones) => {
+        // A group created with 3 zones keeps them after the spec goes to 2: a surge of 2 would be refused.
+        for (const g of groups(group(resolved('example', { network: { zones } })))) {
+          expect(g.update_policy.max_surge_fixed).toBe(MAX_SURGE_FIXED);
+        }
+        expect(MAX_SURGE_FIXED).toBe(3);
+      },
+    );
+
+    it('GIVEN zone names in the spec WHEN synthesized THEN the groups use them, in order, without a data source', () => {
+      const spec = resolved('prod', {
+        regions: { gcp: 'me-central2' },
+        network: { zones: 2, zoneNames: { gcp: ['me-central2-c', 'me-central2-a'] } },
+        compute: { spotPercent: 50 },
+      });
+      const tf = group(spec);
+      expect(groups(tf)).toHaveLength(2);
+      for (const g of groups(tf)) expect(g.distribution_policy_zones).toEqual(['me-central2-c', 'me-central2-a']);
+      expect(tf.data).toBeUndefined();
+    });
+  });
+
+  describe('Spot groups always have a VM to measure', () => {
+    it('GIVEN the dev preset (1-3 instances, 50 % Spot) WHEN synthesized THEN the Spot autoscaler never goes below one VM', () => {
+      // An empty group has no CPU or load-balancer samples, so its autoscaler could never scale it out.
+      const spec = resolved('dev');
+      expect(spec.compute.spot.spot?.min).toBe(0);
+      const spot = byName(autoscalers(group(spec)), 'shop-api-dev-autoscaler-spot');
+      expect(spot.autoscaling_policy).toMatchObject({ min_replicas: 1, max_replicas: 1 });
+      const onDemand = byName(autoscalers(group(spec)), 'shop-api-dev-autoscaler');
+      expect(onDemand.autoscaling_policy).toMatchObject({ min_replicas: 1, max_replicas: 2 });
+    });
+
+    it.each([
+      [1, 3, 50],
+      [3, 12, 25],
+      [2, 10, 90],
+      [1, 2000, 10],
+    ])(
+      'GIVEN %i-%i at %i %% WHEN split for GCP THEN Spot keeps 1, on-demand keeps 1, the maxima are the spec split',
+      (min, max, spotPercent) => {
+        const spec = resolved('prod', { compute: { minInstances: min, maxInstances: max, spotPercent } });
+        const split = gcpSpotSplit(spec, min, max);
+        expect(split.spot?.min).toBeGreaterThanOrEqual(1);
+        expect(split.onDemand.min).toBeGreaterThanOrEqual(1);
+        expect([split.onDemand.max, split.spot?.max]).toEqual([
+          spec.compute.spot.onDemand.max,
+          spec.compute.spot.spot?.max,
+        ]);
+      },
+    );
+
+    it('GIVEN a schedule WHEN synthesized THEN its Spot minimum keeps the floor too', () => {
+      const spec = resolved('dev', {
+        compute: { scaling: { schedules: [{ name: 'day', cron: '0 8 * * 1-5', minInstances: 1, maxInstances: 3 }] } },
+      });
+      const spot = byName(autoscalers(group(spec)), 'shop-api-dev-autoscaler-spot');
+      expect(spot.autoscaling_policy.scaling_schedules[0].min_required_replicas).toBe(1);
+    });
   });
 
   it('GIVEN a region not in the table WHEN synthesized THEN zones come from the google_compute_zones data source', () => {

@@ -43,9 +43,10 @@ describe('GcpLoadBalancer', () => {
         timeout_sec: 60,
         connection_draining_timeout_sec: 60,
         log_config: { enable: true, sample_rate: 1 },
-        compression_mode: 'DISABLED',
       });
       expect(backend.enable_cdn).toBeUndefined();
+      // Dynamic compression only works on Cloud CDN-enabled backends: nothing to set here.
+      expect(backend.compression_mode).toBeUndefined();
       const hc = only(tf, 'google_compute_health_check');
       expect(hc.http_health_check).toEqual({ port: 8080, request_path: '/healthz' });
       expect(hc.log_config).toEqual({ enable: true });
@@ -146,12 +147,13 @@ describe('GcpLoadBalancer', () => {
     const cdn = backends.find((b) => b.enable_cdn);
     const app = backends.find((b) => !b.enable_cdn);
 
-    it('WHEN synthesized THEN a second, CDN-enabled backend serves the same groups with compression', () => {
+    it('WHEN synthesized THEN a second, CDN-enabled backend serves the same groups, compressing at the edge', () => {
       expect(backends).toHaveLength(2);
       expect(cdn.name).toBe('shop-api-prd-cdn');
       expect(cdn.cdn_policy.cache_mode).toBe('CACHE_ALL_STATIC');
       expect(cdn.compression_mode).toBe('AUTOMATIC');
-      expect(app.compression_mode).toBe('AUTOMATIC');
+      // The uncached app backend: compression_mode would be a no-op there (no Cloud CDN).
+      expect(app.compression_mode).toBeUndefined();
       expect(cdn.backend).toEqual(app.backend);
       expect(cdn.security_policy).toBe(app.security_policy);
     });

@@ -71,6 +71,29 @@ describe('GcpMonitoring', () => {
     expect(c).toMatchObject({ comparison: 'COMPARISON_GE', threshold_value: 12 });
   });
 
+  it('GIVEN schedules WHEN synthesized THEN the group-at-max documentation says why one threshold fits every window', () => {
+    const content: string = policy(tf, 'group-at-max').documentation.content;
+    expect(content).toMatch(/^Instance group at its maximum \(12\)/);
+    expect(content).toContain('scaling schedules only raise the minimum');
+    expect(content).toContain('cannot lower a maximum');
+  });
+
+  it('GIVEN the database roles job WHEN synthesized THEN its failure line in the logs alerts, rate-limited', () => {
+    const withJob = monitoring(resolved('prod'), { rolesJob: { failureLine: 'FAILED on shop-api-prd-db-roles' } });
+    const p = resources(withJob, 'google_monitoring_alert_policy').find(
+      (x) => x.display_name === 'shop-api-prd roles-job-failed',
+    );
+    expect(p.conditions[0].condition_matched_log.filter).toBe(
+      'resource.type="gce_instance" AND "FAILED on shop-api-prd-db-roles"',
+    );
+    expect(p.notification_channels).toEqual([expect.stringMatching(/google_monitoring_notification_channel\./)]);
+    expect(p.alert_strategy.notification_rate_limit).toEqual({ period: '300s' });
+    expect(p.documentation.content).toContain('get-serial-port-output');
+    expect(
+      resources(tf, 'google_monitoring_alert_policy').some((x) => x.display_name.endsWith('roles-job-failed')),
+    ).toBe(false);
+  });
+
   it('GIVEN Cloud SQL WHEN synthesized THEN CPU, disk and connections cover every instance as ratios of the metric', () => {
     expect(threshold(tf, 'db-cpu').threshold_value).toBe(0.8);
     expect(threshold(tf, 'db-storage').threshold_value).toBe(0.85);

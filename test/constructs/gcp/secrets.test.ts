@@ -26,6 +26,16 @@ describe('GcpSecrets', () => {
     ]);
   });
 
+  it('GIVEN a secret without data WHEN synthesized THEN the secret exists with no version (another writer adds them)', () => {
+    const tf = synth((scope) => {
+      const secrets = new GcpSecrets(scope, 'secrets', { spec: resolved('dev') });
+      const added = secrets.add('app', { idSuffix: '-app' });
+      expect(added.version).toBeUndefined();
+    });
+    expect(resources(tf, 'google_secret_manager_secret').map((s) => s.secret_id)).toEqual(['shop-api-dev-app']);
+    expect(tf.resource.google_secret_manager_secret_version).toBeUndefined();
+  });
+
   it('GIVEN a secret id already used WHEN added again THEN it throws instead of renaming', () => {
     synth((scope) => {
       const secrets = new GcpSecrets(scope, 'secrets', { spec: resolved('dev') });
