@@ -55,6 +55,7 @@ function build(spec: ResolvedSpec) {
 
 describe('AzureMonitoring', () => {
   const { json, monitoring } = build(resolved('prod'));
+  const { json: ex } = build(resolved('example'));
   const alert = (name: string) =>
     all(json, 'azurerm_monitor_metric_alert').find((a) => a.name === `shop-api-prd-${name}`);
 
@@ -136,7 +137,6 @@ describe('AzureMonitoring', () => {
   });
 
   test('GIVEN spot capacity WHEN synthesized THEN group-at-max watches the on-demand maximum, the capacity that can surely scale', () => {
-    const { json: ex } = build(resolved('example'));
     const atMax = all(ex, 'azurerm_monitor_metric_alert').filter((a) => a.name.includes('group-at-max'));
     expect(atMax.map((a) => a.name)).toEqual(['shop-api-prd-group-at-max']);
     expect(atMax[0]?.scopes[0]).toMatch(/Compute_Autoscale_/);
@@ -196,7 +196,6 @@ describe('AzureMonitoring', () => {
   });
 
   test('GIVEN a window whose on-demand maximum equals the base WHEN synthesized THEN no extra alert or rule', () => {
-    const { json: ex } = build(resolved('example'));
     expect(all(ex, 'azurerm_monitor_alert_processing_rule_suppression')).toHaveLength(0);
     expect(all(ex, 'azurerm_monitor_alert_processing_rule_action_group')).toHaveLength(0);
   });
