@@ -58,7 +58,7 @@ export interface AzureCdnProps {
  * certificate against the origin *host name* (Microsoft, "End-to-end TLS with Azure Front Door":
  * the certificate's subject must match the origin hostname), and the gateway presents the
  * domain's certificate: so the host name is `cdn.originDomain`, a name that certificate covers,
- * CNAME'd to the gateway. The Host header (and SNI) stays the public domain, the host-name
+ * CNAME'd to the gateway. The Host header stays the public domain, the host-name
  * preservation Microsoft recommends for reverse proxies, so the app sees the name clients used.
  * Without HTTPS both are the gateway's own DNS name.
  */
