@@ -464,13 +464,14 @@ export class AzureDatabase extends Construct {
   ): ContainerGroup {
     const spec = this.spec;
     const db = spec.database;
-    const env: Record<string, string> = {
+    // All of it as secure variables (the API never returns them): the passwords must be, and
+    // plain variables next to them would invite the next input to land in the wrong map.
+    const secure: Record<string, string> = {
       SHARDS: String(shards.length),
       ROLE_SQL: terraformAttributeText(appRoleScript()),
     };
-    const secure: Record<string, string> = {};
     shards.forEach((s, i) => {
-      env[`PGHOST_${i}`] = s.server.fqdn;
+      secure[`PGHOST_${i}`] = s.server.fqdn;
       secure[`ADMIN_PASSWORD_${i}`] = s.password.result;
       secure[`APP_USER_PASSWORD_${i}`] = s.appPasswords[APP_USER].result;
       secure[`APP_USER_CLONE_PASSWORD_${i}`] = s.appPasswords[APP_USER_CLONE].result;
@@ -495,7 +496,6 @@ export class AzureDatabase extends Construct {
               memory: 1,
               ports: [{ port: JOB_PLACEHOLDER_PORT, protocol: 'TCP' }],
               commands: ['/bin/sh', '-c', bootstrapCommand(db.databaseName, db.adminUser, db.port)],
-              environmentVariables: env,
               secureEnvironmentVariables: secure,
             },
           ],

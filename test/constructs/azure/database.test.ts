@@ -281,9 +281,13 @@ describe('AzureDatabase', () => {
     });
     const [c] = (job as Json).container as Json[];
     expect(c?.image).toBe('postgres:16-alpine');
-    expect(c?.environment_variables).toMatchObject({ SHARDS: '2', ROLE_SQL: terraformAttributeText(appRoleScript()) });
-    expect(c?.environment_variables.PGHOST_1).toMatch(/Database_Server-s1_[0-9A-F]+\.fqdn/);
-    // Passwords only in the secure variables (not shown by the API), one set per shard.
+    // Only secure variables (the API never returns them): passwords, script and hosts alike.
+    expect(c?.environment_variables).toBeUndefined();
+    expect(c?.secure_environment_variables).toMatchObject({
+      SHARDS: '2',
+      ROLE_SQL: terraformAttributeText(appRoleScript()),
+    });
+    expect(c?.secure_environment_variables.PGHOST_1).toMatch(/Database_Server-s1_[0-9A-F]+\.fqdn/);
     expect(Object.keys(c?.secure_environment_variables).sort()).toEqual([
       'ADMIN_PASSWORD_0',
       'ADMIN_PASSWORD_1',
@@ -291,8 +295,11 @@ describe('AzureDatabase', () => {
       'APP_USER_CLONE_PASSWORD_1',
       'APP_USER_PASSWORD_0',
       'APP_USER_PASSWORD_1',
+      'PGHOST_0',
+      'PGHOST_1',
+      'ROLE_SQL',
+      'SHARDS',
     ]);
-    expect(JSON.stringify(c?.environment_variables)).not.toMatch(/random_password/);
     expect(c?.commands.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(c?.commands[2]).toContain('psql "host=$host port=5432 dbname=app user=app_admin sslmode=require');
     expect(c?.commands[2]).not.toMatch(/\$\{|%\{/);
