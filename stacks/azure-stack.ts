@@ -9,12 +9,13 @@ import { AzureComputeGroup, type AzureComputeGroupProps } from '../constructs/az
 import { AzureDatabase, type AzureDatabaseProps } from '../constructs/azure/database';
 import { AzureLoadBalancer, type AzureLoadBalancerProps } from '../constructs/azure/load-balancer';
 import { AzureMonitoring, type AzureMonitoringProps } from '../constructs/azure/monitoring';
-import { AzureNetwork, type AzureNetworkProps } from '../constructs/azure/network';
+import { AzureNetwork, type AzureNetworkProps, originLocked } from '../constructs/azure/network';
 import { AzureSecrets, type AzureSecretsProps } from '../constructs/azure/secrets';
 import { ENV_CONTRACT, OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { applyOverride, type Override } from '../lib/override';
 import type { ResolvedSpec } from '../lib/resolve';
+import { type BackendFactory, configureState } from './terraform-state';
 
 /**
  * Resource providers the stack uses. Registered explicitly (registration mode "none" plus this
@@ -26,6 +27,7 @@ export const AZURE_RESOURCE_PROVIDERS = [
   'Microsoft.Cache',
   'Microsoft.Cdn',
   'Microsoft.Compute',
+  'Microsoft.ContainerInstance',
   'Microsoft.DBforPostgreSQL',
   'Microsoft.Insights',
   'Microsoft.KeyVault',
@@ -38,12 +40,18 @@ export interface AzureBlueprintStackProps {
   /** The resolved spec. */
   readonly spec: ResolvedSpec;
   /**
-   * Public CIDR ranges allowed through the Key Vault firewall (e.g. the CI runner that runs
-   * Terraform). @default [] — the vault is private only and Terraform must run inside the VNet
+   * Public CIDR ranges allowed through the Key Vault firewall (the machine that runs Terraform),
+   * added to `spec.terraform.runnerCidrs`. @default [] (the spec's ranges only)
    */
   readonly keyVaultAllowedIpRanges?: readonly string[];
-  /** Resource id of the Key Vault holding `certificate.azure`, to grant the gateway read access. @default undefined */
+  /**
+   * Resource id of the Key Vault holding `certificate.azure`, so the gateway is granted read on the
+   * certificate's secret; wins over the spec's `certificate.azureKeyVaultId`.
+   * @default spec.loadBalancer.https.certificate.azureKeyVaultId
+   */
   readonly certificateKeyVaultId?: string;
+  /** Where Terraform keeps state. @default the spec's terraform.state.azure, else a local file (stacks/terraform-state.ts) */
+  readonly backend?: BackendFactory;
   /** Per-construct overrides, applied last. @default none */
   readonly overrides?: {
     readonly provider?: Override<AzurermProviderConfig>;
@@ -58,11 +66,50 @@ export interface AzureBlueprintStackProps {
   };
 }
 
+/** The deploy-time inputs the stack cannot do without, from the spec and the props. */
+export interface AzureDeployInputs {
+  /** CIDRs the Key Vault firewall admits (empty: Terraform reaches the vault privately). */
+  readonly keyVaultAllowedIpRanges: readonly string[];
+  /** Vault of the HTTPS certificate; undefined without HTTPS. */
+  readonly certificateKeyVaultId?: string;
+}
+
+/**
+ * Merges the spec's deploy inputs with the stack props (ranges add up, a vault id in the props
+ * wins) and refuses, in one error, a stack whose first apply could not succeed: Terraform writes
+ * the generated secrets into the private Key Vault during that apply, and the gateway's HTTPS
+ * listener needs a grant on its certificate. lib/validate.ts refuses such a spec already; this
+ * catches a library user who builds the stack from a spec that skipped validation.
+ */
+export function azureDeployInputs(
+  spec: ResolvedSpec,
+  props: Pick<AzureBlueprintStackProps, 'keyVaultAllowedIpRanges' | 'certificateKeyVaultId'>,
+): AzureDeployInputs {
+  const ranges = [...new Set([...spec.terraform.runnerCidrs, ...(props.keyVaultAllowedIpRanges ?? [])])];
+  const https = spec.loadBalancer.https;
+  const vault = props.certificateKeyVaultId ?? https?.certificate.azureKeyVaultId;
+  const missing: string[] = [];
+  if (ranges.length === 0 && !spec.terraform.privateRunner) {
+    missing.push(
+      'the Key Vault must admit the machine running Terraform: set terraform.runnerCidrs (or BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS, or the keyVaultAllowedIpRanges prop), or terraform.privateRunner: true when Terraform reaches the vault privately',
+    );
+  }
+  if (https && !vault) {
+    missing.push(
+      'the gateway must be granted its certificate: set loadBalancer.https.certificate.azureKeyVaultId to the resource id of the vault holding certificate.azure (or BLUEPRINT_AZURE_CERT_VAULT_ID, or the certificateKeyVaultId prop)',
+    );
+  }
+  if (missing.length > 0) {
+    throw new Error(`Azure stack: ${missing.join('; ')} (docs/azure.md, "Before the first deploy")`);
+  }
+  return { keyVaultAllowedIpRanges: ranges, ...(https && vault ? { certificateKeyVaultId: vault } : {}) };
+}
+
 /**
  * The whole backend on Azure (CDK for Terraform): network, Key Vault, PostgreSQL shards, Managed
  * Redis, Application Gateway (+ WAF), optional Front Door, VM scale sets with autoscale, alerts,
- * and the outputs of the environment contract. No backend is configured: Terraform keeps local
- * state until the user adds one (see docs/azure.md).
+ * and the outputs of the environment contract. State goes where the spec or the `backend` prop
+ * says (stacks/terraform-state.ts).
  */
 export class AzureBlueprintStack extends TerraformStack {
   public readonly network: AzureNetwork;
@@ -80,6 +127,8 @@ export class AzureBlueprintStack extends TerraformStack {
     super(scope, id);
     const { spec } = props;
     const o = props.overrides ?? {};
+    const inputs = azureDeployInputs(spec, props);
+    configureState(this, spec, 'azure', props.backend);
 
     new AzurermProvider(
       this,
@@ -122,7 +171,7 @@ export class AzureBlueprintStack extends TerraformStack {
     this.secrets = new AzureSecrets(this, 'Secrets', {
       spec,
       network: this.network,
-      allowedIpRanges: props.keyVaultAllowedIpRanges ?? [],
+      allowedIpRanges: inputs.keyVaultAllowedIpRanges,
       overrides: o.secrets,
     });
     this.database = new AzureDatabase(this, 'Database', {
@@ -137,14 +186,14 @@ export class AzureBlueprintStack extends TerraformStack {
       secrets: this.secrets,
       overrides: o.cache,
     });
-    // The WAF admits only our Front Door profile; the profile is created after the gateway, so
-    // its id is read lazily at synth time.
+    // Once the origin is locked, the WAF admits only our Front Door profile; the profile is
+    // created after the gateway, so its id is read lazily at synth time.
     let cdn: AzureCdn | undefined;
     this.loadBalancer = new AzureLoadBalancer(this, 'LoadBalancer', {
       spec,
       network: this.network,
-      ...(props.certificateKeyVaultId ? { certificateKeyVaultId: props.certificateKeyVaultId } : {}),
-      ...(spec.cdn.enabled
+      ...(inputs.certificateKeyVaultId ? { certificateKeyVaultId: inputs.certificateKeyVaultId } : {}),
+      ...(originLocked(spec)
         ? { frontDoorId: Lazy.stringValue({ produce: () => (cdn as AzureCdn).profile.resourceGuid }) }
         : {}),
       overrides: o.loadBalancer,
@@ -165,8 +214,9 @@ export class AzureBlueprintStack extends TerraformStack {
       cachePort: this.cache.port,
       cacheSecret: this.cache.secret.versionlessId,
     });
+    // The VMs read the app's database secrets and the cache's; the admin secrets stay for operators.
     const readable = Object.fromEntries([
-      ...this.database.shards.map((s) => [`database${s.plan.suffix}`, s.secret] as const),
+      ...this.database.shards.map((s) => [`database${s.plan.suffix}`, s.appSecret] as const),
       ['cache', this.cache.secret] as const,
     ]);
     this.compute = new AzureComputeGroup(this, 'Compute', {

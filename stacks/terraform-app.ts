@@ -5,27 +5,6 @@ import { stackName } from '../lib/naming';
 import type { ResolvedSpec } from '../lib/resolve';
 import { backend } from './backend';
 
-/**
- * Deploy-time inputs of the Azure stack that are about where Terraform runs, not about the
- * service, so they come from the environment rather than the spec:
- * BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS (comma-separated CIDRs allowed through the Key Vault
- * firewall, for a runner outside the VNet) and BLUEPRINT_AZURE_CERT_VAULT_ID (resource id of the
- * vault holding the HTTPS certificate, so the stack grants the gateway read access).
- */
-export function azureDeployInputs(env: NodeJS.ProcessEnv): {
-  keyVaultAllowedIpRanges?: string[];
-  certificateKeyVaultId?: string;
-} {
-  const ips = env.BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const vault = env.BLUEPRINT_AZURE_CERT_VAULT_ID?.trim();
-  return {
-    ...(ips && ips.length > 0 ? { keyVaultAllowedIpRanges: ips } : {}),
-    ...(vault ? { certificateKeyVaultId: vault } : {}),
-  };
-}
-
 /** The Terraform clouds, each loaded only when asked for (a provider costs ~1 s to load). */
 const TERRAFORM_STACKS: Record<Exclude<Cloud, 'aws'>, (app: App, spec: ResolvedSpec) => void> = {
   gcp: (app, spec) => {
@@ -34,10 +13,8 @@ const TERRAFORM_STACKS: Record<Exclude<Cloud, 'aws'>, (app: App, spec: ResolvedS
   },
   azure: (app, spec) => {
     const { AzureBlueprintStack } = backend('Azure', () => require('./azure-stack') as typeof import('./azure-stack'));
-    new AzureBlueprintStack(app, stackName(spec.name, spec.environment, 'azure'), {
-      spec,
-      ...azureDeployInputs(process.env),
-    });
+    // The deploy inputs from the environment (BLUEPRINT_AZURE_*) are already in the spec (lib/load.ts).
+    new AzureBlueprintStack(app, stackName(spec.name, spec.environment, 'azure'), { spec });
   },
 };
 

@@ -38,7 +38,10 @@ export interface AzureCdnProps {
   readonly spec: ResolvedSpec;
   /** Resource group the profile goes in. */
   readonly where: AzureLocation;
-  /** Public DNS name of the origin (the Application Gateway). */
+  /**
+   * Public DNS name of the Application Gateway (`<label>.<region>.cloudapp.azure.com`): the origin
+   * over plain HTTP, and the target of the `cdn.originDomain` CNAME with HTTPS.
+   */
   readonly originHostName: string;
   /** Per-resource overrides, applied last. @default none */
   readonly overrides?: {
@@ -51,10 +54,36 @@ export interface AzureCdnProps {
 }
 
 /**
+ * Where Front Door connects and which Host it sends. With HTTPS, Front Door checks the origin's
+ * certificate against the origin *host name* (Microsoft, "End-to-end TLS with Azure Front Door":
+ * the certificate's subject must match the origin hostname), and the gateway presents the
+ * domain's certificate: so the host name is `cdn.originDomain`, a name that certificate covers,
+ * CNAME'd to the gateway. The Host header stays the public domain, the host-name
+ * preservation Microsoft recommends for reverse proxies, so the app sees the name clients used.
+ * Without HTTPS both are the gateway's own DNS name.
+ */
+export function frontDoorOrigin(
+  spec: Pick<ResolvedSpec, 'loadBalancer' | 'cdn'>,
+  gatewayHostName: string,
+): { hostName: string; originHostHeader: string } {
+  const https = spec.loadBalancer.https;
+  if (!https) return { hostName: gatewayHostName, originHostHeader: gatewayHostName };
+  const origin = spec.cdn.originDomain;
+  if (!origin) {
+    // Validation requires it on Azure with HTTPS and the CDN; this guards direct construct use.
+    throw new Error(
+      `cdn.originDomain is required with HTTPS on Azure: a name the certificate for ${https.domain} covers, CNAME'd to the gateway (${gatewayHostName})`,
+    );
+  }
+  return { hostName: origin, originHostHeader: https.domain };
+}
+
+/**
  * Azure Front Door (Standard) in front of the gateway: one route that caches and compresses
  * `cachedPaths`, one that forwards everything else uncached, HTTP redirected to HTTPS at the
  * edge. With `https` the domain is attached as a custom domain with a Front Door managed
- * certificate (TLS 1.2) and the origin is reached over HTTPS with that host name.
+ * certificate (TLS 1.2) and the origin is reached over HTTPS at `cdn.originDomain` with the
+ * certificate name check on (see `frontDoorOrigin`).
  */
 export class AzureCdn extends Construct {
   public readonly profile: CdnFrontdoorProfile;
@@ -128,10 +157,7 @@ export class AzureCdn extends Construct {
           name: 'gateway',
           cdnFrontdoorOriginGroupId: this.originGroup.id,
           enabled: true,
-          hostName: props.originHostName,
-          // With HTTPS the gateway's certificate is for the domain: send it as host (and SNI)
-          // so Front Door's certificate name check passes.
-          originHostHeader: https ? https.domain : props.originHostName,
+          ...frontDoorOrigin(spec, props.originHostName),
           httpPort: 80,
           httpsPort: 443,
           certificateNameCheckEnabled: true,

@@ -18,7 +18,7 @@ import { bootCloudConfig } from '../../lib/boot';
 import type { EnvContractName } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import { type Bounds, type ResolvedSpec, splitSpot } from '../../lib/resolve';
-import { DAY_NAMES, type WeeklyTime } from '../../lib/schedules';
+import { DAY_NAMES, type ResolvedSchedule, type WeeklyTime } from '../../lib/schedules';
 import { terraformFunctionArgument } from '../../lib/terraform-text';
 import type { AzureLoadBalancer } from './load-balancer';
 import { type AzureNetwork, zoneIds } from './network';
@@ -49,6 +49,80 @@ export const REQUESTS_IN_SHARE = 0.5;
 /** Scale-out and scale-in CPU thresholds for a target, kept inside 5..95. */
 export function cpuThresholds(target: number): { out: number; in: number } {
   return { out: Math.min(95, target + CPU_OUT_ABOVE), in: Math.max(5, target - CPU_IN_BELOW) };
+}
+
+/** A schedule window's bounds, split between the groups the same way as the base bounds. */
+export function windowBounds(spec: ResolvedSpec, s: Pick<ResolvedSchedule, 'minInstances' | 'maxInstances'>) {
+  const split = splitSpot(s.minInstances, s.maxInstances, spec.compute.spot.percent);
+  return { onDemand: split.onDemand, spot: split.spot ?? { min: 0, max: 1 } };
+}
+
+const WEEK_MINUTES = 7 * 24 * 60;
+const minuteOfWeek = (day: number, at: Pick<WeeklyTime, 'hour' | 'minute'>) => day * 1440 + at.hour * 60 + at.minute;
+
+/** A stretch of the week in one Windows time zone: from `from` (minutes since Sunday 00:00) for `minutes`, wrapping past Saturday. */
+export interface WeekSpan {
+  readonly timezone: string;
+  readonly from: number;
+  /** 1 .. a whole week. */
+  readonly minutes: number;
+}
+
+/** One on-demand maximum and when it is in force (the base maximum: whenever no listed window is). */
+export interface MaximumInForce {
+  readonly max: number;
+  readonly base: boolean;
+  /** Empty for the base maximum, which holds outside every other maximum's spans. */
+  readonly spans: readonly WeekSpan[];
+}
+
+/**
+ * When each distinct maximum of the on-demand set is in force, following the autoscale
+ * profiles below: a window's start profile holds until the next profile of any window starts
+ * (an `-end` profile brings back the base bounds, also in the middle of another window; at the
+ * same minute a start wins over an end). Profiles in different time zones cannot be ordered (DST
+ * moves them against each other), so then each window counts from its start for its duration.
+ */
+export function onDemandMaxima(spec: ResolvedSpec): MaximumInForce[] {
+  const base = spec.compute.spot.onDemand.max;
+  const schedules = spec.compute.schedules;
+  const spans = new Map<number, WeekSpan[]>();
+  const add = (max: number, span: WeekSpan) => {
+    if (max !== base && span.minutes > 0) spans.set(max, [...(spans.get(max) ?? []), span]);
+  };
+  const zones = new Set(schedules.map((s) => s.windowsTimezone));
+  if (zones.size > 1) {
+    for (const s of schedules) {
+      for (const day of s.start.days) {
+        const from = minuteOfWeek(day, s.start);
+        add(windowBounds(spec, s).onDemand.max, { timezone: s.windowsTimezone, from, minutes: s.durationMinutes });
+      }
+    }
+  } else if (schedules.length > 0) {
+    const timezone = schedules[0]?.windowsTimezone as string;
+    // [minute, order (end 0 before start 1), max in force from then on]
+    const events = schedules.flatMap((s) =>
+      s.start.days.flatMap((day) => {
+        const from = minuteOfWeek(day, s.start);
+        return [
+          [from, 1, windowBounds(spec, s).onDemand.max] as const,
+          [(from + s.durationMinutes) % WEEK_MINUTES, 0, base] as const,
+        ];
+      }),
+    );
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    events.forEach(([from, , max], i) => {
+      const last = i === events.length - 1;
+      const next = events[last ? 0 : i + 1] as (typeof events)[number];
+      // Back round to the same minute from the last event: it holds the whole week.
+      const minutes = (next[0] - from + WEEK_MINUTES) % WEEK_MINUTES || (last ? WEEK_MINUTES : 0);
+      add(max, { timezone, from, minutes });
+    });
+  }
+  return [
+    { max: base, base: true, spans: [] },
+    ...[...spans.entries()].sort(([a], [b]) => a - b).map(([max, s]) => ({ max, base: false, spans: s })),
+  ];
 }
 
 /** One scale set with the autoscale setting that owns its capacity. */
@@ -303,13 +377,11 @@ export class AzureComputeGroup extends Construct {
   ): MonitorAutoscaleSetting {
     const spec = this.spec;
     const c = spec.compute;
-    const rules = this.rules(scaleSet, bounds);
+    // The Spot set scales on the on-demand set's CPU: an empty Spot set has no CPU samples of its
+    // own, so its own metric could never scale it out from 0. The gateway spreads requests over
+    // both sets, so the on-demand average is the fleet's.
+    const rules = this.rules(share === 'onDemand' ? scaleSet.id : this.onDemand.scaleSet.id, bounds);
     const capacity = (b: Bounds) => ({ minimum: b.min, maximum: b.max, default: b.min });
-    // A schedule's bounds are split between the groups the same way as the base bounds.
-    const windowBounds = (min: number, max: number): Bounds => {
-      const s = splitSpot(min, max, c.spot.percent);
-      return share === 'onDemand' ? s.onDemand : (s.spot ?? { min: 0, max: 1 });
-    };
     const profiles: MonitorAutoscaleSettingProfile[] = [{ name: 'default', capacity: capacity(bounds), rule: rules }];
     for (const s of c.schedules) {
       // Azure recurrence profiles have no end: each runs until the next one starts, so every
@@ -317,7 +389,7 @@ export class AzureComputeGroup extends Construct {
       profiles.push(
         {
           name: s.name,
-          capacity: capacity(windowBounds(s.minInstances, s.maxInstances)),
+          capacity: capacity(windowBounds(spec, s)[share]),
           rule: rules,
           recurrence: recurrence(s.start, s.windowsTimezone),
         },
@@ -353,8 +425,11 @@ export class AzureComputeGroup extends Construct {
     );
   }
 
-  /** CPU rules (out above target+15, in below target-30) and, with a request target, requests per healthy host. */
-  private rules(scaleSet: LinuxVirtualMachineScaleSet, bounds: Bounds): MonitorAutoscaleSettingProfileRule[] {
+  /**
+   * CPU rules on `cpuSetId` (out above target+15, in below target-30) and, with a request target,
+   * the gateway's requests per healthy host.
+   */
+  private rules(cpuSetId: string, bounds: Bounds): MonitorAutoscaleSettingProfileRule[] {
     const spec = this.spec;
     const c = spec.compute;
     const cpu = cpuThresholds(c.targetCpuPercent);
@@ -365,7 +440,7 @@ export class AzureComputeGroup extends Construct {
     const vmCpu = {
       metricName: 'Percentage CPU',
       metricNamespace: 'microsoft.compute/virtualmachinescalesets',
-      metricResourceId: scaleSet.id,
+      metricResourceId: cpuSetId,
       timeGrain: 'PT1M',
       statistic: 'Average',
       timeAggregation: 'Average',

@@ -1,3 +1,4 @@
+import { ContainerGroup, type ContainerGroupConfig } from '@cdktf/provider-azurerm/lib/container-group';
 import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import {
   PostgresqlFlexibleServer,
@@ -8,14 +9,19 @@ import {
   PostgresqlFlexibleServerDatabase,
   type PostgresqlFlexibleServerDatabaseConfig,
 } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
+import { PrivateDnsCnameRecord } from '@cdktf/provider-azurerm/lib/private-dns-cname-record';
 import { Password, type PasswordConfig } from '@cdktf/provider-random/lib/password';
-import { Fn } from 'cdktf';
+import { Fn, Op, TerraformSelf } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ShardEndpoints } from '../../lib/contract';
+import { APP_USER, APP_USER_CLONE, appCredentialGeneration, appRoleScript } from '../../lib/database-roles';
+import { ENDPOINT_TTL_SECONDS, shardHostNames, shardRecordNames } from '../../lib/endpoints';
+import { CLOUD_LIMITS } from '../../lib/limits';
 import { replicaSuffix } from '../../lib/naming';
-import { SLOW_QUERY_MS, WINDOWS } from '../../lib/operations';
+import { DATABASE_AUDIT, SLOW_QUERY_MS, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
+import { terraformAttributeText } from '../../lib/terraform-text';
 import { type AzureNetwork, PGBOUNCER_PORT, zoneIds } from './network';
 import type { AzureSecrets } from './secrets';
 
@@ -64,7 +70,26 @@ export function maxConnections(memoryGiB: number): number {
   return MAX_CONNECTIONS_BY_MEMORY_GIB[row as number] as number;
 }
 
-/** Server parameters every primary gets: query statistics, Query Store, slow-query logging. */
+/**
+ * lib's DATABASE_AUDIT as Flexible Server parameters: every one of them is a dynamic server
+ * parameter there (Microsoft, Flexible Server "Server parameters": log_checkpoints,
+ * log_connections, log_disconnections, log_lock_waits, log_statement, log_temp_files,
+ * connection_throttle.enable), on primaries and replicas alike.
+ */
+export function auditParameters(): Record<string, string> {
+  const onOff = (v: boolean) => (v ? 'on' : 'off');
+  return {
+    log_connections: onOff(DATABASE_AUDIT.logConnections),
+    log_disconnections: onOff(DATABASE_AUDIT.logDisconnections),
+    log_checkpoints: onOff(DATABASE_AUDIT.logCheckpoints),
+    log_lock_waits: onOff(DATABASE_AUDIT.logLockWaits),
+    log_temp_files: String(DATABASE_AUDIT.logTempFilesKiB),
+    log_statement: DATABASE_AUDIT.logStatement,
+    'connection_throttle.enable': onOff(DATABASE_AUDIT.connectionThrottling),
+  };
+}
+
+/** Server parameters every primary gets: query statistics, Query Store, slow-query logging, audit logging. */
 export function primaryParameters(pooling: boolean): Record<string, string> {
   return {
     // pg_stat_statements must be allow-listed before CREATE EXTENSION and preloaded to collect.
@@ -76,18 +101,73 @@ export function primaryParameters(pooling: boolean): Record<string, string> {
     track_io_timing: 'on',
     log_min_duration_statement: String(SLOW_QUERY_MS),
     ...(pooling ? { 'pgbouncer.enabled': 'true' } : {}),
+    ...auditParameters(),
   };
 }
 
-/** Read replicas: Query Store does not run on replicas; slow-query logging and the pooler do. */
+/** Read replicas: Query Store does not run on replicas; slow-query logging, the pooler and audit logging do. */
 export function replicaParameters(pooling: boolean): Record<string, string> {
   return {
     log_min_duration_statement: String(SLOW_QUERY_MS),
     ...(pooling ? { 'pgbouncer.enabled': 'true' } : {}),
+    ...auditParameters(),
   };
 }
 
-/** One shard: a primary, its `app` database, its replicas, and its credentials. */
+/**
+ * Reader names per shard: CNAME records are single-target and Terraform cannot learn a
+ * replica's private IP, so a shard has as many reader names as Azure allows replicas, each a
+ * CNAME of one replica (round robin when there are fewer, the primary when there are none).
+ * The list the apps get never changes with the replica count.
+ */
+export const READER_SLOTS = CLOUD_LIMITS.azure.databaseReadReplicas.max;
+
+/**
+ * Reader slot `slot` (0-based) of a shard's reader name (relative or fully qualified):
+ * `reader-1.db.x.internal` for `reader.db.x.internal`.
+ */
+export function readerHostName(reader: string, slot: number): string {
+  const dot = reader.indexOf('.');
+  return dot === -1 ? `${reader}-${slot + 1}` : `${reader.slice(0, dot)}-${slot + 1}${reader.slice(dot)}`;
+}
+
+/** What reader slot `slot` (0-based) points at: replica `slot mod n`, or the primary without replicas. */
+export function readerTarget(slot: number, replicas: number): { replica: number } | 'primary' {
+  return replicas === 0 ? 'primary' : { replica: slot % replicas };
+}
+
+/**
+ * Port the bootstrap job's container declares: a container group in a subnet needs a private IP,
+ * and Azure takes an IP only with a port. Nothing listens on it, and the jobs NSG admits no one.
+ */
+export const JOB_PLACEHOLDER_PORT = 65432;
+
+/**
+ * The bootstrap job's shell: the role script, then for each shard the psql run against its
+ * primary as the admin, retried while the server or its DNS record is still coming up. No
+ * `${...}` anywhere (Terraform would read it); values come from the container's environment.
+ */
+export function bootstrapCommand(database: string, adminUser: string, port: number): string {
+  return [
+    'set -eu',
+    'printf %s "$ROLE_SQL" > /tmp/app-roles.sql',
+    'i=0',
+    'while [ "$i" -lt "$SHARDS" ]; do',
+    '  eval "host=\\$PGHOST_$i admin=\\$ADMIN_PASSWORD_$i app=\\$APP_USER_PASSWORD_$i clone=\\$APP_USER_CLONE_PASSWORD_$i"',
+    '  tries=0',
+    `  until PGPASSWORD="$admin" psql "host=$host port=${port} dbname=${database} user=${adminUser} sslmode=require connect_timeout=10" -v app_user="$app" -v app_user_clone="$clone" -f /tmp/app-roles.sql; do`,
+    '    tries=$((tries + 1))',
+    '    if [ "$tries" -ge 20 ]; then echo "shard $i: $host unreachable, giving up" >&2; exit 1; fi',
+    '    echo "shard $i: retrying in 15 s" >&2',
+    '    sleep 15',
+    '  done',
+    '  echo "shard $i: app roles ready on $host"',
+    '  i=$((i + 1))',
+    'done',
+  ].join('\n');
+}
+
+/** One shard: a primary, its `app` database, its replicas, its stable names and its credentials. */
 export interface AzureDatabaseShard {
   readonly plan: ShardPlan;
   readonly password: Password;
@@ -97,8 +177,16 @@ export interface AzureDatabaseShard {
   readonly configurations: Readonly<Record<string, PostgresqlFlexibleServerConfiguration>>;
   /** Replica r+1 at index r; replica ids never move when more are added. */
   readonly replicas: readonly PostgresqlFlexibleServer[];
-  /** JSON credentials (engine, host, port, username, password, dbname) in Key Vault. */
+  /** Admin JSON credentials (engine, host, port, username, password, dbname) in Key Vault: for operators and migrations. */
   readonly secret: KeyVaultSecret;
+  /** Passwords of the two app logins (lib/database-roles.ts), by user. */
+  readonly appPasswords: Readonly<Record<typeof APP_USER | typeof APP_USER_CLONE, Password>>;
+  /** The app's JSON credentials (the active login of the rotation generation): what the VMs read. */
+  readonly appSecret: KeyVaultSecret;
+  /** `writer<sfx>` → the primary. */
+  readonly writerRecord: PrivateDnsCnameRecord;
+  /** `reader<sfx>-1..READER_SLOTS` → a replica each (see `readerTarget`). */
+  readonly readerRecords: readonly PrivateDnsCnameRecord[];
 }
 
 export interface AzureDatabaseProps {
@@ -114,22 +202,30 @@ export interface AzureDatabaseProps {
     readonly replica?: Override<PostgresqlFlexibleServerConfig>;
     readonly database?: Override<PostgresqlFlexibleServerDatabaseConfig>;
     readonly password?: Override<PasswordConfig>;
+    readonly bootstrap?: Override<ContainerGroupConfig>;
   };
 }
 
 /**
  * PostgreSQL Flexible Server per shard: private access only (delegated subnet + private DNS),
  * zone-redundant HA, backups (geo-redundant in prod), pg_stat_statements + Query Store +
- * slow-query log, PgBouncer when pooling, `readReplicas` replicas, the admin password generated
- * and kept in Key Vault. Shard 0 uses the ids of an unsharded database (`Server`, `Database`),
- * shard n adds `-s<n>`; replica r of shard n is `Replica-s<n>-r<r>`.
+ * slow-query log + audit logging, PgBouncer when pooling, `readReplicas` replicas of
+ * `replicaSize`, stable writer / reader names in the `db.` private zone, the admin password
+ * generated and kept in Key Vault, and the app's least-privilege login (lib/database-roles.ts)
+ * created by a one-shot container job inside the VNet. Shard 0 uses the ids of an unsharded
+ * database (`Server`, `Database`), shard n adds `-s<n>`; replica r of shard n is
+ * `Replica-s<n>-r<r>`.
  */
 export class AzureDatabase extends Construct {
   public readonly shards: readonly AzureDatabaseShard[];
+  /** The container group that runs lib's app-role script against every primary (restart policy Never). */
+  public readonly bootstrap: ContainerGroup;
+  private readonly spec: ResolvedSpec;
 
   constructor(scope: Construct, id: string, props: AzureDatabaseProps) {
     super(scope, id);
     const { spec, network, secrets } = props;
+    this.spec = spec;
     const db = spec.database;
     const o = props.overrides ?? {};
     const tags = { ...spec.tags };
@@ -146,8 +242,6 @@ export class AzureDatabase extends Construct {
     const common = {
       resourceGroupName,
       location,
-      version: db.engineVersion,
-      skuName: db.instanceType.azure.type,
       storageMb: storage,
       // Storage grows before it fills up (see `drift`).
       autoGrowEnabled: true,
@@ -158,18 +252,22 @@ export class AzureDatabase extends Construct {
       // The zone must be linked to the VNet before a server can register in it.
       dependsOn: [network.postgresDnsZoneLink],
     };
+    const credentials = (host: string, username: string, password: string) =>
+      Fn.jsonencode({
+        engine: 'postgres',
+        host,
+        // With PgBouncer on, clients should connect to the pooler on the same host.
+        port,
+        directPort: db.port,
+        username,
+        password,
+        dbname: db.databaseName,
+      });
 
-    this.shards = db.shards.map((plan) => {
+    const generation = appCredentialGeneration(db.appCredentialGeneration);
+    const shards = db.shards.map((plan) => {
       const sfx = plan.suffix;
-      const password = new Password(
-        this,
-        `Password${sfx}`,
-        applyOverride(
-          // Alphanumeric only: safe in URLs and connection strings, 40 characters is ~238 bits.
-          { length: 40, special: false, minLower: 2, minUpper: 2, minNumeric: 2 },
-          o.password,
-        ),
-      );
+      const password = this.password(`Password${sfx}`, {}, o.password);
       const server = new PostgresqlFlexibleServer(
         this,
         `Server${sfx}`,
@@ -177,6 +275,10 @@ export class AzureDatabase extends Construct {
           {
             ...common,
             name: spec.names.of('azurePostgres', sfx),
+            // Up is an in-place upgrade in azurerm 4.55 (irreversible, the server is offline while
+            // it runs); down forces a new server, which prevent_destroy refuses in prod.
+            version: db.engineVersion,
+            skuName: db.instanceType.azure.type,
             administratorLogin: db.adminUser,
             administratorPassword: password.result,
             authentication: { passwordAuthEnabled: true, activeDirectoryAuthEnabled: false },
@@ -209,58 +311,222 @@ export class AzureDatabase extends Construct {
         ),
       );
       const configurations = this.parameters(`Config${sfx}`, server, primaryParameters(db.connectionPooling));
-      const replicas = Array.from({ length: plan.readReplicas }, (_, i) => {
-        const rsfx = replicaSuffix(plan.index, i + 1);
-        const replica = new PostgresqlFlexibleServer(
-          this,
-          `Replica${rsfx}`,
-          applyOverride<PostgresqlFlexibleServerConfig>(
-            {
-              ...common,
-              name: spec.names.of('azurePostgres', rsfx),
-              createMode: 'Replica',
-              sourceServerId: server.id,
-              // The primary's size as Azure reports it, not the spec's: after auto-grow a replica
-              // added later must not start smaller than the data it replicates.
-              storageMb: server.storageMb,
-              // Replicas spread over the zones after the primary's.
-              zone: zones[(i + 1) % zones.length],
-              // No prevent_destroy: a replica holds no data of its own, and lowering readReplicas
-              // must plan a removal (as Aurora readers and Cloud SQL replicas allow).
-              lifecycle: { ignoreChanges: ['storage_mb', 'zone'] },
-            },
-            o.replica,
-          ),
-        );
-        this.parameters(`ReplicaConfig${rsfx}`, replica, replicaParameters(db.connectionPooling));
-        return replica;
-      });
+      const replicas = Array.from({ length: plan.readReplicas }, (_, i) =>
+        this.replica(plan, i, server, { ...common, zone: zones[(i + 1) % zones.length] as string }, o.replica),
+      );
       const secret = secrets.addSecret(
         `Database${sfx}`,
         `-database${sfx}`,
-        Fn.jsonencode({
-          engine: 'postgres',
-          host: server.fqdn,
-          // With PgBouncer on, clients should connect to the pooler on the same host.
-          port,
-          directPort: db.port,
-          username: db.adminUser,
-          password: password.result,
-          dbname: db.databaseName,
-        }),
+        credentials(server.fqdn, db.adminUser, password.result),
         'application/json',
       );
-      return { plan, password, server, database, configurations, replicas, secret };
+      const appPasswords = {
+        [APP_USER]: this.password(`AppPassword${sfx}`, { rotation: String(generation.keepers[APP_USER]) }, o.password),
+        [APP_USER_CLONE]: this.password(
+          `AppClonePassword${sfx}`,
+          { rotation: String(generation.keepers[APP_USER_CLONE]) },
+          o.password,
+        ),
+      };
+      const { writerRecord, readerRecords } = this.records(plan, server, replicas, network);
+      return {
+        plan,
+        password,
+        server,
+        database,
+        configurations,
+        replicas,
+        secret,
+        appPasswords,
+        writerRecord,
+        readerRecords,
+      };
     });
+    this.bootstrap = this.bootstrapJob(shards, network, o.bootstrap);
+    // The secret names a login only once the job that creates it has started.
+    this.shards = shards.map((s) => ({
+      ...s,
+      appSecret: secrets.addSecret(
+        `DatabaseApp${s.plan.suffix}`,
+        `-database-app${s.plan.suffix}`,
+        credentials(s.server.fqdn, generation.active, s.appPasswords[generation.active].result),
+        'application/json',
+        [this.bootstrap],
+      ),
+    }));
   }
 
-  /** Endpoints per shard, in the shape lib/contract.ts turns into the environment contract. */
+  /** An alphanumeric generated password (safe in URLs and connection strings; 40 characters is ~238 bits). */
+  private password(cid: string, keepers: Record<string, string>, ov?: Override<PasswordConfig>): Password {
+    return new Password(
+      this,
+      cid,
+      applyOverride(
+        {
+          length: 40,
+          special: false,
+          minLower: 2,
+          minUpper: 2,
+          minNumeric: 2,
+          ...(Object.keys(keepers).length > 0 ? { keepers } : {}),
+        },
+        ov,
+      ),
+    );
+  }
+
+  /**
+   * Replica `i` (0-based) of a shard. Its SKU is `replicaSize` (Azure requires a replica at least
+   * as large as its primary; Terraform updates the primary first, so a size-up raises
+   * replicaSize in one deploy and size in the next). Its major version is the primary's as
+   * Azure reports it and is never changed in place: Azure upgrades no server with replicas, so
+   * a plan in which the primary's version moves away from its replicas' fails (postcondition)
+   * before anything is applied, naming the runbook.
+   */
+  private replica(
+    plan: ShardPlan,
+    i: number,
+    primary: PostgresqlFlexibleServer,
+    common: Omit<PostgresqlFlexibleServerConfig, 'name'>,
+    ov?: Override<PostgresqlFlexibleServerConfig>,
+  ): PostgresqlFlexibleServer {
+    const db = this.spec.database;
+    const rsfx = replicaSuffix(plan.index, i + 1);
+    const replica = new PostgresqlFlexibleServer(
+      this,
+      `Replica${rsfx}`,
+      applyOverride<PostgresqlFlexibleServerConfig>(
+        {
+          ...common,
+          name: this.spec.names.of('azurePostgres', rsfx),
+          createMode: 'Replica',
+          sourceServerId: primary.id,
+          skuName: db.replicaInstanceType.azure.type,
+          version: primary.version,
+          // The primary's size as Azure reports it, not the spec's: after auto-grow a replica
+          // added later must not start smaller than the data it replicates.
+          storageMb: primary.storageMb,
+          // No prevent_destroy: a replica holds no data of its own, and lowering readReplicas
+          // must plan a removal (as Aurora readers and Cloud SQL replicas allow).
+          lifecycle: {
+            ignoreChanges: ['storage_mb', 'zone', 'version'],
+            postcondition: [
+              {
+                condition: Op.eq(TerraformSelf.getString('version'), primary.version),
+                errorMessage: `Azure upgrades no PostgreSQL server that has read replicas, and a replica's major version cannot change: to move database.engineVersion, deploy with database.readReplicas: 0 first (replicas removed, reads go to the primary), then the new engineVersion (in-place upgrade of each primary), then readReplicas again (docs/azure.md, "Major version upgrade").`,
+              },
+            ],
+          },
+        },
+        ov,
+      ),
+    );
+    this.parameters(`ReplicaConfig${rsfx}`, replica, replicaParameters(db.connectionPooling));
+    return replica;
+  }
+
+  /** The shard's stable names: the writer and READER_SLOTS readers, CNAMEs in the `db.` zone. */
+  private records(
+    plan: ShardPlan,
+    primary: PostgresqlFlexibleServer,
+    replicas: readonly PostgresqlFlexibleServer[],
+    network: AzureNetwork,
+  ): { writerRecord: PrivateDnsCnameRecord; readerRecords: PrivateDnsCnameRecord[] } {
+    const names = shardRecordNames(plan);
+    const record = (cid: string, name: string, target: string) =>
+      new PrivateDnsCnameRecord(this, cid, {
+        name,
+        zoneName: network.databaseEndpointsDnsZone.name,
+        resourceGroupName: network.where.resourceGroupName,
+        ttl: ENDPOINT_TTL_SECONDS,
+        record: target,
+        tags: { ...this.spec.tags },
+      });
+    const writerRecord = record(`WriterRecord${plan.suffix}`, names.writer, primary.fqdn);
+    const readerRecords = Array.from({ length: READER_SLOTS }, (_, slot) => {
+      const target = readerTarget(slot, replicas.length);
+      const server = target === 'primary' ? primary : (replicas[target.replica] as PostgresqlFlexibleServer);
+      return record(`ReaderRecord${plan.suffix}-${slot + 1}`, readerHostName(names.reader, slot), server.fqdn);
+    });
+    return { writerRecord, readerRecords };
+  }
+
+  /**
+   * Flexible Server has no API for non-admin roles, so a container group inside the VNet runs
+   * lib's role script with psql against every primary, once (restart policy Never). Every input
+   * (script, hosts, passwords) is force-new on a container group, so any change re-creates it and
+   * the job runs again; the script is idempotent. `az container logs` shows its result.
+   */
+  private bootstrapJob(
+    shards: readonly Omit<AzureDatabaseShard, 'appSecret'>[],
+    network: AzureNetwork,
+    ov?: Override<ContainerGroupConfig>,
+  ): ContainerGroup {
+    const spec = this.spec;
+    const db = spec.database;
+    // All of it as secure variables (the API never returns them): the passwords must be, and
+    // plain variables next to them would invite the next input to land in the wrong map.
+    const secure: Record<string, string> = {
+      SHARDS: String(shards.length),
+      ROLE_SQL: terraformAttributeText(appRoleScript()),
+    };
+    shards.forEach((s, i) => {
+      secure[`PGHOST_${i}`] = s.server.fqdn;
+      secure[`ADMIN_PASSWORD_${i}`] = s.password.result;
+      secure[`APP_USER_PASSWORD_${i}`] = s.appPasswords[APP_USER].result;
+      secure[`APP_USER_CLONE_PASSWORD_${i}`] = s.appPasswords[APP_USER_CLONE].result;
+    });
+    return new ContainerGroup(
+      this,
+      'Bootstrap',
+      applyOverride<ContainerGroupConfig>(
+        {
+          name: spec.names.of('azureResource', '-aci-db-roles'),
+          resourceGroupName: network.where.resourceGroupName,
+          location: network.where.location,
+          osType: 'Linux',
+          restartPolicy: 'Never',
+          ipAddressType: 'Private',
+          subnetIds: [network.jobsSubnet.id],
+          container: [
+            {
+              name: 'app-roles',
+              image: `postgres:${db.engineVersion}-alpine`,
+              cpu: 1,
+              memory: 1,
+              ports: [{ port: JOB_PLACEHOLDER_PORT, protocol: 'TCP' }],
+              commands: ['/bin/sh', '-c', bootstrapCommand(db.databaseName, db.adminUser, db.port)],
+              secureEnvironmentVariables: secure,
+            },
+          ],
+          tags: { ...spec.tags },
+          // The databases exist, the job may reach PostgreSQL, and it can pull its image.
+          dependsOn: [
+            ...shards.map((s) => s.database),
+            network.securityGroupAssociations.Database,
+            network.securityGroupAssociations.Jobs,
+            network.jobsNatAssociation,
+          ],
+        },
+        ov,
+      ),
+    );
+  }
+
+  /**
+   * Endpoints per shard, in the shape lib/contract.ts turns into the environment contract: the
+   * stable names (lib/endpoints.ts), never a server's own name, so adding or removing a replica
+   * changes DNS records and not the VMs' environment; the secret is the app's, not the admin's.
+   */
   public endpoints(): ShardEndpoints[] {
-    return this.shards.map((s) => ({
-      writer: s.server.fqdn,
-      readers: s.replicas.map((r) => r.fqdn),
-      secret: s.secret.versionlessId,
-    }));
+    return this.shards.map((s) => {
+      const hosts = shardHostNames(this.spec, s.plan);
+      return {
+        writer: hosts.writer,
+        readers: s.readerRecords.map((_, slot) => readerHostName(hosts.reader, slot)),
+        secret: s.appSecret.versionlessId,
+      };
+    });
   }
 
   /** Every server (primaries and replicas), for alarms. */

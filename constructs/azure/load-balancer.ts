@@ -23,6 +23,25 @@ import { SECRETS_USER_ROLE } from './secrets';
 export const SSL_POLICY = 'AppGwSslPolicy20220101S';
 /** Requests one client may send in 5 minutes (lib/operations.ts) before the WAF blocks it (counted per gateway instance). */
 export const RATE_LIMIT_PER_5_MIN = WAF_RATE_LIMIT.requests;
+/** How deep the WAF inspects a body (KiB): the CRS 3.2 default; bodies beyond it pass uninspected. */
+export const BODY_INSPECT_KIB = 128;
+
+/**
+ * WAF size limits for `maxRequestBodyKiB`. Application Gateway (CRS 3.2+) sizes bodies without
+ * files in KB (8-2000) and multipart file uploads separately in MB (1-4000): both enforce the one
+ * spec limit, so an upload is not let through where a JSON body of the same size is blocked.
+ */
+export function wafSizeLimits(maxRequestBodyKiB: number): {
+  maxRequestBodySizeInKb: number;
+  fileUploadLimitInMb: number;
+  requestBodyInspectLimitInKb: number;
+} {
+  return {
+    maxRequestBodySizeInKb: maxRequestBodyKiB,
+    fileUploadLimitInMb: Math.max(1, Math.ceil(maxRequestBodyKiB / 1024)),
+    requestBodyInspectLimitInKb: Math.min(BODY_INSPECT_KIB, maxRequestBodyKiB),
+  };
+}
 /** Names of the gateway's child elements; the VM scale sets join BACKEND_POOL. */
 export const BACKEND_POOL = 'vmss';
 const BACKEND_SETTINGS = 'app';
@@ -45,6 +64,8 @@ export interface AzureLoadBalancerProps {
   /**
    * X-Azure-FDID of the Front Door profile in front of the gateway: the WAF then blocks requests
    * that did not come through that profile (the NSG only narrows sources to Front Door as a whole).
+   * Give it only once the origin is locked (cdn.lockOrigin): it cuts off every client that still
+   * reaches the gateway directly.
    * @default undefined (no Front Door check)
    */
   readonly frontDoorId?: string;
@@ -189,8 +210,9 @@ export class AzureLoadBalancer extends Construct {
               enabled: true,
               mode: 'Prevention',
               requestBodyCheck: true,
-              maxRequestBodySizeInKb: 128,
-              fileUploadLimitInMb: 100,
+              requestBodyEnforcement: true,
+              fileUploadEnforcement: true,
+              ...wafSizeLimits(lb.maxRequestBodyKiB),
             },
             managedRules: {
               managedRuleSet: [
@@ -316,7 +338,12 @@ export class AzureLoadBalancer extends Construct {
               }
             : {}),
           ...(this.wafPolicy ? { firewallPolicyId: this.wafPolicy.id, forceFirewallPolicyAssociation: true } : {}),
-          ...(this.certificateAccess ? { dependsOn: [this.certificateAccess] } : {}),
+          // Azure rejects a gateway whose subnet NSG blocks GatewayManager: wait for the NSG to be
+          // attached with its rules (hashicorp/terraform-provider-azurerm#14434).
+          dependsOn: [
+            network.securityGroupAssociations.Gateway,
+            ...(this.certificateAccess ? [this.certificateAccess] : []),
+          ],
           tags,
         },
         o.gateway,

@@ -1,4 +1,9 @@
 import { MonitorActionGroup, type MonitorActionGroupConfig } from '@cdktf/provider-azurerm/lib/monitor-action-group';
+import { MonitorAlertProcessingRuleActionGroup } from '@cdktf/provider-azurerm/lib/monitor-alert-processing-rule-action-group';
+import {
+  MonitorAlertProcessingRuleSuppression,
+  type MonitorAlertProcessingRuleSuppressionScheduleRecurrenceWeekly,
+} from '@cdktf/provider-azurerm/lib/monitor-alert-processing-rule-suppression';
 import {
   MonitorMetricAlert,
   type MonitorMetricAlertConfig,
@@ -10,8 +15,9 @@ import { type AlarmRule, alarmRule, alarmRules } from '../../lib/alarms';
 import type { AlarmSignal } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
+import { DAY_NAMES } from '../../lib/schedules';
 import type { AzureCache } from './cache';
-import type { AzureComputeGroup } from './compute-group';
+import { type AzureComputeGroup, onDemandMaxima, type WeekSpan } from './compute-group';
 import { type AzureDatabase, maxConnections } from './database';
 import type { AzureLoadBalancer } from './load-balancer';
 import type { AzureLocation } from './network';
@@ -45,6 +51,51 @@ export function fiveXxThreshold(spec: ResolvedSpec, rule: AlarmRule): number {
   return Math.max(MIN_5XX_COUNT, Math.ceil((expected * rule.threshold) / 100));
 }
 
+const hhmmss = (minuteOfDay: number) =>
+  `${String(Math.floor(minuteOfDay / 60)).padStart(2, '0')}:${String(minuteOfDay % 60).padStart(2, '0')}:00`;
+
+/**
+ * Week spans as the weekly recurrences of an alert processing rule, which take days and a time
+ * of day: a span is cut at midnights, a whole day has no times, and a piece that runs to
+ * midnight ends at 23:59:59 (the API takes HH:MM:SS of one day). Pieces with the same times
+ * share one recurrence.
+ */
+export function weeklyRecurrences(
+  spans: readonly WeekSpan[],
+): MonitorAlertProcessingRuleSuppressionScheduleRecurrenceWeekly[] {
+  const byTimes = new Map<string, { start: number; end: number; days: Set<number> }>();
+  for (const span of spans) {
+    let at = span.from;
+    let left = span.minutes;
+    while (left > 0) {
+      const day = Math.floor(at / 1440) % 7;
+      const start = at % 1440;
+      const end = Math.min(1440, start + left);
+      const key = `${start}-${end}`;
+      const piece = byTimes.get(key) ?? { start, end, days: new Set<number>() };
+      piece.days.add(day);
+      byTimes.set(key, piece);
+      left -= end - start;
+      at = (day + 1) * 1440;
+    }
+  }
+  return [...byTimes.values()]
+    .sort((a, b) => a.start - b.start || a.end - b.end)
+    .map(({ start, end, days }) => ({
+      daysOfWeek: [...days].sort((a, b) => a - b).map((d) => DAY_NAMES[d] as string),
+      ...(start === 0 && end === 1440
+        ? {}
+        : { startTime: hhmmss(start), endTime: end === 1440 ? '23:59:59' : hhmmss(end) }),
+    }));
+}
+
+/** Spans grouped by time zone (one alert processing rule schedule has one zone). */
+function byZone(spans: readonly WeekSpan[]): Map<string, WeekSpan[]> {
+  const zones = new Map<string, WeekSpan[]>();
+  for (const span of spans) zones.set(span.timezone, [...(zones.get(span.timezone) ?? []), span]);
+  return zones;
+}
+
 export interface AzureMonitoringProps {
   /** The resolved spec (alert email, thresholds through lib/alarms.ts). */
   readonly spec: ResolvedSpec;
@@ -64,18 +115,25 @@ export interface AzureMonitoringProps {
 
 /**
  * An action group that e-mails `alerts.email` and one metric alert per neutral alarm signal
- * (lib/alarms.ts) and resource: gateway 5xx, latency, unhealthy hosts; each scale set at its
- * maximum; CPU, storage and connections of every server; lag of every replica; cache memory,
- * evictions and misses.
+ * (lib/alarms.ts) and resource: gateway 5xx, latency, unhealthy hosts; the on-demand scale set
+ * at its maximum (one alert per maximum its schedules put in force, each notifying only while
+ * that maximum holds); CPU, storage and connections of every server; lag of every replica; cache
+ * memory, evictions and misses.
  */
 export class AzureMonitoring extends Construct {
   public readonly actionGroup: MonitorActionGroup;
-  /** Alerts by `<signal>` or `<signal>/<resource id>`. */
+  /** Alerts by `<signal>` or `<signal>/<resource id>` (`group-at-max/max<N>` for a schedule's maximum). */
   public readonly alerts: Readonly<Record<string, MonitorMetricAlert>>;
+  /** Silence the base group-at-max alert while a schedule's other maximum holds, one per time zone. */
+  public readonly groupAtMaxSuppressions: readonly MonitorAlertProcessingRuleSuppression[];
+  /** Notify a schedule maximum's group-at-max alert only while that maximum holds, one per maximum and time zone. */
+  public readonly groupAtMaxNotifications: readonly MonitorAlertProcessingRuleActionGroup[];
+  private readonly where: AzureLocation;
 
   constructor(scope: Construct, id: string, props: AzureMonitoringProps) {
     super(scope, id);
     const { spec, where, loadBalancer, compute, database, cache } = props;
+    this.where = where;
     const o = props.overrides ?? {};
     const tags = { ...spec.tags };
     const rules = alarmRules(spec.compute.maxInstances);
@@ -107,6 +165,7 @@ export class AzureMonitoring extends Construct {
       description: string,
       severity = 2,
       coarse = false,
+      notify = true,
     ) => {
       const r = rule(signal);
       const window = windowSize(r.periodMinutes);
@@ -127,12 +186,13 @@ export class AzureMonitoring extends Construct {
             autoMitigate: true,
             ...(criteria.static ? { criteria: [criteria.static] } : {}),
             ...(criteria.dynamic ? { dynamicCriteria: criteria.dynamic } : {}),
-            action: [{ actionGroupId: this.actionGroup.id }],
+            ...(notify ? { action: [{ actionGroupId: this.actionGroup.id }] } : {}),
             tags,
           },
           o.alert,
         ),
       );
+      return alerts[key] as MonitorMetricAlert;
     };
 
     const gatewayId = loadBalancer.gateway.id;
@@ -191,25 +251,30 @@ export class AzureMonitoring extends Construct {
       rUnhealthy.description,
       1,
     );
-    for (const group of compute.groups()) {
-      const suffix = group.kind === 'spot' ? '-spot' : '';
-      alert(
-        `group-at-max${suffix}`,
-        'group-at-max',
-        `-group-at-max${suffix}`,
-        group.autoscale.id,
-        {
-          static: {
-            metricNamespace: AUTOSCALE_NS,
-            metricName: 'ObservedCapacity',
-            aggregation: 'Maximum',
-            operator: 'GreaterThanOrEqual',
-            threshold: group.bounds.max,
+    [this.groupAtMaxSuppressions, this.groupAtMaxNotifications] = this.groupAtMax(
+      spec,
+      compute,
+      (key, nameIndex, max, notify) =>
+        alert(
+          key,
+          'group-at-max',
+          nameIndex,
+          compute.onDemand.autoscale.id,
+          {
+            static: {
+              metricNamespace: AUTOSCALE_NS,
+              metricName: 'ObservedCapacity',
+              aggregation: 'Maximum',
+              operator: 'GreaterThanOrEqual',
+              threshold: max,
+            },
           },
-        },
-        `${group.kind} scale set at its maximum (${group.bounds.max}); raise maxInstances or size up`,
-      );
-    }
+          `${compute.spot ? 'On-demand scale set' : 'Scale set'} at its maximum (${max}${notify ? '' : ', in force during a schedule window'}); raise maxInstances or size up${compute.spot ? ' (Spot capacity above it is not guaranteed)' : ''}`,
+          2,
+          false,
+          notify,
+        ),
+    );
 
     const rCpu = rule('db-cpu');
     const rStorage = rule('db-storage');
@@ -329,5 +394,77 @@ export class AzureMonitoring extends Construct {
       true,
     );
     this.alerts = alerts;
+  }
+
+  /**
+   * group-at-max: the on-demand set is what can certainly scale (Spot capacity may not be there),
+   * so its maximum is the group's. Azure autoscale publishes no current maximum, so there is one
+   * alert per maximum the schedules put in force: the base alert notifies except while another
+   * maximum holds (a suppression rule on those spans), each other alert notifies only while its
+   * maximum holds (an alert processing rule adds the action group on its spans).
+   */
+  private groupAtMax(
+    spec: ResolvedSpec,
+    compute: AzureComputeGroup,
+    alert: (key: string, nameIndex: string, max: number, notify: boolean) => MonitorMetricAlert,
+  ): [MonitorAlertProcessingRuleSuppression[], MonitorAlertProcessingRuleActionGroup[]] {
+    const maxima = onDemandMaxima(spec);
+    const suppressions: MonitorAlertProcessingRuleSuppression[] = [];
+    const notifications: MonitorAlertProcessingRuleActionGroup[] = [];
+    const { resourceGroupName } = this.where;
+    const scopes = [compute.onDemand.autoscale.id];
+    const rule = (
+      nameIndex: string,
+      alertId: string,
+      zone: string,
+      spans: readonly WeekSpan[],
+      description: string,
+    ) => ({
+      name: spec.names.of('azureAlert', nameIndex),
+      resourceGroupName,
+      scopes,
+      description,
+      condition: { alertRuleId: { operator: 'Equals', values: [alertId] } },
+      schedule: { timeZone: zone, recurrence: { weekly: weeklyRecurrences(spans) } },
+      tags: { ...spec.tags },
+    });
+    for (const m of maxima) {
+      const key = m.base ? 'group-at-max' : `group-at-max/max${m.max}`;
+      const index = m.base ? '-group-at-max' : `-group-at-max-${m.max}`;
+      const a = alert(key, index, m.max, m.base);
+      const spans = m.base ? maxima.filter((x) => !x.base).flatMap((x) => x.spans) : m.spans;
+      [...byZone(spans)].forEach(([zone, zoneSpans], i) => {
+        const suffix = `${index}-${m.base ? 'quiet' : 'notify'}${i === 0 ? '' : `-${i + 1}`}`;
+        if (m.base) {
+          suppressions.push(
+            new MonitorAlertProcessingRuleSuppression(
+              this,
+              `Quiet${suffix}`,
+              rule(
+                suffix,
+                a.id,
+                zone,
+                zoneSpans,
+                `Silences the group-at-max alert while a schedule window's other maximum holds`,
+              ),
+            ),
+          );
+        } else {
+          notifications.push(
+            new MonitorAlertProcessingRuleActionGroup(this, `Notify${suffix}`, {
+              ...rule(
+                suffix,
+                a.id,
+                zone,
+                zoneSpans,
+                `Notifies the group-at-max alert of ${m.max} only while that maximum holds`,
+              ),
+              addActionGroupIds: [this.actionGroup.id],
+            }),
+          );
+        }
+      });
+    }
+    return [suppressions, notifications];
   }
 }

@@ -14,6 +14,7 @@ import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork, type VirtualNetworkConfig } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Construct } from 'constructs';
+import { databaseZoneName } from '../../lib/endpoints';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 
@@ -57,6 +58,7 @@ export interface AzureNetworkProps {
     readonly gatewaySubnet?: Override<SubnetConfig>;
     readonly databaseSubnet?: Override<SubnetConfig>;
     readonly endpointsSubnet?: Override<SubnetConfig>;
+    readonly jobsSubnet?: Override<SubnetConfig>;
     readonly securityGroup?: Override<NetworkSecurityGroupConfig>;
     readonly securityRule?: Override<NetworkSecurityRuleConfig>;
     readonly natPublicIp?: Override<PublicIpConfig>;
@@ -76,11 +78,15 @@ interface InboundRule {
   readonly destination?: string;
 }
 
+/** The subnets that carry an NSG, by construct-id prefix. */
+export type SubnetRole = 'App' | 'Gateway' | 'Database' | 'Endpoints' | 'Jobs';
+
 /**
  * The private network: resource group, VNet on `spec.network.cidr`, one subnet per role from
- * the neutral address plan (app, Application Gateway, PostgreSQL delegated, private endpoints),
- * a NAT gateway for app egress, and one NSG per subnet that admits only the traffic its role
- * needs. Subnet addresses come from lib/network-plan.ts, so they never move when the spec grows.
+ * the neutral address plan (app, Application Gateway, PostgreSQL delegated, private endpoints,
+ * one-shot jobs delegated to container instances), a NAT gateway for app and job egress, and one
+ * NSG per subnet that admits only the traffic its role needs. Subnet addresses come from
+ * lib/network-plan.ts, so they never move when the spec grows.
  */
 export class AzureNetwork extends Construct {
   /** The resource group this construct created (undefined when an existing one was given). */
@@ -96,14 +102,25 @@ export class AzureNetwork extends Construct {
   public readonly databaseSubnet: Subnet;
   /** Private endpoints (Key Vault, Managed Redis). */
   public readonly endpointsSubnet: Subnet;
+  /** Delegated to Microsoft.ContainerInstance/containerGroups: one-shot deploy jobs (egress through NAT). */
+  public readonly jobsSubnet: Subnet;
   public readonly appSecurityGroup: NetworkSecurityGroup;
   public readonly gatewaySecurityGroup: NetworkSecurityGroup;
   public readonly databaseSecurityGroup: NetworkSecurityGroup;
   public readonly endpointsSecurityGroup: NetworkSecurityGroup;
+  public readonly jobsSecurityGroup: NetworkSecurityGroup;
   /** Every NSG rule, by `<group>/<rule name>`. */
   public readonly securityRules: Readonly<Record<string, NetworkSecurityRule>>;
+  /**
+   * NSG-to-subnet associations by subnet role. Each waits for every rule of its NSG: attached
+   * before its rules exist, an NSG blocks what the rules would admit (the gateway subnet then
+   * refuses GatewayManager, hashicorp/terraform-provider-azurerm#14434).
+   */
+  public readonly securityGroupAssociations: Readonly<Record<SubnetRole, SubnetNetworkSecurityGroupAssociation>>;
   public readonly natPublicIp: PublicIp;
   public readonly natGateway: NatGateway;
+  /** Egress of the jobs subnet through the NAT gateway (the bootstrap job pulls a public image). */
+  public readonly jobsNatAssociation: SubnetNatGatewayAssociation;
   /** Private DNS zone Flexible Servers register in (`<name>.private.postgres.database.azure.com`). */
   public readonly postgresDnsZone: PrivateDnsZone;
   public readonly postgresDnsZoneLink: PrivateDnsZoneVirtualNetworkLink;
@@ -113,6 +130,9 @@ export class AzureNetwork extends Construct {
   /** privatelink.redis.azure.net, for the Managed Redis private endpoint. */
   public readonly redisDnsZone: PrivateDnsZone;
   public readonly redisDnsZoneLink: PrivateDnsZoneVirtualNetworkLink;
+  /** `db.<name>-<env>.internal` (lib/endpoints.ts): stable writer and reader names of every shard. */
+  public readonly databaseEndpointsDnsZone: PrivateDnsZone;
+  public readonly databaseEndpointsDnsZoneLink: PrivateDnsZoneVirtualNetworkLink;
 
   constructor(scope: Construct, id: string, props: AzureNetworkProps) {
     super(scope, id);
@@ -204,6 +224,24 @@ export class AzureNetwork extends Construct {
       { defaultOutboundAccessEnabled: false, privateEndpointNetworkPolicies: 'NetworkSecurityGroupEnabled' },
       o.endpointsSubnet,
     );
+    this.jobsSubnet = subnet(
+      'JobsSubnet',
+      '-snet-jobs',
+      plan.jobs,
+      {
+        defaultOutboundAccessEnabled: false,
+        delegation: [
+          {
+            name: 'container-instances',
+            serviceDelegation: {
+              name: 'Microsoft.ContainerInstance/containerGroups',
+              actions: ['Microsoft.Network/virtualNetworks/subnets/action'],
+            },
+          },
+        ],
+      },
+      o.jobsSubnet,
+    );
 
     const appPrefix = plan.private[0] as string;
     const gatewayPrefix = plan.public[0] as string;
@@ -227,16 +265,17 @@ export class AzureNetwork extends Construct {
       ports: ['*'],
     };
     const rules: Record<string, NetworkSecurityRule> = {};
-    const group = (cid: string, suffix: string, target: Subnet, inbound: readonly InboundRule[]) => {
+    const associations = {} as Record<SubnetRole, SubnetNetworkSecurityGroupAssociation>;
+    const group = (cid: SubnetRole, suffix: string, target: Subnet, inbound: readonly InboundRule[]) => {
       const nsg = new NetworkSecurityGroup(
         this,
         `${cid}SecurityGroup`,
         applyOverride({ name: names.of('azureResource', suffix), resourceGroupName, location, tags }, o.securityGroup),
       );
-      for (const r of inbound) {
+      const own = inbound.map((r) => {
         const ports =
           r.ports.length === 1 ? { destinationPortRange: r.ports[0] } : { destinationPortRanges: [...r.ports] };
-        rules[`${cid}/${r.name}`] = new NetworkSecurityRule(
+        const rule = new NetworkSecurityRule(
           this,
           `${cid}Rule-${r.name}`,
           applyOverride(
@@ -256,10 +295,13 @@ export class AzureNetwork extends Construct {
             o.securityRule,
           ),
         );
-      }
-      new SubnetNetworkSecurityGroupAssociation(this, `${cid}SecurityGroupAssociation`, {
+        rules[`${cid}/${r.name}`] = rule;
+        return rule;
+      });
+      associations[cid] = new SubnetNetworkSecurityGroupAssociation(this, `${cid}SecurityGroupAssociation`, {
         subnetId: target.id,
         networkSecurityGroupId: nsg.id,
+        dependsOn: own,
       });
       return nsg;
     };
@@ -277,8 +319,9 @@ export class AzureNetwork extends Construct {
       denyVnet,
     ]);
     // Application Gateway v2 requirements: GatewayManager on 65200-65535 and AzureLoadBalancer
-    // must stay open, and the listener ports must be reachable from the clients. With the CDN
-    // on, the clients are Front Door's back ends only, so the gateway is not reachable around it.
+    // must stay open, and the listener ports must be reachable from the clients. With the origin
+    // locked (cdn.lockOrigin), the clients are Front Door's back ends only, so the gateway is not
+    // reachable around it; until then clients still resolving the domain to the gateway get in.
     this.gatewaySecurityGroup = group('Gateway', '-nsg-agw', this.gatewaySubnet, [
       {
         name: 'allow-gateway-manager',
@@ -294,7 +337,7 @@ export class AzureNetwork extends Construct {
         priority: 120,
         access: 'Allow',
         protocol: 'Tcp',
-        source: spec.cdn.enabled ? 'AzureFrontDoor.Backend' : 'Internet',
+        source: originLocked(spec) ? 'AzureFrontDoor.Backend' : 'Internet',
         ports: ['80', '443'],
       },
       denyVnet,
@@ -319,6 +362,15 @@ export class AzureNetwork extends Construct {
         destination: databasePrefix,
         ports: ['*'],
       },
+      // The bootstrap job (database.ts) connects as the admin, directly (not through PgBouncer).
+      {
+        name: 'allow-jobs-to-postgres',
+        priority: 130,
+        access: 'Allow',
+        protocol: 'Tcp',
+        source: plan.jobs,
+        ports: [String(spec.database.port)],
+      },
       denyVnet,
     ]);
     this.endpointsSecurityGroup = group('Endpoints', '-nsg-pe', this.endpointsSubnet, [
@@ -332,7 +384,10 @@ export class AzureNetwork extends Construct {
       },
       denyVnet,
     ]);
+    // Jobs only connect out; nothing may connect to them.
+    this.jobsSecurityGroup = group('Jobs', '-nsg-jobs', this.jobsSubnet, [denyVnet]);
     this.securityRules = rules;
+    this.securityGroupAssociations = associations;
 
     this.natPublicIp = new PublicIp(
       this,
@@ -375,6 +430,11 @@ export class AzureNetwork extends Construct {
       subnetId: this.appSubnet.id,
       natGatewayId: this.natGateway.id,
     });
+    // The bootstrap job pulls its image from a public registry.
+    this.jobsNatAssociation = new SubnetNatGatewayAssociation(this, 'JobsSubnetNatAssociation', {
+      subnetId: this.jobsSubnet.id,
+      natGatewayId: this.natGateway.id,
+    });
 
     const zone = (cid: string, name: string, linkSuffix: string, ov?: Override<PrivateDnsZoneConfig>) => {
       const z = new PrivateDnsZone(this, `${cid}DnsZone`, applyOverride({ name, resourceGroupName, tags }, ov));
@@ -397,5 +457,15 @@ export class AzureNetwork extends Construct {
     // Fixed zone names: Azure's private-link DNS resolves these exact zones.
     [this.keyVaultDnsZone, this.keyVaultDnsZoneLink] = zone('KeyVault', KEY_VAULT_DNS_ZONE, '-link-kv');
     [this.redisDnsZone, this.redisDnsZoneLink] = zone('Redis', REDIS_DNS_ZONE, '-link-redis');
+    [this.databaseEndpointsDnsZone, this.databaseEndpointsDnsZoneLink] = zone(
+      'DatabaseEndpoints',
+      databaseZoneName(spec),
+      '-link-db',
+    );
   }
+}
+
+/** Only Front Door may reach the gateway: the CDN is on and the spec says DNS has moved to it. */
+export function originLocked(spec: Pick<ResolvedSpec, 'cdn'>): boolean {
+  return spec.cdn.enabled && spec.cdn.lockOrigin;
 }

@@ -3,6 +3,7 @@ import { KeyVault, type KeyVaultConfig } from '@cdktf/provider-azurerm/lib/key-v
 import { KeyVaultSecret, type KeyVaultSecretConfig } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import { PrivateEndpoint, type PrivateEndpointConfig } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
@@ -120,10 +121,16 @@ export class AzureSecrets extends Construct {
   }
 
   /**
-   * Adds a secret. The value lives in Terraform state as well (the azurerm provider reads it
-   * back), so the state backend must be encrypted and access-controlled.
+   * Adds a secret, written after `after`. The value lives in Terraform state as well (the
+   * azurerm provider reads it back), so the state backend must be encrypted and access-controlled.
    */
-  public addSecret(id: string, nameIndex: string, value: string, contentType: string): KeyVaultSecret {
+  public addSecret(
+    id: string,
+    nameIndex: string,
+    value: string,
+    contentType: string,
+    after: readonly ITerraformDependable[] = [],
+  ): KeyVaultSecret {
     const secret = new KeyVaultSecret(
       this,
       id,
@@ -135,7 +142,7 @@ export class AzureSecrets extends Construct {
           contentType,
           tags: { ...this.spec.tags },
           // Data-plane writes need the role (RBAC) and, without a public endpoint, the private path.
-          dependsOn: [this.deployerAccess, this.privateEndpoint],
+          dependsOn: [this.deployerAccess, this.privateEndpoint, ...after],
         },
         this.secretOverride,
       ),

@@ -107,6 +107,13 @@ export function extractAzure(t: TerraformJson): CapabilitySummary {
         }),
     );
 
+  // The gateway NSG admits web traffic from Front Door only (not from the internet).
+  const webSources = resources(t, 'azurerm_network_security_rule')
+    .map(([, r]) => r)
+    .filter((r) => r.name === 'allow-web-inbound' && r.access === 'Allow')
+    .map((r) => r.source_address_prefix);
+  const nsgFrontDoorOnly = webSources.length > 0 && webSources.every((src) => src === 'AzureFrontDoor.Backend');
+
   // ---- CDN: Front Door routes with a cache block are the cached paths
   const routes = resources(t, 'azurerm_cdn_frontdoor_route').map(([, r]) => r);
   const cachedRoutes = routes.filter((r) => r.cache !== undefined);
@@ -126,7 +133,8 @@ export function extractAzure(t: TerraformJson): CapabilitySummary {
       metrics: asArr(profile?.rule).map((r) => String(asObj(asObj(r).metric_trigger).metric_name)),
     };
   });
-  const onDemand = settingsOf.filter((s) => s.set.priority !== 'Spot').map((s) => s.bounds);
+  const onDemandSettings = settingsOf.filter((s) => s.set.priority !== 'Spot');
+  const onDemand = onDemandSettings.map((s) => s.bounds);
   const spot = settingsOf.filter((s) => s.set.priority === 'Spot').map((s) => s.bounds);
   const scalesOn = [
     ...(settingsOf.length > 0 && settingsOf.every((s) => s.metrics.includes('Percentage CPU')) ? ['cpu'] : []),
@@ -146,6 +154,11 @@ export function extractAzure(t: TerraformJson): CapabilitySummary {
     .sort(([, a], [, b]) => shardOfName(String(a.name)) - shardOfName(String(b.name)));
   const replicasOf = (address: string) =>
     servers.filter(([, s]) => s.create_mode === 'Replica' && refAddress(s.source_server_id) === address);
+  // A replica takes its major version from its primary (a reference); read the primary's.
+  const versionOf = (s: Json): unknown => {
+    const source = byAddress(t, refAddress(s.version));
+    return source ? source.version : s.version;
+  };
   const configs = resources(t, 'azurerm_postgresql_flexible_server_configuration').map(([, c]) => c);
   const configOf = (address: string, name: string) =>
     configs.find((c) => refAddress(c.server_id) === address && c.name === name)?.value;
@@ -210,7 +223,7 @@ export function extractAzure(t: TerraformJson): CapabilitySummary {
       enabled: cdnEnabled,
       compression: cdnEnabled ? cachedRoutes.every((r) => asObj(r.cache).compression_enabled === true) : null,
       cachedPaths: cachedRoutes.flatMap((r) => asArr(r.patterns_to_match).map(String)).sort(),
-      originLocked: cdnEnabled ? wafEnabled && fdidRule : null,
+      originLocked: cdnEnabled ? wafEnabled && fdidRule && nsgFrontDoorOnly : null,
     },
     compute: {
       ...twoGroupCompute('azure', onDemand, spot),
@@ -236,7 +249,7 @@ export function extractAzure(t: TerraformJson): CapabilitySummary {
       privateOnly: redis?.public_network_access === 'Disabled',
     },
     database: {
-      engineVersion: same(servers.map(([, s]) => postgresMajor(s.version))) ?? 'differs between servers',
+      engineVersion: same(servers.map(([, s]) => postgresMajor(versionOf(s)))) ?? 'differs between servers',
       shards: primaries.length,
       replicasPerShard: primaries.map(([address]) => replicasOf(address).length),
       highAvailability:
@@ -260,7 +273,9 @@ export function extractAzure(t: TerraformJson): CapabilitySummary {
     alarms: {
       signals: inSignalOrder(covered),
       shardsWatched,
-      everyGroupWatched: settingsOf.length > 0 && settingsOf.every((s) => watched('group-at-max', s.address)),
+      // The on-demand sets bound what can surely scale (Spot capacity may not be there): gaps.ts.
+      everyGroupWatched:
+        onDemandSettings.length > 0 && onDemandSettings.every((s) => watched('group-at-max', s.address)),
       notifies: same(emails) ?? null,
     },
     contract: contractSummary(envs, tfOutputs(t)),

@@ -175,18 +175,18 @@ export const PARITY_GAPS: readonly GapEntry[] = [
     cloud: 'azure',
     field: 'waf.enabled',
     kind: 'differs',
-    when: (s) => s.cdn.enabled && !s.loadBalancer.waf,
+    when: (s) => s.cdn.enabled && s.cdn.lockOrigin && !s.loadBalancer.waf,
     expected: () => true,
     reason:
-      "With the CDN on, the gateway runs the WAF even when loadBalancer.waf is off: a WAF custom rule on X-Azure-FDID is the only way an Application Gateway can refuse traffic that did not come through this stack's Front Door (the network security group can only admit every Front Door).",
+      "With the origin locked to the CDN, the gateway runs the WAF even when loadBalancer.waf is off: a WAF custom rule on X-Azure-FDID is the only way an Application Gateway can refuse traffic that did not come through this stack's Front Door (the network security group can only admit every Front Door).",
   },
   {
     cloud: 'azure',
     field: 'waf.rateLimit',
     kind: 'differs',
-    when: (s) => s.cdn.enabled && !s.loadBalancer.waf,
+    when: (s) => s.cdn.enabled && s.cdn.lockOrigin && !s.loadBalancer.waf,
     expected: () => true,
-    reason: 'Comes with the WAF the Azure CDN implies (see the row above).',
+    reason: 'Comes with the WAF the locked Azure origin implies (see the row above).',
   },
   {
     cloud: 'azure',
@@ -241,6 +241,23 @@ export const PARITY_GAPS: readonly GapEntry[] = [
     expected: (s) => [...Object.keys(s.compute.app.env), 'AZURE_CLIENT_ID'].sort(),
     reason:
       "AZURE_CLIENT_ID selects the scale sets' user-assigned identity for Azure SDKs (DefaultAzureCredential) to read Key Vault.",
+  },
+  {
+    cloud: 'azure',
+    field: 'cdn.originLocked',
+    kind: 'differs',
+    when: (s) => s.cdn.enabled && !s.cdn.lockOrigin,
+    expected: () => false,
+    reason:
+      'cdn.lockOrigin is off (the first phase of turning the CDN on): the gateway NSG admits the internet and the WAF has no X-Azure-FDID rule, so clients still resolving the domain to the gateway keep working until DNS has moved.',
+  },
+  {
+    cloud: 'azure',
+    field: 'alarms.everyGroupWatched',
+    kind: 'note',
+    when: (s) => s.compute.spot.spot !== undefined,
+    reason:
+      'group-at-max watches the on-demand scale set, the capacity that can surely scale (Spot capacity may not be there): one alert per maximum its schedules put in force, each notifying only while that maximum holds.',
   },
 ];
 

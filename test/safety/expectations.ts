@@ -196,7 +196,7 @@ export const SIZE_EFFECTS: readonly SizeEffect[] = [
     type: 'azurerm_postgresql_flexible_server',
     paths: ['sku_name'],
     kind: 'in place, restarts',
-    text: 'each server restarts on the new SKU (with HA, Azure fails over to the standby first)',
+    text: 'each server restarts on the new SKU (with HA, Azure fails over to the standby first); with replicas, raise database.replicaSize in one deploy and database.size in the next: Terraform updates the primary first and Azure refuses a primary larger than its replicas',
   },
   {
     cloud: 'azure',

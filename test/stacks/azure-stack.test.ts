@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Testing } from 'cdktf';
+import { App, LocalBackend, Testing } from 'cdktf';
 import { OUTPUT_NAMES } from '../../lib/constants';
 import { stackName } from '../../lib/naming';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { AZURE_RESOURCE_PROVIDERS, AzureBlueprintStack } from '../../stacks/azure-stack';
-import { resolved } from '../fixtures';
+import { AZURE_CERT, resolved } from '../fixtures';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
 type Json = Record<string, any>;
@@ -42,7 +42,7 @@ describe('AzureBlueprintStack', () => {
 
   const prod = synth(resolved('prod'));
 
-  test('GIVEN the provider WHEN synthesized THEN Key Vault purge stays off, soft-deleted items are recovered, no backend is set', () => {
+  test('GIVEN the provider WHEN synthesized THEN Key Vault purge stays off, soft-deleted items are recovered', () => {
     const provider = json1(prod.provider.azurerm);
     expect(provider.features[0].key_vault[0]).toEqual({
       purge_soft_delete_on_destroy: false,
@@ -53,8 +53,79 @@ describe('AzureBlueprintStack', () => {
     expect(provider.resource_provider_registrations).toBe('none');
     expect(provider.resource_providers_to_register).toEqual(AZURE_RESOURCE_PROVIDERS);
     expect(provider.subscription_id).toBeUndefined();
-    expect(prod.terraform.backend).toBeUndefined();
     expect(Object.keys(prod.provider).sort()).toEqual(['azurerm', 'random', 'tls']);
+    expect(AZURE_RESOURCE_PROVIDERS).toContain('Microsoft.ContainerInstance');
+  });
+
+  test('GIVEN no remote state in the spec WHEN synthesized THEN state is a local file at a relative path, never an absolute one', () => {
+    const path = prod.terraform.backend.local.path as string;
+    expect(path).toMatch(/(^|\/)terraform\.shop-api-prod-azure\.tfstate$/);
+    expect(path.startsWith('/')).toBe(false);
+  });
+
+  test('GIVEN terraform.state.azure in the spec WHEN synthesized THEN the azurerm backend with Entra ID auth keeps the state', () => {
+    const json = synth(resolved('example'));
+    expect(json.terraform.backend).toEqual({
+      azurerm: {
+        resource_group_name: 'rg-shop-tfstate',
+        storage_account_name: 'shoptfstate',
+        container_name: 'tfstate',
+        key: 'shop-api-prod-azure.tfstate',
+        use_azuread_auth: true,
+      },
+    });
+  });
+
+  test('GIVEN a backend prop WHEN synthesized THEN it wins over the spec', () => {
+    const json = synth(resolved('example'), {
+      backend: (stack) => new LocalBackend(stack, { path: 'state/azure.tfstate' }),
+    });
+    expect(json.terraform.backend).toEqual({ local: { path: 'state/azure.tfstate' } });
+  });
+
+  describe('first deploy inputs', () => {
+    const open = resolved('prod', { terraform: { privateRunner: false } });
+    const https = {
+      loadBalancer: { https: { domain: 'api.example.com', certificate: { azure: AZURE_CERT.azure } } },
+      terraform: { runnerCidrs: ['203.0.113.4/32'] },
+    };
+
+    test('GIVEN neither runner CIDRs nor a private runner WHEN built THEN one error names what to set', () => {
+      expect(() => synth(open)).toThrow(
+        /^Azure stack: the Key Vault must admit the machine running Terraform: set terraform\.runnerCidrs \(or BLUEPRINT_AZURE_KEYVAULT_ALLOWED_IPS, or the keyVaultAllowedIpRanges prop\), or terraform\.privateRunner: true/,
+      );
+    });
+
+    test('GIVEN HTTPS without the certificate vault and no runner WHEN built THEN one error names both', () => {
+      const spec = resolved('prod', { ...https, terraform: { privateRunner: false, runnerCidrs: [] } });
+      expect(() => synth(spec)).toThrow(
+        /terraform\.runnerCidrs.*; the gateway must be granted its certificate: set loadBalancer\.https\.certificate\.azureKeyVaultId/,
+      );
+    });
+
+    test('GIVEN runner CIDRs in the spec and the props WHEN synthesized THEN the Key Vault admits both', () => {
+      const json = synth(resolved('prod', { terraform: { privateRunner: false, runnerCidrs: ['203.0.113.4/32'] } }), {
+        keyVaultAllowedIpRanges: ['198.51.100.0/28', '203.0.113.4/32'],
+      });
+      const vault = Object.values(json.resource.azurerm_key_vault)[0] as Json;
+      expect(vault.public_network_access_enabled).toBe(true);
+      expect(vault.network_acls.ip_rules).toEqual(['203.0.113.4/32', '198.51.100.0/28']);
+      expect(() => synth(open, { keyVaultAllowedIpRanges: ['198.51.100.0/28'] })).not.toThrow();
+    });
+
+    test('GIVEN the certificate vault in the spec WHEN synthesized THEN the gateway is granted the certificate; the prop wins over the spec', () => {
+      const spec = resolved('prod', {
+        ...https,
+        loadBalancer: { https: { domain: 'api.example.com', certificate: AZURE_CERT } },
+      });
+      const grant = (json: Json) =>
+        (Object.values(json.resource.azurerm_role_assignment) as Json[]).find((r) =>
+          String(r.scope).includes('/secrets/api'),
+        )?.scope;
+      expect(grant(synth(spec))).toBe(`${AZURE_CERT.azureKeyVaultId}/secrets/api`);
+      const other = AZURE_CERT.azureKeyVaultId.replace('rg-certs', 'rg-other');
+      expect(grant(synth(spec, { certificateKeyVaultId: other }))).toBe(`${other}/secrets/api`);
+    });
   });
 
   test('GIVEN an Azure subscription in the spec WHEN synthesized THEN the provider targets it', () => {
@@ -62,13 +133,15 @@ describe('AzureBlueprintStack', () => {
     expect(json1(json.provider.azurerm).subscription_id).toBe('3f2b1c4d-5e6f-4a1b-8c2d-9e0f1a2b3c4d');
   });
 
-  test('GIVEN prod WHEN synthesized THEN outputs reference the server, replicas, secrets and cache, and the URL is the gateway', () => {
+  test('GIVEN prod WHEN synthesized THEN outputs name the stable endpoints, the app secret and the cache, and the URL is the gateway', () => {
     const out = (n: string) => prod.output[n].value as string;
-    expect(out('DATABASE_WRITER_HOST')).toMatch(
-      /^\$\{azurerm_postgresql_flexible_server\.Database_Server_[0-9A-F]+\.fqdn\}$/,
+    expect(out('DATABASE_WRITER_HOST')).toBe('writer.db.shop-api-prd.internal');
+    expect(out('DATABASE_READER_HOSTS').split(',')).toEqual(
+      [1, 2, 3, 4, 5].map((i) => `reader-${i}.db.shop-api-prd.internal`),
     );
-    expect(out('DATABASE_READER_HOSTS').split(',')).toHaveLength(2);
-    expect(out('DATABASE_SECRET')).toMatch(/azurerm_key_vault_secret\.Secrets_Database_[0-9A-F]+\.versionless_id/);
+    expect(out('DATABASE_SECRET')).toMatch(
+      /^\$\{azurerm_key_vault_secret\.Secrets_DatabaseApp_[0-9A-F]+\.versionless_id\}$/,
+    );
     expect(JSON.parse(out('DATABASE_SHARD_MAP'))).toHaveLength(1);
     expect(out('CACHE_HOST')).toMatch(/azurerm_managed_redis\.Cache_Redis_[0-9A-F]+\.hostname/);
     expect(out('CACHE_PORT')).toMatch(/default_database\[0\]\.port/);
@@ -85,6 +158,16 @@ describe('AzureBlueprintStack', () => {
     expect(fd.match_conditions[0].match_values).toEqual([
       expect.stringMatching(/^\$\{azurerm_cdn_frontdoor_profile\.Cdn_Profile_[0-9A-F]+\.resource_guid\}$/),
     ]);
+  });
+
+  test('GIVEN the CDN just turned on (origin not locked) WHEN synthesized THEN the WAF neither checks X-Azure-FDID nor is forced on', () => {
+    const json = synth(resolved('prod', { cdn: { enabled: true }, loadBalancer: { waf: false } }));
+    expect(json.resource.azurerm_web_application_firewall_policy).toBeUndefined();
+    const gateway = Object.values(json.resource.azurerm_application_gateway)[0] as Json;
+    expect(gateway.sku.name).toBe('Standard_v2');
+    const waf = synth(resolved('prod', { cdn: { enabled: true } }));
+    const policy = Object.values(waf.resource.azurerm_web_application_firewall_policy)[0] as Json;
+    expect(policy.custom_rules.map((r: Json) => r.name)).toEqual(['RateLimitPerClient']);
   });
 
   test('GIVEN the CDN without https WHEN synthesized THEN the URL is the Front Door endpoint', () => {
@@ -126,6 +209,12 @@ describe('AzureBlueprintStack', () => {
     'azurerm_postgresql_flexible_server_database.Database_3B28CBDB',
     'azurerm_postgresql_flexible_server.Database_Replica-r1_07A48EAA',
     'azurerm_postgresql_flexible_server.Database_Replica-r2_AFE035A8',
+    'azurerm_subnet.Network_JobsSubnet_DB7FA637',
+    'azurerm_network_security_group.Network_JobsSecurityGroup_85B4F4AC',
+    'azurerm_private_dns_zone.Network_DatabaseEndpointsDnsZone_2C1A9C05',
+    'azurerm_key_vault_secret.Secrets_DatabaseApp_35EAD899',
+    'random_password.Database_AppPassword_34820676',
+    'random_password.Database_AppClonePassword_8076D50B',
   ];
 
   test('GIVEN prod WHEN synthesized THEN every stateful resource sits at its pinned address', () => {
@@ -137,11 +226,8 @@ describe('AzureBlueprintStack', () => {
       resolved('prod', {
         database: { readReplicas: 4, shards: 3, size: 'large', storageGiB: 500 },
         compute: { minInstances: 4, maxInstances: 30, spotPercent: 30, size: 'large' },
-        cdn: { enabled: true },
-        loadBalancer: {
-          waf: true,
-          https: { domain: 'api.example.com', certificate: { azure: 'https://kv-certs.vault.azure.net/secrets/api' } },
-        },
+        cdn: { enabled: true, lockOrigin: true, originDomain: 'origin.api.example.com' },
+        loadBalancer: { waf: true, https: { domain: 'api.example.com', certificate: AZURE_CERT } },
       }),
     );
     const after = addresses(grown);
@@ -166,6 +252,75 @@ describe('AzureBlueprintStack', () => {
     );
     expect(five).toEqual(expect.arrayContaining(two));
     expect(five).toHaveLength(6); // the primary and five replicas
+  });
+
+  const customDataCache = new Map<number, unknown[]>();
+  /** Custom data of every scale set for the example with `replicas` read replicas (synthesized once per count). */
+  const customData = (replicas: number): unknown[] => {
+    const cached = customDataCache.get(replicas);
+    if (cached) return cached;
+    const json = synth(resolved('example', { database: { readReplicas: replicas } }));
+    const data = (Object.values(json.resource.azurerm_linux_virtual_machine_scale_set) as Json[]).map(
+      (s) => s.custom_data,
+    );
+    customDataCache.set(replicas, data);
+    return data;
+  };
+
+  test.each([
+    [1, 3],
+    [3, 1],
+  ])(
+    'GIVEN %i read replicas WHEN they become %i THEN no VM custom data changes (the fleet does not roll)',
+    (from, to) => {
+      expect(customData(to)).toEqual(customData(from));
+    },
+  );
+
+  test('GIVEN the app secrets WHEN synthesized THEN the VMs may read them and the cache secret, never the admin secret', () => {
+    const sharded = synth(resolved('prod', { database: { shards: 2 } }));
+    const grants = (Object.values(sharded.resource.azurerm_role_assignment) as Json[]).filter((r) =>
+      String(r.principal_id).includes('Compute_Identity_'),
+    );
+    expect(
+      grants
+        .map((g) =>
+          String(g.scope).replace(
+            /^\$\{azurerm_key_vault_secret\.([\w-]+?)_[0-9A-F]+\.resource_versionless_id\}$/,
+            '$1',
+          ),
+        )
+        .sort(),
+    ).toEqual(['Secrets_Cache', 'Secrets_DatabaseApp', 'Secrets_DatabaseApp-s1'].sort());
+    const map = JSON.parse(sharded.output.DATABASE_SHARD_MAP.value);
+    expect(map.map((s: Json) => s.secret)).toEqual([
+      expect.stringMatching(/Secrets_DatabaseApp_/),
+      expect.stringMatching(/Secrets_DatabaseApp-s1_/),
+    ]);
+    expect(map[1]).toMatchObject({ writer: 'writer-s1.db.shop-api-prd.internal' });
+  });
+
+  test('GIVEN prod with 3 shards WHEN shards drop to 2 THEN the plan would destroy resources that refuse it (prevent_destroy)', () => {
+    // Terraform fails such a plan ("Instance cannot be destroyed") before changing anything.
+    const three = synth(resolved('prod', { database: { shards: 3 } }));
+    const two = addresses(synth(resolved('prod', { database: { shards: 2 } })));
+    const removed = addresses(three).filter((a) => !two.includes(a));
+    const protectedRemoved = removed.filter((a) => {
+      const [type, id] = a.split('.') as [string, string];
+      return three.resource[type][id].lifecycle?.prevent_destroy === true;
+    });
+    expect(protectedRemoved).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^azurerm_postgresql_flexible_server\.Database_Server-s2_/),
+        expect.stringMatching(/^azurerm_postgresql_flexible_server_database\.Database_Database-s2_/),
+      ]),
+    );
+    // Outside prod deletion protection is off: the same change deletes the shard's servers.
+    const dev = synth(resolved('dev', { database: { shards: 3 } }));
+    const server = Object.entries(dev.resource.azurerm_postgresql_flexible_server as Record<string, Json>).find(
+      ([id]) => id.startsWith('Database_Server-s2_'),
+    );
+    expect(server?.[1].lifecycle.prevent_destroy).toBe(false);
   });
 
   test('GIVEN a deploy WHEN synthesized THEN no scale set pins a count the autoscaler would lose', () => {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { AzureCdn, COMPRESSED_TYPES } from '../../../constructs/azure/cdn';
+import { AzureCdn, COMPRESSED_TYPES, frontDoorOrigin } from '../../../constructs/azure/cdn';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { resolved } from '../../fixtures';
 
@@ -71,11 +71,33 @@ describe('AzureCdn', () => {
       host_name: 'api.shop.example.com',
       tls: { certificate_type: 'ManagedCertificate', minimum_tls_version: 'TLS12' },
     });
-    expect(all(h, 'azurerm_cdn_frontdoor_origin')[0]?.origin_host_header).toBe('api.shop.example.com');
+    // Front Door checks the origin certificate against host_name: the name the certificate covers
+    // (cdn.originDomain, a CNAME to the gateway), not the gateway's cloudapp.azure.com name.
+    expect(all(h, 'azurerm_cdn_frontdoor_origin')[0]).toMatchObject({
+      host_name: 'origin.api.shop.example.com',
+      origin_host_header: 'api.shop.example.com',
+      certificate_name_check_enabled: true,
+    });
     expect(route(h, 'default')?.forwarding_protocol).toBe('HttpsOnly');
     expect(route(h, 'default')?.cdn_frontdoor_custom_domain_ids).toHaveLength(1);
     expect(c.url).toBe('https://api.shop.example.com');
     const [assoc] = all(h, 'azurerm_cdn_frontdoor_custom_domain_association');
     expect(assoc?.cdn_frontdoor_route_ids).toHaveLength(2);
+  });
+
+  test('GIVEN HTTPS without cdn.originDomain WHEN built THEN it fails naming the field and the CNAME target', () => {
+    const spec = resolved('prod', {
+      loadBalancer: {
+        https: { domain: 'api.example.com', certificate: { azure: 'https://kv-c.vault.azure.net/secrets/c' } },
+      },
+      cdn: { enabled: true },
+    });
+    expect(() => frontDoorOrigin(spec, ORIGIN)).toThrow(
+      new RegExp(`cdn\\.originDomain.*${ORIGIN.replace(/\./g, '\\.')}`),
+    );
+    expect(frontDoorOrigin(resolved('prod', { cdn: { enabled: true } }), ORIGIN)).toEqual({
+      hostName: ORIGIN,
+      originHostHeader: ORIGIN,
+    });
   });
 });

@@ -184,6 +184,25 @@ describe('AzureComputeGroup', () => {
       expect(s.lifecycle.ignore_changes).toEqual(['instances']);
     });
 
+    test('WHEN synthesized THEN the Spot set scales on the on-demand set CPU, a signal that exists while it is empty', () => {
+      // Spot starts at 0 outside the window: its own CPU has no samples then, so nothing would
+      // ever scale it out.
+      expect(ex('-autoscale-spot').profile[0].capacity.minimum).toBe(0);
+      for (const profile of ex('-autoscale-spot').profile as Json[]) {
+        const cpu = (profile.rule as Json[]).filter((r) => r.metric_trigger.metric_name === 'Percentage CPU');
+        expect(cpu).toHaveLength(2);
+        for (const r of cpu)
+          expect(r.metric_trigger.metric_resource_id).toMatch(
+            /^\$\{azurerm_linux_virtual_machine_scale_set\.Compute_ScaleSet_[0-9A-F]+\.id\}$/,
+          );
+      }
+      expect(ex('-autoscale-spot').target_resource_id).toMatch(/Compute_SpotScaleSet_/);
+      const onDemandCpu = (ex('-autoscale').profile[0].rule as Json[]).find(
+        (r) => r.metric_trigger.metric_name === 'Percentage CPU',
+      );
+      expect(onDemandCpu?.metric_trigger.metric_resource_id).toMatch(/Compute_ScaleSet_/);
+    });
+
     test('WHEN synthesized THEN requests per healthy host scale out at the per-minute target', () => {
       const rules = ex('-autoscale').profile[0].rule as Json[];
       const req = rules.filter((r) => r.metric_trigger.metric_name === 'AvgRequestCountPerHealthyHost');

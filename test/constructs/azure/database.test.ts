@@ -1,14 +1,20 @@
 import { Testing } from 'cdktf';
 import {
   AzureDatabase,
+  auditParameters,
   MAX_CONNECTIONS_BY_MEMORY_GIB,
   maxConnections,
   POSTGRES_STORAGE_TIERS_MB,
+  READER_SLOTS,
+  readerTarget,
   storageMb,
 } from '../../../constructs/azure/database';
 import { AzureNetwork } from '../../../constructs/azure/network';
 import { AzureSecrets } from '../../../constructs/azure/secrets';
+import { appRoleScript } from '../../../lib/database-roles';
+import { DATABASE_AUDIT } from '../../../lib/operations';
 import type { ResolvedSpec } from '../../../lib/resolve';
+import { terraformAttributeText } from '../../../lib/terraform-text';
 import { resolved } from '../../fixtures';
 
 // biome-ignore lint/suspicious/noExplicitAny: synthesized Terraform JSON is untyped
@@ -17,15 +23,19 @@ type Json = Record<string, any>;
 const all = (json: Json, type: string): Json[] => Object.values(json.resource?.[type] ?? {});
 const entries = (json: Json, type: string): [string, Json][] => Object.entries(json.resource?.[type] ?? {});
 
+let built: AzureDatabase | undefined;
 function synth(spec: ResolvedSpec): Json {
   return JSON.parse(
     Testing.synthScope((scope) => {
       const network = new AzureNetwork(scope, 'Network', { spec });
       const secrets = new AzureSecrets(scope, 'Secrets', { spec, network });
-      new AzureDatabase(scope, 'Database', { spec, network, secrets });
+      built = new AzureDatabase(scope, 'Database', { spec, network, secrets });
     }),
   );
 }
+const byName = (json: Json, type: string, name: string) => all(json, type).find((r) => r.name === name) as Json;
+const ref = (json: Json, type: string, value: string) =>
+  entries(json, type).find(([id]) => value.includes(`${type}.${id}.`))?.[1];
 const servers = (json: Json) => all(json, 'azurerm_postgresql_flexible_server');
 const primaries = (json: Json) => servers(json).filter((s) => s.create_mode !== 'Replica');
 const replicas = (json: Json) => servers(json).filter((s) => s.create_mode === 'Replica');
@@ -58,6 +68,7 @@ describe('maxConnections', () => {
 
 describe('AzureDatabase', () => {
   const prod = synth(resolved('prod'));
+  const prodDb = built;
 
   test('GIVEN prod WHEN synthesized THEN one primary with HA zone-redundant, private access and prod backups', () => {
     const [p] = primaries(prod);
@@ -114,7 +125,7 @@ describe('AzureDatabase', () => {
       expect(x.source_server_id).toMatch(/^\$\{azurerm_postgresql_flexible_server\.Database_Server_[0-9A-F]+\.id\}$/);
       expect(x.administrator_password).toBeUndefined();
       expect(x.public_network_access_enabled).toBe(false);
-      expect(x.lifecycle.ignore_changes).toEqual(['storage_mb', 'zone']);
+      expect(x.lifecycle.ignore_changes).toEqual(['storage_mb', 'zone', 'version']);
       // A replica added after the primary auto-grew starts at the primary's real size.
       expect(x.storage_mb).toMatch(/^\$\{azurerm_postgresql_flexible_server\.Database_Server_[0-9A-F]+\.storage_mb\}$/);
     }
@@ -176,6 +187,172 @@ describe('AzureDatabase', () => {
       all(json, 'azurerm_key_vault_secret')
         .map((s) => s.name)
         .sort(),
-    ).toEqual(['shop-api-prd-database', 'shop-api-prd-database-s1', 'shop-api-prd-database-s2']);
+    ).toEqual([
+      'shop-api-prd-database',
+      'shop-api-prd-database-app',
+      'shop-api-prd-database-app-s1',
+      'shop-api-prd-database-app-s2',
+      'shop-api-prd-database-s1',
+      'shop-api-prd-database-s2',
+    ]);
+  });
+
+  test('GIVEN replicaSize above size WHEN synthesized THEN replicas run the larger SKU and the primary its own', () => {
+    // Azure scales replicas first and never lets a primary outgrow them: replicaSize is the first
+    // deploy of a size-up, size the second.
+    const json = synth(resolved('prod', { database: { size: 'medium', replicaSize: 'large' } }));
+    expect(primaries(json)[0]?.sku_name).toBe('MO_Standard_E2ds_v5');
+    expect(replicas(json).map((r) => r.sku_name)).toEqual(['MO_Standard_E4ds_v5', 'MO_Standard_E4ds_v5']);
+  });
+
+  test('GIVEN replicas WHEN synthesized THEN they take the primary major version and a plan that moves it fails before any change', () => {
+    const [p] = entries(prod, 'azurerm_postgresql_flexible_server').filter(([, x]) => x.create_mode !== 'Replica');
+    for (const r of replicas(prod)) {
+      expect(r.version).toBe(`\${azurerm_postgresql_flexible_server.${p?.[0]}.version}`);
+      expect(r.lifecycle.postcondition).toEqual([
+        {
+          condition: `\${(self.version == azurerm_postgresql_flexible_server.${p?.[0]}.version)}`,
+          error_message: expect.stringMatching(
+            /readReplicas: 0 first.*then the new engineVersion.*then readReplicas again/,
+          ),
+        },
+      ]);
+    }
+    // The primary upgrades in place (azurerm 4.55: up is a PATCH of version; down forces a new server).
+    expect(p?.[1].version).toBe('16');
+    expect(p?.[1].lifecycle.ignore_changes).not.toContain('version');
+  });
+
+  test('GIVEN lib audit logging WHEN synthesized THEN every server sets the Flexible Server parameters, in sequence', () => {
+    expect(auditParameters()).toEqual({
+      log_connections: 'on',
+      log_disconnections: 'on',
+      log_checkpoints: 'on',
+      log_lock_waits: 'on',
+      log_temp_files: String(DATABASE_AUDIT.logTempFilesKiB),
+      log_statement: 'ddl',
+      'connection_throttle.enable': 'on',
+    });
+    for (const [id] of entries(prod, 'azurerm_postgresql_flexible_server')) {
+      const set = all(prod, 'azurerm_postgresql_flexible_server_configuration')
+        .filter((c) => String(c.server_id).includes(`.${id}.`))
+        .map((c) => [c.name, c.value]);
+      expect(set).toEqual(expect.arrayContaining(Object.entries(auditParameters())));
+    }
+  });
+
+  test('GIVEN generation 0 WHEN synthesized THEN two app logins get their own passwords and the app secret holds app_user', () => {
+    const app = byName(prod, 'azurerm_key_vault_secret', 'shop-api-prd-database-app');
+    expect(app.value).toContain('"username" = "app_user"');
+    expect(app.value).toMatch(/random_password\.Database_AppPassword_[0-9A-F]+\.result/);
+    expect(app.value).not.toMatch(/Database_Password_/);
+    const admin = byName(prod, 'azurerm_key_vault_secret', 'shop-api-prd-database');
+    expect(admin.value).toContain('"username" = "app_admin"');
+    const keepers = entries(prod, 'random_password').map(([id, p]) => [id.replace(/_[0-9A-F]+$/, ''), p.keepers]);
+    expect(keepers).toEqual(
+      expect.arrayContaining([
+        ['Database_AppPassword', { rotation: '0' }],
+        ['Database_AppClonePassword', { rotation: '0' }],
+      ]),
+    );
+  });
+
+  test('GIVEN the next rotation generation WHEN synthesized THEN the secret moves to app_user_clone and only its password changes', () => {
+    const json = synth(resolved('prod', { database: { appCredentialGeneration: 1 } }));
+    expect(byName(json, 'azurerm_key_vault_secret', 'shop-api-prd-database-app').value).toMatch(
+      /"username" = "app_user_clone".*Database_AppClonePassword_/s,
+    );
+    const keepers = Object.fromEntries(
+      entries(json, 'random_password').map(([id, p]) => [id.replace(/_[0-9A-F]+$/, ''), p.keepers]),
+    );
+    expect(keepers.Database_AppPassword).toEqual({ rotation: '0' });
+    expect(keepers.Database_AppClonePassword).toEqual({ rotation: '1' });
+  });
+
+  test("GIVEN the app role WHEN synthesized THEN a one-shot container job in the jobs subnet runs lib's script against every primary", () => {
+    const json = synth(resolved('prod', { database: { shards: 2 } }));
+    const [job] = all(json, 'azurerm_container_group');
+    expect(job).toMatchObject({
+      name: 'shop-api-prd-aci-db-roles',
+      os_type: 'Linux',
+      restart_policy: 'Never',
+      ip_address_type: 'Private',
+      subnet_ids: [expect.stringMatching(/Network_JobsSubnet_/)],
+    });
+    const [c] = (job as Json).container as Json[];
+    expect(c?.image).toBe('postgres:16-alpine');
+    // Only secure variables (the API never returns them): passwords, script and hosts alike.
+    expect(c?.environment_variables).toBeUndefined();
+    expect(c?.secure_environment_variables).toMatchObject({
+      SHARDS: '2',
+      ROLE_SQL: terraformAttributeText(appRoleScript()),
+    });
+    expect(c?.secure_environment_variables.PGHOST_1).toMatch(/Database_Server-s1_[0-9A-F]+\.fqdn/);
+    expect(Object.keys(c?.secure_environment_variables).sort()).toEqual([
+      'ADMIN_PASSWORD_0',
+      'ADMIN_PASSWORD_1',
+      'APP_USER_CLONE_PASSWORD_0',
+      'APP_USER_CLONE_PASSWORD_1',
+      'APP_USER_PASSWORD_0',
+      'APP_USER_PASSWORD_1',
+      'PGHOST_0',
+      'PGHOST_1',
+      'ROLE_SQL',
+      'SHARDS',
+    ]);
+    expect(c?.commands.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(c?.commands[2]).toContain('psql "host=$host port=5432 dbname=app user=app_admin sslmode=require');
+    expect(c?.commands[2]).not.toMatch(/\$\{|%\{/);
+    expect(job?.depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^azurerm_postgresql_flexible_server_database\.Database_Database-s1_/),
+        expect.stringMatching(/Network_DatabaseSecurityGroupAssociation_/),
+        expect.stringMatching(/Network_JobsSubnetNatAssociation_/),
+      ]),
+    );
+    // The app secret names a login only after the job that creates it.
+    expect(byName(json, 'azurerm_key_vault_secret', 'shop-api-prd-database-app-s1').depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^azurerm_container_group\.Database_Bootstrap_/)]),
+    );
+  });
+
+  test('GIVEN two replicas WHEN synthesized THEN a writer name and five reader names, each a CNAME of one server', () => {
+    const records = all(prod, 'azurerm_private_dns_cname_record');
+    expect(records.map((r) => r.name).sort()).toEqual([
+      'reader-1',
+      'reader-2',
+      'reader-3',
+      'reader-4',
+      'reader-5',
+      'writer',
+    ]);
+    for (const r of records) {
+      expect(r.ttl).toBe(30);
+      expect(r.zone_name).toMatch(/Network_DatabaseEndpointsDnsZone_/);
+    }
+    const target = (name: string) =>
+      ref(prod, 'azurerm_postgresql_flexible_server', byName(prod, 'azurerm_private_dns_cname_record', name).record)
+        ?.name;
+    expect(['writer', 'reader-1', 'reader-2', 'reader-3', 'reader-4', 'reader-5'].map(target)).toEqual([
+      expect.stringMatching(/^pg-shop-api-prd-[0-9a-f]{6}$/),
+      expect.stringMatching(/-r1$/),
+      expect.stringMatching(/-r2$/),
+      expect.stringMatching(/-r1$/),
+      expect.stringMatching(/-r2$/),
+      expect.stringMatching(/-r1$/),
+    ]);
+    expect(prodDb?.endpoints()[0]).toMatchObject({
+      writer: 'writer.db.shop-api-prd.internal',
+      readers: [1, 2, 3, 4, 5].map((i) => `reader-${i}.db.shop-api-prd.internal`),
+    });
+  });
+
+  test('GIVEN no replicas WHEN synthesized THEN every reader name points at the primary', () => {
+    const json = synth(resolved('prod', { database: { readReplicas: 0 } }));
+    const targets = all(json, 'azurerm_private_dns_cname_record').map((r) => r.record);
+    expect(new Set(targets)).toEqual(new Set([expect.stringMatching(/Database_Server_[0-9A-F]+\.fqdn/)]));
+    expect(targets).toHaveLength(1 + READER_SLOTS);
+    expect(readerTarget(4, 3)).toEqual({ replica: 1 });
+    expect(readerTarget(2, 0)).toBe('primary');
   });
 });

@@ -5,6 +5,7 @@ import {
   gatewayCapacity,
   RATE_LIMIT_PER_5_MIN,
   SSL_POLICY,
+  wafSizeLimits,
 } from '../../../constructs/azure/load-balancer';
 import { AzureNetwork } from '../../../constructs/azure/network';
 import type { ResolvedSpec } from '../../../lib/resolve';
@@ -108,7 +109,42 @@ describe('AzureLoadBalancer', () => {
       scope: `${vaultId}/secrets/api-example-com`,
       role_definition_name: 'Key Vault Secrets User',
     });
-    expect(gateway(json).depends_on).toEqual([expect.stringMatching(/LoadBalancer_CertificateAccess_/)]);
+    expect(gateway(json).depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/LoadBalancer_CertificateAccess_/)]),
+    );
+  });
+
+  test('GIVEN the gateway subnet NSG WHEN synthesized THEN the gateway waits for the NSG to be attached with its rules', () => {
+    // Otherwise Azure may see the NSG without the GatewayManager rule and reject the gateway
+    // (ApplicationGatewaySubnetInboundTrafficBlockedByNetworkSecurityGroup).
+    expect(gateway(prod).depends_on).toEqual([
+      expect.stringMatching(
+        /^azurerm_subnet_network_security_group_association\.Network_GatewaySecurityGroupAssociation_/,
+      ),
+    ]);
+  });
+
+  test('GIVEN the default request body limit WHEN synthesized THEN JSON bodies and uploads up to 1 MiB pass, larger ones are refused', () => {
+    const [p] = all(prod, 'azurerm_web_application_firewall_policy');
+    expect(p?.policy_settings).toMatchObject({
+      request_body_check: true,
+      request_body_enforcement: true,
+      max_request_body_size_in_kb: 1024,
+      file_upload_enforcement: true,
+      file_upload_limit_in_mb: 1,
+      request_body_inspect_limit_in_kb: 128,
+    });
+  });
+
+  test('GIVEN the largest request body limit WHEN synthesized THEN the WAF takes the CRS 3.2 maximum and uploads round up to 2 MB', () => {
+    const json = synth(resolved('prod', { loadBalancer: { maxRequestBodyKiB: 2000 } }));
+    const [p] = all(json, 'azurerm_web_application_firewall_policy');
+    expect(p?.policy_settings).toMatchObject({ max_request_body_size_in_kb: 2000, file_upload_limit_in_mb: 2 });
+    expect(wafSizeLimits(8)).toEqual({
+      maxRequestBodySizeInKb: 8,
+      fileUploadLimitInMb: 1,
+      requestBodyInspectLimitInKb: 8,
+    });
   });
 
   test('GIVEN a certificate in another vault than certificateKeyVaultId WHEN built THEN it fails naming both vaults', () => {

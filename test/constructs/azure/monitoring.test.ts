@@ -1,9 +1,15 @@
 import { Testing } from 'cdktf';
 import { AzureCache } from '../../../constructs/azure/cache';
-import { AzureComputeGroup } from '../../../constructs/azure/compute-group';
+import { AzureComputeGroup, onDemandMaxima } from '../../../constructs/azure/compute-group';
 import { AzureDatabase } from '../../../constructs/azure/database';
 import { AzureLoadBalancer } from '../../../constructs/azure/load-balancer';
-import { AzureMonitoring, fiveXxThreshold, MIN_5XX_COUNT, windowSize } from '../../../constructs/azure/monitoring';
+import {
+  AzureMonitoring,
+  fiveXxThreshold,
+  MIN_5XX_COUNT,
+  weeklyRecurrences,
+  windowSize,
+} from '../../../constructs/azure/monitoring';
 import { AzureNetwork } from '../../../constructs/azure/network';
 import { AzureSecrets } from '../../../constructs/azure/secrets';
 import { alarmRule, alarmRules } from '../../../lib/alarms';
@@ -49,6 +55,7 @@ function build(spec: ResolvedSpec) {
 
 describe('AzureMonitoring', () => {
   const { json, monitoring } = build(resolved('prod'));
+  const { json: ex } = build(resolved('example'));
   const alert = (name: string) =>
     all(json, 'azurerm_monitor_metric_alert').find((a) => a.name === `shop-api-prd-${name}`);
 
@@ -129,9 +136,133 @@ describe('AzureMonitoring', () => {
     expect(fiveXxThreshold(spec, alarmRule(alarmRules(10), 'lb-5xx-rate'))).toBe(Math.ceil(100 * 2 * 300 * 0.05));
   });
 
-  test('GIVEN spot capacity WHEN synthesized THEN each scale set has its own at-max alarm', () => {
-    const { json: ex } = build(resolved('example'));
-    const names = all(ex, 'azurerm_monitor_metric_alert').map((a) => a.name);
-    expect(names).toEqual(expect.arrayContaining(['shop-api-prd-group-at-max', 'shop-api-prd-group-at-max-spot']));
+  test('GIVEN spot capacity WHEN synthesized THEN group-at-max watches the on-demand maximum, the capacity that can surely scale', () => {
+    const atMax = all(ex, 'azurerm_monitor_metric_alert').filter((a) => a.name.includes('group-at-max'));
+    expect(atMax.map((a) => a.name)).toEqual(['shop-api-prd-group-at-max']);
+    expect(atMax[0]?.scopes[0]).toMatch(/Compute_Autoscale_/);
+    expect(atMax[0]?.criteria[0].threshold).toBe(resolved('example').compute.spot.onDemand.max);
+    expect(atMax[0]?.description).toMatch(/Spot capacity above it is not guaranteed/);
+  });
+
+  describe('GIVEN a weeknight window that lowers the maximum to 4', () => {
+    const nights = resolved('prod', {
+      compute: {
+        scaling: {
+          schedules: [{ name: 'nights', cron: '0 20 * * 1-5', durationMinutes: 600, minInstances: 1, maxInstances: 4 }],
+        },
+      },
+    });
+    const { json: n } = build(nights);
+    const atMax = (name: string) =>
+      all(n, 'azurerm_monitor_metric_alert').find((a) => a.name === `shop-api-prd-${name}`);
+    const nightly = [
+      {
+        days_of_week: ['Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
+        start_time: '00:00:00',
+        end_time: '06:00:00',
+      },
+      {
+        days_of_week: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
+        start_time: '20:00:00',
+        end_time: '23:59:59',
+      },
+    ];
+
+    test('WHEN synthesized THEN one alert per maximum: 10 by day and 4 at night, both on the on-demand set', () => {
+      expect(atMax('group-at-max')?.criteria[0].threshold).toBe(10);
+      expect(atMax('group-at-max-4')?.criteria[0]).toMatchObject({ metric_name: 'ObservedCapacity', threshold: 4 });
+      expect(atMax('group-at-max-4')?.scopes).toEqual(atMax('group-at-max')?.scopes);
+    });
+
+    test('WHEN synthesized THEN the base alert is silenced during the window, which it could not reach', () => {
+      const [quiet] = all(n, 'azurerm_monitor_alert_processing_rule_suppression');
+      expect(quiet?.condition.alert_rule_id).toEqual({
+        operator: 'Equals',
+        values: [expect.stringMatching(/Monitoring_Alert-group-at-max_[0-9A-F]+\.id/)],
+      });
+      expect(quiet?.schedule).toEqual({ time_zone: 'UTC', recurrence: { weekly: nightly } });
+      expect(atMax('group-at-max')?.action).toHaveLength(1);
+    });
+
+    test('WHEN synthesized THEN the window alert notifies only during the window', () => {
+      expect(atMax('group-at-max-4')?.action).toBeUndefined();
+      const [notify] = all(n, 'azurerm_monitor_alert_processing_rule_action_group');
+      expect(notify?.condition.alert_rule_id.values).toEqual([
+        expect.stringMatching(/Monitoring_Alert-group-at-max-max4_/),
+      ]);
+      expect(notify?.add_action_group_ids).toEqual([expect.stringMatching(/Monitoring_ActionGroup_/)]);
+      expect(notify?.schedule).toEqual({ time_zone: 'UTC', recurrence: { weekly: nightly } });
+    });
+  });
+
+  test('GIVEN a window whose on-demand maximum equals the base WHEN synthesized THEN no extra alert or rule', () => {
+    expect(all(ex, 'azurerm_monitor_alert_processing_rule_suppression')).toHaveLength(0);
+    expect(all(ex, 'azurerm_monitor_alert_processing_rule_action_group')).toHaveLength(0);
+  });
+});
+
+describe('onDemandMaxima', () => {
+  const at = (day: number, hour: number, minute = 0) => day * 1440 + hour * 60 + minute;
+  const schedule = (name: string, cron: string, durationMinutes: number, maxInstances: number, timezone = 'UTC') => ({
+    name,
+    cron,
+    durationMinutes,
+    timezone,
+    minInstances: 1,
+    maxInstances,
+  });
+
+  test('GIVEN a window that opens inside another WHEN the first ends THEN the base maximum is back, as Azure autoscale does', () => {
+    // Monday: A 08:00-18:00 (max 6), B 12:00-14:00 (max 8). B's end profile brings back the base at 14:00.
+    const spec = resolved('prod', {
+      compute: { scaling: { schedules: [schedule('a', '0 8 * * 1', 600, 6), schedule('b', '0 12 * * 1', 120, 8)] } },
+    });
+    expect(onDemandMaxima(spec)).toEqual([
+      { max: 10, base: true, spans: [] },
+      { max: 6, base: false, spans: [{ timezone: 'UTC', from: at(1, 8), minutes: 240 }] },
+      { max: 8, base: false, spans: [{ timezone: 'UTC', from: at(1, 12), minutes: 120 }] },
+    ]);
+  });
+
+  test('GIVEN windows in two time zones WHEN mapped THEN each counts from its own start for its duration', () => {
+    const spec = resolved('prod', {
+      compute: {
+        scaling: {
+          schedules: [
+            schedule('ny', '0 8 * * 1', 60, 6, 'America/New_York'),
+            schedule('ber', '0 8 * * 2', 60, 6, 'Europe/Berlin'),
+          ],
+        },
+      },
+    });
+    expect(onDemandMaxima(spec)[1]?.spans).toEqual([
+      { timezone: 'Eastern Standard Time', from: at(1, 8), minutes: 60 },
+      { timezone: 'W. Europe Standard Time', from: at(2, 8), minutes: 60 },
+    ]);
+  });
+
+  test('GIVEN a window as long as the week WHEN mapped THEN its maximum holds all week', () => {
+    const spec = resolved('prod', { compute: { scaling: { schedules: [schedule('all', '0 0 * * 0', 7 * 1440, 4)] } } });
+    expect(onDemandMaxima(spec)[1]).toEqual({
+      max: 4,
+      base: false,
+      spans: [{ timezone: 'UTC', from: 0, minutes: 7 * 1440 }],
+    });
+  });
+});
+
+describe('weeklyRecurrences', () => {
+  test('GIVEN spans across midnight and whole days WHEN mapped THEN pieces per day, whole days without times, equal pieces merged', () => {
+    // Friday 18:00 to Monday 06:00, and Wednesday 09:00-17:00.
+    const recurrences = weeklyRecurrences([
+      { timezone: 'UTC', from: 5 * 1440 + 18 * 60, minutes: 60 * 60 },
+      { timezone: 'UTC', from: 3 * 1440 + 9 * 60, minutes: 8 * 60 },
+    ]);
+    expect(recurrences).toEqual([
+      { daysOfWeek: ['Monday'], startTime: '00:00:00', endTime: '06:00:00' },
+      { daysOfWeek: ['Sunday', 'Saturday'] },
+      { daysOfWeek: ['Wednesday'], startTime: '09:00:00', endTime: '17:00:00' },
+      { daysOfWeek: ['Friday'], startTime: '18:00:00', endTime: '23:59:59' },
+    ]);
   });
 });

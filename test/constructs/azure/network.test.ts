@@ -85,10 +85,16 @@ describe('AzureNetwork', () => {
     });
   });
 
-  test('GIVEN the CDN is on WHEN synthesized THEN the gateway accepts web traffic from Front Door only', () => {
-    const cdn = network(resolved('prod', { cdn: { enabled: true } }));
+  test('GIVEN the CDN on and the origin locked WHEN synthesized THEN the gateway accepts web traffic from Front Door only', () => {
+    const cdn = network(resolved('prod', { cdn: { enabled: true, lockOrigin: true } }));
     const web = all(cdn, 'azurerm_network_security_rule').find((r) => r.name === 'allow-web-inbound');
     expect(web?.source_address_prefix).toBe('AzureFrontDoor.Backend');
+  });
+
+  test('GIVEN the CDN just turned on (origin not locked) WHEN synthesized THEN clients still resolving to the gateway get in', () => {
+    const cdn = network(resolved('prod', { cdn: { enabled: true } }));
+    const web = all(cdn, 'azurerm_network_security_rule').find((r) => r.name === 'allow-web-inbound');
+    expect(web?.source_address_prefix).toBe('Internet');
   });
 
   test('GIVEN the database NSG WHEN synthesized THEN the app subnet reaches PostgreSQL and PgBouncer ports only', () => {
@@ -96,9 +102,48 @@ describe('AzureNetwork', () => {
     expect(allow).toMatchObject({ source_address_prefix: plan.private[0], destination_port_ranges: ['5432', '6432'] });
   });
 
-  test('GIVEN four subnets WHEN synthesized THEN each has exactly one NSG association', () => {
-    expect(all(json, 'azurerm_network_security_group')).toHaveLength(4);
-    expect(all(json, 'azurerm_subnet_network_security_group_association')).toHaveLength(4);
+  test('GIVEN five subnets WHEN synthesized THEN each has exactly one NSG association', () => {
+    expect(all(json, 'azurerm_network_security_group')).toHaveLength(5);
+    expect(all(json, 'azurerm_subnet_network_security_group_association')).toHaveLength(5);
+  });
+
+  test('GIVEN NSG rules created separately WHEN synthesized THEN each association waits for every rule of its NSG', () => {
+    // Attached before its rules exist, the gateway NSG blocks GatewayManager and Azure rejects the
+    // gateway (hashicorp/terraform-provider-azurerm#14434).
+    const rules = Object.entries(json.resource.azurerm_network_security_rule as Record<string, Json>);
+    for (const [, assoc] of Object.entries(
+      json.resource.azurerm_subnet_network_security_group_association as Record<string, Json>,
+    )) {
+      const nsg = String(assoc.network_security_group_id).replace(/^\$\{(.*)\.id\}$/, '$1');
+      const own = rules
+        .filter(([, r]) => String(r.network_security_group_name) === `\${${nsg}.name}`)
+        .map(([id]) => `azurerm_network_security_rule.${id}`);
+      expect(own.length).toBeGreaterThan(0);
+      expect([...(assoc.depends_on as string[])].sort()).toEqual(own.sort());
+    }
+    const gateway = all(json, 'azurerm_subnet_network_security_group_association').find((a) =>
+      String(a.subnet_id).includes('Network_GatewaySubnet_'),
+    );
+    expect(gateway?.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Network_GatewayRule-allow-gateway-manager_/)]),
+    );
+  });
+
+  test('GIVEN the jobs subnet WHEN synthesized THEN it is delegated to container instances, egresses through NAT and reaches PostgreSQL only', () => {
+    const jobs = byName(json, 'azurerm_subnet', 'shop-api-prd-snet-jobs');
+    expect(jobs.address_prefixes).toEqual([plan.jobs]);
+    expect(jobs.default_outbound_access_enabled).toBe(false);
+    expect(jobs.delegation[0].service_delegation.name).toBe('Microsoft.ContainerInstance/containerGroups');
+    const nat = all(json, 'azurerm_subnet_nat_gateway_association').map((a) => a.subnet_id);
+    expect(nat).toEqual(expect.arrayContaining([expect.stringMatching(/Network_JobsSubnet_/)]));
+    const rules = all(json, 'azurerm_network_security_rule');
+    expect(rules.find((r) => r.name === 'allow-jobs-to-postgres')).toMatchObject({
+      source_address_prefix: plan.jobs,
+      destination_port_range: '5432',
+      network_security_group_name: expect.stringMatching(/Network_DatabaseSecurityGroup_/),
+    });
+    const jobRules = rules.filter((r) => String(r.network_security_group_name).includes('Network_JobsSecurityGroup_'));
+    expect(jobRules.map((r) => r.access)).toEqual(['Deny']);
   });
 
   test('GIVEN NAT egress WHEN synthesized THEN a Standard NAT gateway with a zone-redundant IP serves the app subnet', () => {
@@ -110,16 +155,17 @@ describe('AzureNetwork', () => {
     expect(assoc?.subnet_id).toMatch(/azurerm_subnet\.Network_AppSubnet_/);
   });
 
-  test('GIVEN private DNS WHEN synthesized THEN the PostgreSQL, Key Vault and Redis zones are linked to the VNet', () => {
+  test('GIVEN private DNS WHEN synthesized THEN the PostgreSQL, Key Vault, Redis and database-endpoint zones are linked to the VNet', () => {
     const zones = all(json, 'azurerm_private_dns_zone').map((z) => z.name);
     expect(zones.sort()).toEqual(
       [
+        'db.shop-api-prd.internal',
         'privatelink.redis.azure.net',
         'privatelink.vaultcore.azure.net',
         'shop-api-prd.private.postgres.database.azure.com',
       ].sort(),
     );
-    expect(all(json, 'azurerm_private_dns_zone_virtual_network_link')).toHaveLength(3);
+    expect(all(json, 'azurerm_private_dns_zone_virtual_network_link')).toHaveLength(4);
   });
 
   test('GIVEN tags in the spec WHEN synthesized THEN taggable resources carry them', () => {
