@@ -161,9 +161,50 @@ function findCdkJson(): string {
  * `cdk synth` and `blueprint synth` build the same template.
  */
 export function awsAppContext(): Record<string, unknown> {
-  const json = JSON.parse(fs.readFileSync(findCdkJson(), 'utf8')) as { context?: Record<string, unknown> };
-  return { ...json.context };
+  const cdkJson = findCdkJson();
+  const json = JSON.parse(fs.readFileSync(cdkJson, 'utf8')) as { context?: Record<string, unknown> };
+  return { ...json.context, ...cachedLookups(path.dirname(cdkJson)) };
 }
+
+/**
+ * Context lookups `npx cdk synth` cached (cdk.context.json, next to cdk.json or in the working
+ * directory): the account's availability zones, so `blueprint synth` builds the template that
+ * `cdk synth` built without credentials of its own.
+ */
+function cachedLookups(cdkJsonDir: string): Record<string, unknown> {
+  const files = [...new Set([cdkJsonDir, process.cwd()].map((d) => path.join(d, CDK_CONTEXT_FILE)))];
+  return Object.assign(
+    {},
+    ...files.filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as object),
+  );
+}
+
+/** The file the CDK CLI caches context lookups in. */
+export const CDK_CONTEXT_FILE = 'cdk.context.json';
+
+/** A synth that cannot be completed from the spec and the cached context alone; one line, exit 1. */
+export class AwsSynthInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/**
+ * Refuses a template built on CDK's placeholder zones: the spec asks for the account's zones
+ * (accounts.aws set, no network.zoneNames.aws) and no cached lookup answered.
+ */
+export function assertZonesResolved(stack: AwsBlueprintStack, missing: readonly { provider: string }[]): void {
+  const source = stack.network.zones?.source;
+  if (source?.kind !== 'lookup' || !missing.some((m) => m.provider === AZ_LOOKUP_PROVIDER)) return;
+  const { spec } = stack;
+  throw new AwsSynthInputError(
+    `network.zoneNames.aws: the availability zones of account ${spec.accounts.aws} in ${spec.regions.aws} are not cached; run \`npx cdk synth\` once with credentials for that account (it looks them up and caches them in ${CDK_CONTEXT_FILE}), or set network.zoneNames.aws`,
+  );
+}
+
+/** The context provider CDK uses for Stack.availabilityZones. */
+const AZ_LOOKUP_PROVIDER = 'availability-zones';
 
 /** Stack props for a spec: its name and the spec's account/region. */
 export function awsStackEnv(spec: ResolvedSpec): { stackName: string; env: { account?: string; region: string } } {
@@ -199,6 +240,7 @@ export function synthAws(
   const { stackName: name, env } = awsStackEnv(spec);
   const stack = new AwsBlueprintStack(app, name, { spec, env, stackName: name });
   const assembly = app.synth();
+  assertZonesResolved(stack, assembly.manifest.missing ?? []);
   assertPolicyClean(assembly.directory);
   return { stackName: name, templateFile: path.join(assembly.directory, stack.templateFile) };
 }

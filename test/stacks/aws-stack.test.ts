@@ -5,8 +5,16 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { OUTPUT_NAMES } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { policyFindings, suppressedFindings } from '../../stacks/aws-policy';
-import { AWS_OUTPUT_IDS, AwsBlueprintStack, awsAppContext, awsStackEnv, synthAws } from '../../stacks/aws-stack';
+import { policyFindings, suppressedFindings, VALIDATION_REPORT_FILE } from '../../stacks/aws-policy';
+import {
+  AWS_OUTPUT_IDS,
+  AwsBlueprintStack,
+  AwsSynthInputError,
+  awsAppContext,
+  awsStackEnv,
+  CDK_CONTEXT_FILE,
+  synthAws,
+} from '../../stacks/aws-stack';
 import { resolved } from '../fixtures';
 
 /*
@@ -59,12 +67,64 @@ describe('AwsBlueprintStack: synth', () => {
     expect(suppressedFindings(out)['cdk-validator-cfnguard']).toBeGreaterThan(0);
   });
 
+  test('GIVEN table zones WHEN synthesized THEN every W3010 (literal zone) is acknowledged with a reason true on that path', () => {
+    // The prod preset in us-east-1, no account: zones from the lib table, never from a lookup.
+    const report = JSON.parse(fs.readFileSync(path.join(out, VALIDATION_REPORT_FILE), 'utf8')) as {
+      pluginReports: Array<{
+        suppressedViolations?: Array<{ ruleName: string; reason: string; acknowledgedAt: string }>;
+      }>;
+    };
+    const w3010 = report.pluginReports
+      .flatMap((p) => p.suppressedViolations ?? [])
+      .filter((v) => v.ruleName === 'W3010');
+    expect(w3010.length).toBeGreaterThanOrEqual(4);
+    for (const v of w3010) {
+      expect(v.reason).not.toMatch(/result of accessing stack\.availabilityZones/);
+      expect(v.reason).toMatch(/AWS_ZONE_LETTERS|CT\.AUTOSCALING\.PR\.1/);
+    }
+  });
+
+  test('GIVEN accounts.aws and no cached zone lookup WHEN synthAws runs THEN it fails with one line saying how to get the zones, writing no template of placeholder zones as a success', () => {
+    const dir = path.join(out, 'lookup');
+    const spec = resolved('prod', { accounts: { aws: '111111111111' }, regions: { aws: 'eu-west-1' } });
+    let error: unknown;
+    try {
+      synthAws(spec, dir, { baselineWasmCompiler: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AwsSynthInputError);
+    const message = (error as Error).message;
+    expect(message).not.toContain('\n');
+    expect(message).toMatch(
+      /^network\.zoneNames\.aws: the availability zones of account 111111111111 in eu-west-1 are not cached; run `npx cdk synth` once with credentials .* cdk\.context\.json\), or set network\.zoneNames\.aws$/,
+    );
+  });
+
   test.each(['dev', 'staging', 'prod'] as const)(
     'GIVEN the %s preset WHEN built THEN the template matches its snapshot',
     (env) => {
       expect(template(resolved(env))).toMatchSnapshot();
     },
   );
+});
+
+describe('awsAppContext', () => {
+  test('GIVEN a cdk.context.json in the working directory (what `npx cdk synth` caches) WHEN read THEN its lookups join the cdk.json flags', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-context-'));
+    const key = 'availability-zones:account=111111111111:region=ap-northeast-1';
+    fs.writeFileSync(path.join(dir, CDK_CONTEXT_FILE), JSON.stringify({ [key]: ['ap-northeast-1a'] }));
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      const context = awsAppContext();
+      expect(context[key]).toEqual(['ap-northeast-1a']);
+      expect(context['@aws-cdk/core:validateAgainstDefaultRules']).toBe(true);
+    } finally {
+      process.chdir(cwd);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('AwsBlueprintStack: contract and identity', () => {
