@@ -34,6 +34,21 @@ export function rateLimitStatement(behindCdn: boolean): wafv2.CfnWebACL.RateBase
     : { limit: WAF_RATE_LIMIT.requests, evaluationWindowSec: WAF_RATE_LIMIT.windowSeconds, aggregateKeyType: 'IP' };
 }
 
+/**
+ * An ALB's WAF inspects only the first 8 KiB of a request body (the limit is fixed for regional
+ * web ACLs), so no larger body limit can be enforced there.
+ */
+export const ALB_WAF_BODY_KIB = 8;
+
+/**
+ * Rule actions of the common rule set: SizeRestrictions_BODY blocks every body over 8 KiB, so
+ * when the spec allows larger bodies it only counts them (visible in the WAF metrics and samples);
+ * every other rule of the group, the body rules included, keeps blocking.
+ */
+export function commonRuleSetOverrides(maxRequestBodyKiB: number): wafv2.CfnWebACL.RuleActionOverrideProperty[] {
+  return maxRequestBodyKiB > ALB_WAF_BODY_KIB ? [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }] : [];
+}
+
 /** Days the access logs are kept before they expire. */
 export const ACCESS_LOG_DAYS = 365;
 
@@ -317,11 +332,21 @@ export class AwsLoadBalancer extends Construct {
       sampledRequestsEnabled: true,
       metricName: `${name}-${suffix}`,
     });
-    const managed = (priority: number, ruleName: string): wafv2.CfnWebACL.RuleProperty => ({
+    const managed = (
+      priority: number,
+      ruleName: string,
+      ruleActionOverrides: wafv2.CfnWebACL.RuleActionOverrideProperty[] = [],
+    ): wafv2.CfnWebACL.RuleProperty => ({
       name: ruleName,
       priority,
       overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: ruleName } },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name: ruleName,
+          ...(ruleActionOverrides.length > 0 ? { ruleActionOverrides } : {}),
+        },
+      },
       visibilityConfig: metric(ruleName),
     });
     return new wafv2.CfnWebACL(
@@ -336,7 +361,7 @@ export class AwsLoadBalancer extends Construct {
           visibilityConfig: metric('all'),
           rules: [
             managed(0, 'AWSManagedRulesAmazonIpReputationList'),
-            managed(1, 'AWSManagedRulesCommonRuleSet'),
+            managed(1, 'AWSManagedRulesCommonRuleSet', commonRuleSetOverrides(spec.loadBalancer.maxRequestBodyKiB)),
             managed(2, 'AWSManagedRulesKnownBadInputsRuleSet'),
             {
               name: 'RateLimitPerIp',

@@ -61,6 +61,14 @@ export const PARITY_GAPS: readonly GapEntry[] = [
   },
   {
     cloud: 'aws',
+    field: 'waf.enabled',
+    kind: 'note',
+    when: (s) => s.loadBalancer.waf && s.loadBalancer.maxRequestBodyKiB > 8,
+    reason:
+      "An ALB's WAF inspects only the first 8 KiB of a request body: AWSManagedRulesCommonRuleSet's SizeRestrictions_BODY (which blocks every larger body) only counts, the other body rules inspect those 8 KiB, and no larger loadBalancer.maxRequestBodyKiB can be enforced at the edge.",
+  },
+  {
+    cloud: 'aws',
     field: 'contract.otherEnv',
     kind: 'differs',
     expected: (s) => [...Object.keys(s.compute.app.env), 'AWS_REGION'].sort(),

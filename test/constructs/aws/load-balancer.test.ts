@@ -23,6 +23,26 @@ const attributes = (template: Template): Record<string, string> => {
 
 const https = { loadBalancer: { https: { domain: 'api.example.com' } } };
 
+type AclRule = { Name: string; OverrideAction?: unknown; Statement: Record<string, Record<string, unknown>> };
+
+const aclRules = (template: Template, scope = 'REGIONAL'): AclRule[] => {
+  const acl = Object.values(template.findResources('AWS::WAFv2::WebACL')).find((a) => a.Properties.Scope === scope);
+  if (!acl) throw new Error(`no ${scope} web ACL`);
+  return acl.Properties.Rules as AclRule[];
+};
+
+const commonRule = (template: Template) => {
+  const rule = aclRules(template).find((r) => r.Name === 'AWSManagedRulesCommonRuleSet');
+  if (!rule) throw new Error('no common rule set');
+  return rule;
+};
+
+const managedGroup = (template: Template, name: string) => {
+  const rule = aclRules(template).find((r) => r.Name === name);
+  if (!rule?.Statement.ManagedRuleGroupStatement) throw new Error(`no managed group ${name}`);
+  return rule.Statement.ManagedRuleGroupStatement;
+};
+
 describe('AwsLoadBalancer', () => {
   test('GIVEN prod WHEN built THEN an internet-facing ALB drops invalid headers, logs access and resists deletion', () => {
     const { template } = build(resolved('prod', { loadBalancer: { idleTimeoutSeconds: 120 } }));
@@ -170,6 +190,22 @@ describe('AwsLoadBalancer', () => {
         ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
       },
     });
+  });
+
+  test.each([
+    ['the default (1024 KiB)', undefined],
+    ['9 KiB', 9],
+  ] as const)('GIVEN maxRequestBodyKiB %s WHEN built THEN SizeRestrictions_BODY only counts and every other common rule still blocks', (_n, kib) => {
+    const { template } = build(resolved('prod', kib === undefined ? {} : { loadBalancer: { maxRequestBodyKiB: kib } }));
+    const common = managedGroup(template, 'AWSManagedRulesCommonRuleSet');
+    expect(common.RuleActionOverrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
+    // The group itself is not set to count: the XSS, SQLi-adjacent and other body rules keep blocking.
+    expect(commonRule(template).OverrideAction).toEqual({ None: {} });
+  });
+
+  test('GIVEN maxRequestBodyKiB 8 (what the ALB WAF can inspect) WHEN built THEN the managed size rule keeps blocking larger bodies', () => {
+    const { template } = build(resolved('prod', { loadBalancer: { maxRequestBodyKiB: 8 } }));
+    expect(managedGroup(template, 'AWSManagedRulesCommonRuleSet').RuleActionOverrides).toBeUndefined();
   });
 
   test('GIVEN waf off WHEN built THEN there is no web ACL', () => {
