@@ -71,6 +71,14 @@ export function readerCount(spec: ResolvedSpec, shard: ShardPlan): number {
   return Math.max(shard.readReplicas, spec.database.highAvailability ? 1 : 0);
 }
 
+/** Zones an RDS Proxy spans: the two it needs, so a third zone never touches it. */
+export const PROXY_ZONES = 2;
+
+/** The isolated subnets of the VPC's first {@link PROXY_ZONES} zones. */
+export function proxySubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: vpc.availabilityZones.slice(0, PROXY_ZONES) };
+}
+
 /** Construct id of a shard's database: shard 0 keeps the unsharded id. */
 export function databaseId(shard: ShardPlan): string {
   return shard.index === 0 ? 'Database' : `DatabaseShard${shard.index}`;
@@ -84,8 +92,14 @@ export interface AwsDatabaseProps {
   readonly shard?: ShardPlan;
   /** The VPC. */
   readonly vpc: ec2.IVpc;
-  /** Subnets of the cluster and the proxy. @default - the isolated subnets */
+  /** Subnets of the cluster. @default - the isolated subnets */
   readonly subnets?: ec2.SubnetSelection;
+  /**
+   * Subnets of the RDS Proxy. They must never change: VpcSubnetIds replaces a proxy, and its fixed
+   * name makes CloudFormation fail that replacement.
+   * @default - the isolated subnets of the VPC's first two zones (a proxy needs two), so adding a zone leaves it alone
+   */
+  readonly proxySubnets?: ec2.SubnetSelection;
   /** Subnets of the rotation function, which must reach the Secrets Manager API. @default - the private subnets with egress */
   readonly rotationSubnets?: ec2.SubnetSelection;
   /** Key for storage, Performance Insights, the secret and the log group. */
@@ -265,7 +279,7 @@ export class AwsDatabase extends Construct {
             dbProxyName: spec.names.of('awsDatabaseProxy', shard.suffix),
             secrets: [secret],
             vpc,
-            vpcSubnets: subnets,
+            vpcSubnets: props.proxySubnets ?? proxySubnets(vpc),
             securityGroups: [this.proxySecurityGroup],
             requireTLS: true,
             // The app authenticates with the secret's password (the same contract on every

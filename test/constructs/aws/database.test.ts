@@ -160,6 +160,22 @@ describe('AwsDatabase', () => {
     expect(JSON.stringify(stack.resolve(db.endpoints.writer))).toContain('DatabaseProxy');
   });
 
+  test('GIVEN pooling WHEN zones grow 2 -> 3 THEN the proxy keeps its subnets (the first two zones) and name, so it is never replaced', () => {
+    const proxy = (zones: number) => {
+      const { template } = build(resolved('prod', { network: { zones }, database: { connectionPooling: true } }));
+      const [resource] = Object.values(template.findResources('AWS::RDS::DBProxy'));
+      return resource?.Properties;
+    };
+    const two = proxy(2);
+    const three = proxy(3);
+    expect(three.VpcSubnetIds).toEqual([
+      { Ref: expect.stringMatching(/^NetworkVpcIsolatedSubnet1Subnet/) },
+      { Ref: expect.stringMatching(/^NetworkVpcIsolatedSubnet2Subnet/) },
+    ]);
+    expect(three.VpcSubnetIds).toEqual(two.VpcSubnetIds);
+    expect(three.DBProxyName).toBe(two.DBProxyName);
+  });
+
   test('GIVEN no pooling WHEN built THEN there is no proxy and the writer is the cluster endpoint', () => {
     const { template, db, stack } = build(resolved('dev'));
     template.resourceCountIs('AWS::RDS::DBProxy', 0);
