@@ -47,7 +47,8 @@ export interface AwsCdnProps {
  * everything else passed through uncached with all viewer headers, cookies and query strings.
  * HTTPS to the origin when the spec has a domain (every behaviour forwards the viewer's Host
  * header, so the ALB certificate for the domain matches); HTTP to the origin
- * otherwise. The origin-verify header makes the load balancer refuse requests that bypass it.
+ * otherwise. With cdn.lockOrigin the origin-verify header makes the load balancer refuse
+ * requests that bypass the distribution.
  */
 export class AwsCdn extends Construct {
   /** The distribution. */

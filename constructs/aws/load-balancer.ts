@@ -12,7 +12,7 @@ import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { acknowledge, GUARD } from './policy';
 
-/** Header CloudFront adds to every origin request; the listener forwards only requests carrying it. */
+/** Header CloudFront adds to every origin request; with cdn.lockOrigin the listener forwards only requests carrying it. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 
 /**
@@ -140,9 +140,10 @@ export interface AwsLoadBalancerProps {
  * The internet-facing entry: an Application Load Balancer in the public subnets with a target
  * group for the app instances, access logs, invalid-header dropping and deletion protection in
  * prod; HTTPS (TLS 1.2+) with HTTP → HTTPS redirect when the spec has a domain; a regional
- * WAFv2 web ACL with AWS managed rules and a per-IP rate limit. With the CDN on, the listener
- * forwards only requests that carry CloudFront's secret origin header, so the CDN (and its
- * caching and TLS settings) cannot be bypassed.
+ * WAFv2 web ACL with AWS managed rules and a per-IP rate limit. With the CDN on and
+ * cdn.lockOrigin, the listener forwards only requests that carry CloudFront's secret origin
+ * header, so the CDN (and its caching and TLS settings) cannot be bypassed; unlocked, it also
+ * serves clients that still reach it directly (while DNS moves to the CDN).
  */
 export class AwsLoadBalancer extends Construct {
   /** The load balancer. */
@@ -261,7 +262,7 @@ export class AwsLoadBalancer extends Construct {
         // TLS 1.2 and 1.3, forward-secret AEAD ciphers only, post-quantum hybrid key exchange.
         sslPolicy: elbv2.SslPolicy.TLS13_12_RES_PQ,
         open: false,
-        defaultAction: this.defaultAction(),
+        defaultAction: this.defaultAction(spec),
       });
       this.httpListener = this.loadBalancer.addListener('Http', {
         port: 80,
@@ -276,7 +277,7 @@ export class AwsLoadBalancer extends Construct {
         port: 80,
         protocol: elbv2.ApplicationProtocol.HTTP,
         open: false,
-        defaultAction: this.defaultAction(),
+        defaultAction: this.defaultAction(spec),
       });
       acknowledge(this.httpListener, {
         [`${GUARD}alb_http_to_https_redirection_check`]:
@@ -304,9 +305,13 @@ export class AwsLoadBalancer extends Construct {
     }
   }
 
-  /** Forward to the app, or, with the CDN on, refuse what did not come through CloudFront. */
-  private defaultAction(): elbv2.ListenerAction {
-    return this.originSecret
+  /**
+   * Forward to the app; with the CDN on and cdn.lockOrigin, refuse what did not come through
+   * CloudFront. Unlocked, clients whose DNS still points at the load balancer keep being served
+   * while CloudFront deploys (phase 1 of turning the CDN on, docs/aws.md).
+   */
+  private defaultAction(spec: ResolvedSpec): elbv2.ListenerAction {
+    return this.originSecret && spec.cdn.lockOrigin
       ? elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' })
       : elbv2.ListenerAction.forward([this.targetGroup]);
   }

@@ -213,8 +213,37 @@ describe('AwsLoadBalancer', () => {
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
-  test('GIVEN the CDN WHEN built THEN the listener refuses requests without the CloudFront origin header', () => {
+  test('GIVEN the CDN unlocked (phase 1: DNS still points at the ALB) WHEN built THEN the listener serves everyone, and the origin header rule is already in place', () => {
     const { lb, template } = build(resolved('prod', { ...https, cdn: { enabled: true } }));
+    expect(lb.originSecret).toBeDefined();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      DefaultActions: [Match.objectLike({ Type: 'forward' })],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 1,
+      Conditions: [Match.objectLike({ Field: 'http-header' })],
+      Actions: [Match.objectLike({ Type: 'forward' })],
+    });
+  });
+
+  test('GIVEN the CDN WHEN lockOrigin turns on (phase 2) THEN only the default action of the serving listener changes', () => {
+    const listeners = (lockOrigin: boolean) =>
+      build(resolved('prod', { ...https, cdn: { enabled: true, lockOrigin } })).template.toJSON().Resources as Record<
+        string,
+        { Type: string; Properties: Record<string, unknown> }
+      >;
+    const open = listeners(false);
+    const locked = listeners(true);
+    const changed = Object.keys(locked).filter((id) => JSON.stringify(locked[id]) !== JSON.stringify(open[id]));
+    expect(changed).toHaveLength(1);
+    const [id] = changed as [string];
+    expect(locked[id]?.Type).toBe('AWS::ElasticLoadBalancingV2::Listener');
+    expect(Object.keys(open)).toEqual(Object.keys(locked));
+  });
+
+  test('GIVEN the CDN and lockOrigin WHEN built THEN the listener refuses requests without the CloudFront origin header', () => {
+    const { lb, template } = build(resolved('prod', { ...https, cdn: { enabled: true, lockOrigin: true } }));
     expect(lb.originSecret).toBeDefined();
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
