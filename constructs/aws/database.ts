@@ -1,10 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type { PostgresVersion } from '../../lib/constants';
 import type { ShardEndpoints } from '../../lib/contract';
 import { hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
@@ -66,9 +66,41 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   'rds.force_ssl': '1',
 };
 
+/** Applies a removal policy to a construct's CloudFormation resource, when there is one. */
+function applyRemovalPolicyTo(construct: IConstruct | undefined, policy: RemovalPolicy): void {
+  const resource = construct?.node.defaultChild ?? construct;
+  if (resource instanceof CfnResource) resource.applyRemovalPolicy(policy);
+}
+
 /** Readers of a shard: its read replicas, and at least one standby when HA is on. */
 export function readerCount(spec: ResolvedSpec, shard: ShardPlan): number {
   return Math.max(shard.readReplicas, spec.database.highAvailability ? 1 : 0);
+}
+
+/** What a shard's resources become when the shard leaves the spec (or the stack is deleted). */
+export interface ShardRemoval {
+  /** The Aurora cluster (its instances and subnet group follow it). */
+  readonly cluster: RemovalPolicy;
+  /** The admin and app secrets (and their attachments) and the PostgreSQL log group. */
+  readonly secretsAndLogs: RemovalPolicy;
+  /** Parameter group, security group and enhanced-monitoring role: kept with a retained cluster. */
+  readonly support: RemovalPolicy;
+}
+
+/**
+ * With deletion protection (the prod default) CloudFormation cannot delete the cluster, so a
+ * removed shard would end in DELETE_FAILED: every resource of the shard is retained instead, as
+ * a set that references nothing that gets deleted (the cluster keeps its parameter group,
+ * subnet group, security group, secret, key and log group), so the shard detaches cleanly with
+ * its data. Without deletion protection the cluster ends in a final snapshot; prod also keeps
+ * the admin secret (it opens that snapshot) and the logs.
+ */
+export function shardRemoval(spec: Pick<ResolvedSpec, 'isProd' | 'database'>): ShardRemoval {
+  if (spec.database.deletionProtection) {
+    return { cluster: RemovalPolicy.RETAIN, secretsAndLogs: RemovalPolicy.RETAIN, support: RemovalPolicy.RETAIN };
+  }
+  const kept = spec.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+  return { cluster: RemovalPolicy.SNAPSHOT, secretsAndLogs: kept, support: RemovalPolicy.DESTROY };
 }
 
 /** Zones an RDS Proxy spans: the two it needs, so a third zone never touches it. */
@@ -76,7 +108,10 @@ export const PROXY_ZONES = 2;
 
 /** The isolated subnets of the VPC's first {@link PROXY_ZONES} zones. */
 export function proxySubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED, availabilityZones: vpc.availabilityZones.slice(0, PROXY_ZONES) };
+  return {
+    subnetType: ec2.SubnetType.PRIVATE_ISOLATED,
+    availabilityZones: vpc.availabilityZones.slice(0, PROXY_ZONES),
+  };
 }
 
 /** Construct id of a shard's database: shard 0 keeps the unsharded id. */
@@ -163,16 +198,19 @@ export class AwsDatabase extends Construct {
     this.readers = readerCount(spec, shard);
     this.port = db.port;
 
+    const removal = shardRemoval(spec);
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       description: `${this.clusterIdentifier}: PostgreSQL from the app instances and the proxy only`,
       allowAllOutbound: false,
     });
+    this.securityGroup.applyRemovalPolicy(removal.support);
 
     this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
       description: `${this.clusterIdentifier}: query statistics, slow-query logging, TLS only`,
       parameters: applyOverride({ ...DATABASE_PARAMETERS }, props.overrides?.parameters),
+      removalPolicy: removal.support,
     });
 
     // Created here (rather than by RDS on first export) so it has a retention and is encrypted.
@@ -180,7 +218,7 @@ export class AwsDatabase extends Construct {
       logGroupName: `/aws/rds/cluster/${this.clusterIdentifier}/postgresql`,
       retention: LOG_RETENTION,
       encryptionKey: key,
-      removalPolicy: spec.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removal.secretsAndLogs,
     });
 
     const instance = (): rds.ProvisionedClusterInstanceProps => ({
@@ -219,7 +257,7 @@ export class AwsDatabase extends Construct {
           backup: { retention: Duration.days(db.backupRetentionDays), preferredWindow: DATABASE_BACKUP_WINDOW },
           preferredMaintenanceWindow: DATABASE_MAINTENANCE_WINDOW,
           deletionProtection: db.deletionProtection,
-          removalPolicy: spec.isProd ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+          removalPolicy: removal.cluster,
           copyTagsToSnapshot: true,
           autoMinorVersionUpgrade: true,
           // OS-level metrics (memory, swap, per-process CPU) every minute, for sizing decisions.
@@ -232,12 +270,15 @@ export class AwsDatabase extends Construct {
     const secret = this.cluster.secret;
     if (!secret) throw new Error('the cluster has no generated secret');
     this.secret = secret;
-    // The admin credentials outlive the stack in prod, like the final snapshot they open (aws-cdk-lib
-    // leaves the generated secret on DESTROY whatever the cluster's removal policy).
+    // The admin credentials outlive the stack in prod, like the final snapshot or the retained
+    // cluster they open (aws-cdk-lib leaves the generated secret and its attachment on DESTROY
+    // whatever the cluster's removal policy), and so does what a retained cluster references.
     const generated = this.cluster.node.tryFindChild('Secret');
     if (generated instanceof secretsmanager.Secret) {
-      generated.applyRemovalPolicy(spec.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+      generated.applyRemovalPolicy(removal.secretsAndLogs);
+      applyRemovalPolicyTo(generated.node.tryFindChild('Attachment'), removal.secretsAndLogs);
     }
+    applyRemovalPolicyTo(this.cluster.node.tryFindChild('MonitoringRole'), removal.support);
     acknowledge(this.cluster, {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]':
         'The AWS maintained policy of the enhanced-monitoring role: it only lets RDS write OS metrics to its own log group.',

@@ -23,7 +23,10 @@ import { resolved } from '../fixtures';
  */
 
 type TemplateJson = {
-  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  Resources: Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+  >;
   Outputs: Record<string, { Description?: string }>;
 };
 
@@ -107,6 +110,75 @@ describe('AwsBlueprintStack: synth', () => {
       expect(template(resolved(env))).toMatchSnapshot();
     },
   );
+});
+
+/** Logical ids a resource points at: Ref, Fn::GetAtt, ${X} in Fn::Sub, and DependsOn. */
+function referencesOf(resource: unknown): Set<string> {
+  const found = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (typeof v !== 'object' || v === null) return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'Ref' && typeof x === 'string') found.add(x);
+      else if (k === 'Fn::GetAtt' && Array.isArray(x)) found.add(String(x[0]));
+      else if (k === 'Fn::Sub')
+        for (const m of JSON.stringify(x).matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)) found.add(m[1] as string);
+      else visit(x);
+    }
+  };
+  const { DependsOn, ...rest } = resource as { DependsOn?: string | string[] };
+  visit(rest);
+  for (const d of [DependsOn ?? []].flat()) found.add(d);
+  return found;
+}
+
+/** Types holding a shard's data or what opens it. */
+const SHARD_DATA = [
+  'AWS::RDS::DBCluster',
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBSubnetGroup',
+  'AWS::RDS::DBClusterParameterGroup',
+  'AWS::Logs::LogGroup',
+  'AWS::SecretsManager::Secret',
+  'AWS::SecretsManager::SecretTargetAttachment',
+];
+
+describe('AwsBlueprintStack: removing a shard', () => {
+  const shardIds = (t: TemplateJson, n: number) =>
+    Object.keys(t.Resources).filter((id) => id.includes(`DatabaseShard${n}`));
+
+  test('GIVEN prod with deletion protection WHEN shards go 3 -> 2 THEN shard 2 leaves the template and detaches as a retained set that references nothing deleted', () => {
+    const before = template(resolved('prod', { database: { shards: 3 } }));
+    const after = template(resolved('prod', { database: { shards: 2 } }));
+    const removed = shardIds(before, 2);
+    expect(removed.length).toBeGreaterThan(10);
+    expect(shardIds(after, 2)).toEqual([]);
+    const resources = before.Resources;
+    const retained = removed.filter((id) => resources[id]?.DeletionPolicy === 'Retain');
+    for (const id of removed.filter((id) => SHARD_DATA.includes(resources[id]?.Type ?? ''))) {
+      expect(`${id} ${resources[id]?.DeletionPolicy}/${resources[id]?.UpdateReplacePolicy}`).toBe(
+        `${id} Retain/Retain`,
+      );
+    }
+    const deleted = new Set(removed.filter((id) => !retained.includes(id)));
+    const dangling = retained.flatMap((id) =>
+      [...referencesOf(resources[id])].filter((ref) => deleted.has(ref)).map((ref) => `${id} -> ${ref}`),
+    );
+    expect(dangling).toEqual([]);
+    // The cluster's own security group and monitoring role are part of the set (the cluster needs them).
+    expect(retained.map((id) => resources[id]?.Type)).toEqual(
+      expect.arrayContaining(['AWS::EC2::SecurityGroup', 'AWS::IAM::Role', 'AWS::RDS::DBCluster']),
+    );
+  });
+
+  test('GIVEN dev (no deletion protection) WHEN a shard is removed THEN its cluster ends in a final snapshot', () => {
+    const before = template(resolved('dev', { database: { shards: 2 } }));
+    const [cluster] = Object.entries(before.Resources).filter(
+      ([id, r]) => id.startsWith('DatabaseShard1') && r.Type === 'AWS::RDS::DBCluster',
+    );
+    expect(cluster?.[1].DeletionPolicy).toBe('Snapshot');
+    expect(shardIds(template(resolved('dev')), 1)).toEqual([]);
+  });
 });
 
 describe('awsAppContext', () => {

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CACHE_MAINTENANCE_WINDOW, CACHE_SNAPSHOT_WINDOW } from '../../../constructs/aws/cache';
@@ -9,6 +9,7 @@ import {
   DATABASE_PARAMETERS,
   databaseId,
   readerCount,
+  shardRemoval,
   weeklyWindow,
 } from '../../../constructs/aws/database';
 import { AwsNetwork } from '../../../constructs/aws/network';
@@ -37,7 +38,7 @@ const cluster = (template: Template) => {
 };
 
 describe('AwsDatabase', () => {
-  test('GIVEN prod WHEN built THEN Aurora PostgreSQL is encrypted, IAM-auth, protected, backed up and snapshotted on delete', () => {
+  test('GIVEN prod WHEN built THEN Aurora PostgreSQL is encrypted, IAM-auth, protected, backed up and retained on delete', () => {
     const { template } = build(resolved('prod', { database: { engineVersion: '16', backupRetentionDays: 14 } }));
     expect(cluster(template).Properties).toMatchObject({
       Engine: 'aurora-postgresql',
@@ -53,7 +54,8 @@ describe('AwsDatabase', () => {
       Port: 5432,
       CopyTagsToSnapshot: true,
     });
-    expect(cluster(template).DeletionPolicy).toBe('Snapshot');
+    // Deletion protection: CloudFormation could not delete it, so it is retained (shardRemoval).
+    expect(cluster(template).DeletionPolicy).toBe('Retain');
   });
 
   test.each([
@@ -65,11 +67,23 @@ describe('AwsDatabase', () => {
     expect(cluster(template).Properties.EngineVersion).toBe(minor);
   });
 
-  test('GIVEN dev WHEN built THEN no deletion protection and the cluster is deleted with the stack', () => {
+  test('GIVEN dev WHEN built THEN no deletion protection, and deleting the cluster leaves a final snapshot', () => {
     const { template } = build(resolved('dev'));
     expect(cluster(template).Properties.DeletionProtection).toBe(false);
-    expect(cluster(template).DeletionPolicy).toBe('Delete');
+    expect(cluster(template).DeletionPolicy).toBe('Snapshot');
   });
+
+  test.each([
+    [true, { cluster: RemovalPolicy.RETAIN, secretsAndLogs: RemovalPolicy.RETAIN, support: RemovalPolicy.RETAIN }],
+    [false, { cluster: RemovalPolicy.SNAPSHOT, secretsAndLogs: RemovalPolicy.RETAIN, support: RemovalPolicy.DESTROY }],
+  ] as const)(
+    'GIVEN prod with deletionProtection %s WHEN a shard leaves THEN its resources become %o',
+    (deletionProtection, expected) => {
+      expect(shardRemoval(resolved('prod', { database: { deletionProtection, allowUnsafeProd: true } }))).toEqual(
+        expected,
+      );
+    },
+  );
 
   test('GIVEN readReplicas 2 WHEN built THEN a writer and Reader1..2 share the class and Performance Insights', () => {
     const { template } = build(resolved('prod', { database: { readReplicas: 2 } }));

@@ -195,13 +195,18 @@ describe('AwsLoadBalancer', () => {
   test.each([
     ['the default (1024 KiB)', undefined],
     ['9 KiB', 9],
-  ] as const)('GIVEN maxRequestBodyKiB %s WHEN built THEN SizeRestrictions_BODY only counts and every other common rule still blocks', (_n, kib) => {
-    const { template } = build(resolved('prod', kib === undefined ? {} : { loadBalancer: { maxRequestBodyKiB: kib } }));
-    const common = managedGroup(template, 'AWSManagedRulesCommonRuleSet');
-    expect(common.RuleActionOverrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
-    // The group itself is not set to count: the XSS, SQLi-adjacent and other body rules keep blocking.
-    expect(commonRule(template).OverrideAction).toEqual({ None: {} });
-  });
+  ] as const)(
+    'GIVEN maxRequestBodyKiB %s WHEN built THEN SizeRestrictions_BODY only counts and every other common rule still blocks',
+    (_n, kib) => {
+      const { template } = build(
+        resolved('prod', kib === undefined ? {} : { loadBalancer: { maxRequestBodyKiB: kib } }),
+      );
+      const common = managedGroup(template, 'AWSManagedRulesCommonRuleSet');
+      expect(common.RuleActionOverrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
+      // The group itself is not set to count: the XSS, SQLi-adjacent and other body rules keep blocking.
+      expect(commonRule(template).OverrideAction).toEqual({ None: {} });
+    },
+  );
 
   test('GIVEN maxRequestBodyKiB 8 (what the ALB WAF can inspect) WHEN built THEN the managed size rule keeps blocking larger bodies', () => {
     const { template } = build(resolved('prod', { loadBalancer: { maxRequestBodyKiB: 8 } }));
