@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
 import type { PostgresVersion } from '../../lib/constants';
 import type { ShardEndpoints } from '../../lib/contract';
-import { hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
+import { DATABASE_AUDIT, hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
 import { LOG_RETENTION } from './network';
@@ -45,8 +45,27 @@ export const PASSWORD_ROTATION_DAYS = 30;
 export const AUTO_EXPLAIN_MS = 2000;
 
 /**
+ * lib's DATABASE_AUDIT as Aurora PostgreSQL cluster parameters (Aurora's query-logging parameter
+ * table: docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_LogAccess.Concepts.PostgreSQL.Query_Logging.html).
+ * Absent on purpose: log_checkpoints ("not applicable for Aurora PostgreSQL": the storage layer,
+ * not the engine, writes pages, so there are no checkpoints to log) and connection throttling
+ * (an Azure Flexible Server setting with no Aurora parameter).
+ */
+export function auroraAuditParameters(audit: typeof DATABASE_AUDIT = DATABASE_AUDIT): Record<string, string> {
+  const flag = (on: boolean) => (on ? '1' : '0');
+  return {
+    log_connections: flag(audit.logConnections),
+    log_disconnections: flag(audit.logDisconnections),
+    log_lock_waits: flag(audit.logLockWaits),
+    log_temp_files: String(audit.logTempFilesKiB),
+    log_statement: audit.logStatement,
+  };
+}
+
+/**
  * Cluster parameters: query statistics (pg_stat_statements) and slow-query logging with plans
- * (auto_explain) are how missing indexes are found; TLS is forced for every client.
+ * (auto_explain) are how missing indexes are found; the shared audit logging; TLS is forced for
+ * every client.
  */
 export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   shared_preload_libraries: 'pg_stat_statements,auto_explain',
@@ -60,8 +79,7 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   // ones will be slow); per-node clock reads are the expensive part, row counts are cheap.
   'auto_explain.log_timing': '0',
   'auto_explain.log_buffers': '1',
-  log_lock_waits: '1',
-  log_temp_files: '0',
+  ...auroraAuditParameters(),
   log_autovacuum_min_duration: '1000',
   'rds.force_ssl': '1',
 };

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CACHE_MAINTENANCE_WINDOW, CACHE_SNAPSHOT_WINDOW } from '../../../constructs/aws/cache';
 import {
   AwsDatabase,
+  auroraAuditParameters,
   DATABASE_BACKUP_WINDOW,
   DATABASE_MAINTENANCE_WINDOW,
   DATABASE_PARAMETERS,
@@ -14,6 +15,7 @@ import {
 } from '../../../constructs/aws/database';
 import { AwsNetwork } from '../../../constructs/aws/network';
 import { AwsSecrets } from '../../../constructs/aws/secrets';
+import { DATABASE_AUDIT } from '../../../lib/operations';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { awsAppContext } from '../../../stacks/aws-stack';
 import { resolved } from '../../fixtures';
@@ -132,6 +134,33 @@ describe('AwsDatabase', () => {
       }),
     });
     expect(DATABASE_PARAMETERS['pg_stat_statements.track']).toBe('all');
+  });
+
+  test('GIVEN the shared audit decision WHEN built THEN the cluster logs connections, disconnections, lock waits, temp files and DDL, and sets nothing Aurora rejects', () => {
+    const { template } = build(resolved('prod'));
+    const [group] = Object.values(template.findResources('AWS::RDS::DBClusterParameterGroup'));
+    const parameters = group?.Properties.Parameters as Record<string, string>;
+    expect(parameters).toMatchObject({
+      log_connections: '1',
+      log_disconnections: '1',
+      log_lock_waits: '1',
+      log_temp_files: '0',
+      log_statement: 'ddl',
+    });
+    // Not applicable to Aurora PostgreSQL (no engine checkpoints) / an Azure-only setting.
+    expect(parameters).not.toHaveProperty('log_checkpoints');
+    expect(Object.keys(parameters).filter((k) => k.includes('throttl'))).toEqual([]);
+  });
+
+  test('GIVEN another audit decision WHEN formatted for Aurora THEN each parameter follows it', () => {
+    expect(
+      auroraAuditParameters({
+        ...DATABASE_AUDIT,
+        logConnections: false,
+        logTempFilesKiB: 1024,
+        logStatement: 'mod',
+      } as never),
+    ).toMatchObject({ log_connections: '0', log_disconnections: '1', log_temp_files: '1024', log_statement: 'mod' });
   });
 
   test.each([
