@@ -31,6 +31,25 @@ const aclRules = (template: Template, scope = 'REGIONAL'): AclRule[] => {
   return acl.Properties.Rules as AclRule[];
 };
 
+/** The WAF statement matching CloudFront's origin header with the secret's dynamic reference. */
+const originHeaderMatch = () => ({
+  ByteMatchStatement: {
+    FieldToMatch: { SingleHeader: { Name: ORIGIN_VERIFY_HEADER.toLowerCase() } },
+    PositionalConstraint: 'EXACTLY',
+    SearchString: {
+      'Fn::Join': [
+        '',
+        [
+          '{{resolve:secretsmanager:',
+          { Ref: expect.stringMatching(/^LoadBalancerOriginSecret/) },
+          ':SecretString:::}}',
+        ],
+      ],
+    },
+    TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+  },
+});
+
 const commonRule = (template: Template) => {
   const rule = aclRules(template).find((r) => r.Name === 'AWSManagedRulesCommonRuleSet');
   if (!rule) throw new Error('no common rule set');
@@ -176,18 +195,43 @@ describe('AwsLoadBalancer', () => {
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
   });
 
-  test('GIVEN waf and the CDN WHEN built THEN the rate rule counts the viewer address from X-Forwarded-For, not CloudFront edges', () => {
+  test('GIVEN waf and the CDN in us-east-1 WHEN built THEN the ALB limits by source address every request without the origin header, and leaves CloudFront traffic to the edge ACL', () => {
     const { template } = build(resolved('prod', { cdn: { enabled: true } }));
-    const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL'));
-    if (!acl) throw new Error('no web ACL');
-    const rules = acl.Properties.Rules as Array<{ Name: string; Statement: unknown }>;
-    const rate = rules.find((r) => r.Name === 'RateLimitPerIp');
-    expect(rate?.Statement).toEqual({
-      RateBasedStatement: {
+    const rates = aclRules(template).filter((r) => 'RateBasedStatement' in r.Statement);
+    expect(rates.map((r) => r.Name)).toEqual(['RateLimitPerIp']);
+    expect(rates[0]?.Statement.RateBasedStatement).toEqual({
+      Limit: 2000,
+      EvaluationWindowSec: 300,
+      AggregateKeyType: 'IP',
+      ScopeDownStatement: { NotStatement: { Statement: originHeaderMatch() } },
+    });
+  });
+
+  test('GIVEN waf and the CDN outside us-east-1 WHEN built THEN direct requests are limited by source address and CloudFront requests by the first X-Forwarded-For entry', () => {
+    const arn = 'arn:aws:acm:us-east-1:111111111111:certificate/edge';
+    const { template } = build(
+      resolved('prod', {
+        regions: { aws: 'eu-west-1' },
+        cdn: { enabled: true },
+        loadBalancer: { https: { domain: 'api.example.com', certificate: { aws: arn } } },
+      }),
+    );
+    const rates = Object.fromEntries(
+      aclRules(template)
+        .filter((r) => 'RateBasedStatement' in r.Statement)
+        .map((r) => [r.Name, r.Statement.RateBasedStatement]),
+    );
+    expect(rates).toEqual({
+      RateLimitPerIp: expect.objectContaining({
+        AggregateKeyType: 'IP',
+        ScopeDownStatement: { NotStatement: { Statement: originHeaderMatch() } },
+      }),
+      RateLimitPerViewer: {
         Limit: 2000,
         EvaluationWindowSec: 300,
         AggregateKeyType: 'FORWARDED_IP',
         ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
+        ScopeDownStatement: originHeaderMatch(),
       },
     });
   });
