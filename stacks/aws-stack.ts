@@ -120,9 +120,14 @@ export class AwsBlueprintStack extends Stack {
       targetGroup: this.loadBalancer.targetGroup,
       loadBalancer: this.loadBalancer.loadBalancer,
       environment: this.contract,
-      readableSecrets: [...this.databases.map((db) => db.secret), this.cache.authToken],
+      // The app's logins and the cache token only: the admin secrets stay with operators.
+      readableSecrets: [...this.databases.map((db) => db.appSecret), this.cache.authToken],
       overrides: o.computeGroup,
     });
+    // New instances start once every shard's app login works.
+    for (const db of this.databases) {
+      if (db.appCredentials) this.computeGroup.group.node.addDependency(db.appCredentials.ready);
+    }
     this.cache.allowFrom(this.computeGroup.group);
     for (const db of this.databases) db.allowFrom(this.computeGroup.group);
 

@@ -10,6 +10,7 @@ import type { ShardEndpoints } from '../../lib/contract';
 import { DATABASE_AUDIT, hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
+import { AwsAppCredentials, hasDataApi } from './database-roles';
 import { LOG_RETENTION } from './network';
 import { acknowledge, GUARD } from './policy';
 
@@ -82,6 +83,8 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   ...auroraAuditParameters(),
   log_autovacuum_min_duration: '1000',
   'rds.force_ssl': '1',
+  // The Data API logs in only with SCRAM-hashed passwords (PostgreSQL 14+), and so should everyone.
+  password_encryption: 'scram-sha-256',
 };
 
 /** Applies a removal policy to a construct's CloudFormation resource, when there is one. */
@@ -183,8 +186,15 @@ export class AwsDatabase extends Construct {
   public readonly cluster: rds.DatabaseCluster;
   /** Security group of the cluster. */
   public readonly securityGroup: ec2.SecurityGroup;
-  /** Admin credentials (DATABASE_SECRET points here). */
+  /** Admin credentials: for operators and migrations, never given to the app. */
   public readonly secret: secretsmanager.ISecret;
+  /**
+   * The app's login (DATABASE_SECRET points at its secret), when the writer class has the Data
+   * API; on T classes (size small) there is none and the app uses the admin secret (docs/aws.md).
+   */
+  public readonly appCredentials?: AwsAppCredentials;
+  /** The secret the app instances read: the app login's, else the admin's. */
+  public readonly appSecret: secretsmanager.ISecret;
   /** Cluster parameter group. */
   public readonly parameterGroup: rds.ParameterGroup;
   /** The PostgreSQL log group the cluster exports to. */
@@ -270,6 +280,8 @@ export class AwsDatabase extends Construct {
           performanceInsightEncryptionKey: key,
           performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
           iamAuthentication: true,
+          // The app role statements run through it (database-roles.ts); T classes lack it.
+          ...(hasDataApi(db.instanceType.aws.type) ? { enableDataApi: true } : {}),
           parameterGroup: this.parameterGroup,
           cloudwatchLogsExports: ['postgresql'],
           backup: { retention: Duration.days(db.backupRetentionDays), preferredWindow: DATABASE_BACKUP_WINDOW },
@@ -322,48 +334,82 @@ export class AwsDatabase extends Construct {
       'PostgreSQL from the rotation function',
     );
 
-    let writer = this.cluster.clusterEndpoint.hostname;
-    if (db.connectionPooling) {
-      this.proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
+    const rotationSubnets = props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    if (hasDataApi(db.instanceType.aws.type)) {
+      const writerInstance = this.cluster.node.tryFindChild('Writer');
+      if (!writerInstance) throw new Error('the cluster has no writer instance');
+      this.appCredentials = new AwsAppCredentials(this, 'App', {
+        cluster: this.cluster,
+        writer: writerInstance,
+        adminSecret: secret,
+        databaseName: db.databaseName,
+        key,
         vpc,
-        description: `${this.clusterIdentifier} proxy: PostgreSQL from the app instances only`,
-        allowAllOutbound: false,
+        rotationSubnets,
       });
-      this.proxy = new rds.DatabaseProxy(
-        this,
-        'Proxy',
-        applyOverride<rds.DatabaseProxyProps>(
-          {
-            proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
-            dbProxyName: spec.names.of('awsDatabaseProxy', shard.suffix),
-            secrets: [secret],
-            vpc,
-            vpcSubnets: props.proxySubnets ?? proxySubnets(vpc),
-            securityGroups: [this.proxySecurityGroup],
-            requireTLS: true,
-            // The app authenticates with the secret's password (the same contract on every
-            // cloud); IAM database auth stays available on the cluster for people and tools.
-            iamAuth: false,
-            idleClientTimeout: Duration.minutes(30),
-            maxConnectionsPercent: 90,
-            borrowTimeout: Duration.seconds(30),
-          },
-          props.overrides?.proxy,
-        ),
+      applyRemovalPolicyTo(this.appCredentials.node.tryFindChild('Secret'), removal.secretsAndLogs);
+      applyRemovalPolicyTo(
+        this.appCredentials.node.tryFindChild('Secret')?.node.tryFindChild('Attachment'),
+        removal.secretsAndLogs,
       );
       this.securityGroup.connections.allowFrom(
-        this.proxySecurityGroup,
+        this.appCredentials.rotationFunction,
         ec2.Port.tcp(db.port),
-        'PostgreSQL from the proxy',
+        'PostgreSQL from the app secret rotation function',
       );
-      writer = this.proxy.endpoint;
     }
+    const appSecret = this.appCredentials?.secret ?? secret;
 
+    const proxy = db.connectionPooling ? this.createProxy(spec, shard, props, [appSecret, secret]) : undefined;
+    this.proxy = proxy?.proxy;
+    this.proxySecurityGroup = proxy?.securityGroup;
     this.endpoints = {
-      writer,
-      readers: this.readers > 0 ? [this.cluster.clusterReadEndpoint.hostname] : [],
-      secret: secret.secretArn,
+      writer: this.proxy ? this.proxy.endpoint : this.cluster.clusterEndpoint.hostname,
+      // Aurora's reader endpoint exists with no reader too (it then reaches the writer), so the
+      // contract does not change when readers come and go.
+      readers: [this.cluster.clusterReadEndpoint.hostname],
+      secret: appSecret.secretArn,
     };
+    this.appSecret = appSecret;
+  }
+
+  /** The RDS Proxy in front of the writer, accepting the app login (and the admin, for operators). */
+  private createProxy(
+    spec: ResolvedSpec,
+    shard: ShardPlan,
+    props: AwsDatabaseProps,
+    secrets: secretsmanager.ISecret[],
+  ): { proxy: rds.DatabaseProxy; securityGroup: ec2.SecurityGroup } {
+    const { vpc } = props;
+    const securityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
+      vpc,
+      description: `${this.clusterIdentifier} proxy: PostgreSQL from the app instances only`,
+      allowAllOutbound: false,
+    });
+    const proxy = new rds.DatabaseProxy(
+      this,
+      'Proxy',
+      applyOverride<rds.DatabaseProxyProps>(
+        {
+          proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
+          dbProxyName: spec.names.of('awsDatabaseProxy', shard.suffix),
+          secrets: [...new Set(secrets)],
+          vpc,
+          vpcSubnets: props.proxySubnets ?? proxySubnets(vpc),
+          securityGroups: [securityGroup],
+          requireTLS: true,
+          // The app authenticates with the secret's password (the same contract on every
+          // cloud); IAM database auth stays available on the cluster for people and tools.
+          iamAuth: false,
+          idleClientTimeout: Duration.minutes(30),
+          maxConnectionsPercent: 90,
+          borrowTimeout: Duration.seconds(30),
+        },
+        props.overrides?.proxy,
+      ),
+    );
+    this.securityGroup.connections.allowFrom(securityGroup, ec2.Port.tcp(this.port), 'PostgreSQL from the proxy');
+    return { proxy, securityGroup };
   }
 
   /** Lets a peer (the app instances) reach PostgreSQL on the cluster and the proxy. */

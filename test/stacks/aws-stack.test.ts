@@ -116,7 +116,10 @@ describe('AwsBlueprintStack: synth', () => {
 function referencesOf(resource: unknown): Set<string> {
   const found = new Set<string>();
   const visit = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(visit);
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+      return;
+    }
     if (typeof v !== 'object' || v === null) return;
     for (const [k, x] of Object.entries(v)) {
       if (k === 'Ref' && typeof x === 'string') found.add(x);
@@ -178,6 +181,39 @@ describe('AwsBlueprintStack: removing a shard', () => {
     );
     expect(cluster?.[1].DeletionPolicy).toBe('Snapshot');
     expect(shardIds(template(resolved('dev')), 1)).toEqual([]);
+  });
+});
+
+describe('AwsBlueprintStack: the app is not the admin', () => {
+  test('GIVEN shards with an app login WHEN built THEN the instances read the app secrets and the cache token only, and DATABASE_SECRET names the app secret', () => {
+    const t = template(resolved('prod', { database: { shards: 2 } }));
+    const [, rolePolicy] =
+      Object.entries(t.Resources).find(
+        ([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('ComputeGroupRole'),
+      ) ?? [];
+    if (!rolePolicy) throw new Error('no instance role policy');
+    const document = rolePolicy.Properties?.PolicyDocument as {
+      Statement: Array<{ Action: unknown; Resource: unknown }>;
+    };
+    const reads = document.Statement.filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
+    const targets = reads.flatMap((st) => [st.Resource].flat()).map((r) => JSON.stringify(r));
+    expect(targets.filter((r) => r.includes('AppSecretAttachment'))).toHaveLength(2);
+    expect(targets.filter((r) => r.includes('CacheAuthToken'))).toHaveLength(1);
+    expect(targets.filter((r) => /ClusterSecretAttachment|ClusterSecret[0-9A-F]/.test(r))).toEqual([]);
+    expect(targets).toHaveLength(3);
+    expect(JSON.stringify(t.Outputs.DatabaseSecret)).toContain('DatabaseAppSecretAttachment');
+  });
+
+  test('GIVEN app logins WHEN built THEN the app group starts only after every shard login has its password', () => {
+    const t = template(resolved('prod', { database: { shards: 2 } })) as TemplateJson & {
+      Resources: Record<string, { DependsOn?: string[] }>;
+    };
+    const [, asg] = Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup') ?? [];
+    const passwords = Object.entries(t.Resources)
+      .filter(([, r]) => r.Type === 'Custom::DatabaseAppPassword')
+      .map(([id]) => id);
+    expect(passwords).toHaveLength(2);
+    expect(asg?.DependsOn).toEqual(expect.arrayContaining(passwords));
   });
 });
 
@@ -244,6 +280,7 @@ describe('AwsBlueprintStack: contract and identity', () => {
       'AWS::RDS::DBInstance DatabaseClusterWriterD43085C6',
       'AWS::S3::Bucket LoadBalancerAccessLogsB27DFC85',
       'AWS::SecretsManager::Secret CacheAuthToken04672416',
+      'AWS::SecretsManager::Secret DatabaseAppSecret48DC418F',
       'AWS::SecretsManager::Secret shopapiprodDatabaseClusterSecret78EABD423fdaad7efa858a3daf9490cf0a702aeb',
     ]);
   });

@@ -167,7 +167,7 @@ describe('AwsCdn', () => {
     (_n, patch, reason) => {
       const { template, cdn } = build(resolved('prod', { cdn: { enabled: true }, ...patch } as never));
       expect(cdn.webAcl).toBeUndefined();
-      template.resourceCountIs('AWS::WAFv2::WebACL', patch.loadBalancer.waf === false ? 0 : 1);
+      template.resourceCountIs('AWS::WAFv2::WebACL', 'waf' in patch.loadBalancer ? 0 : 1);
       expect(config(template).WebACLId).toBeUndefined();
       const cfr2 = acknowledgements(cdn).find((a) => a.id === 'AwsSolutions-CFR2');
       expect(cfr2?.reason).toMatch(reason);

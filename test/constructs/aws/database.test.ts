@@ -114,10 +114,12 @@ describe('AwsDatabase', () => {
     expect(db.endpoints.readers).toHaveLength(1);
   });
 
-  test('GIVEN dev (no replicas, no HA) WHEN built THEN only a writer, and readers fall back to it', () => {
-    const { template, db } = build(resolved('dev'));
+  test('GIVEN dev (no replicas, no HA) WHEN built THEN only a writer, and reads still go to the reader endpoint (Aurora routes it to the writer)', () => {
+    const { template, db, stack } = build(resolved('dev'));
     template.resourceCountIs('AWS::RDS::DBInstance', 1);
-    expect(db.endpoints.readers).toEqual([]);
+    expect(stack.resolve(db.endpoints.readers)).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^DatabaseCluster/), 'ReadEndpoint.Address'] },
+    ]);
   });
 
   test('GIVEN the parameter group WHEN built THEN pg_stat_statements, slow-query logging and forced TLS are set', () => {
@@ -170,7 +172,9 @@ describe('AwsDatabase', () => {
     const { template } = build(resolved(env));
     const secrets = Object.values(
       template.findResources('AWS::SecretsManager::Secret', {
-        Properties: { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password' }) },
+        Properties: {
+          GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"app_admin"}' }),
+        },
       }),
     );
     expect(secrets).toHaveLength(1);

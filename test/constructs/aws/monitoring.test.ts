@@ -72,7 +72,11 @@ describe('AwsMonitoring', () => {
     const alarm = alarms[0]?.Properties;
     expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(alarm?.MetricName).toBeUndefined();
-    const metrics = alarm?.Metrics as Array<{ Id: string; Expression?: string; MetricStat?: Record<string, any> }>;
+    const metrics = alarm?.Metrics as Array<{
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Stat: string; Period: number; Metric: { MetricName: string } };
+    }>;
     expect(metrics.find((m) => m.Expression)?.Expression).toBe(GROUP_AT_MAX_EXPRESSION);
     const stats = Object.fromEntries(
       metrics
