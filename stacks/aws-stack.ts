@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { App, CfnOutput, type CfnResource, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { AwsCache, type AwsCacheProps } from '../constructs/aws/cache';
@@ -125,8 +125,9 @@ export class AwsBlueprintStack extends Stack {
       overrides: o.computeGroup,
     });
     // New instances start once every shard's app login works.
+    const groupResource = this.computeGroup.group.node.defaultChild as CfnResource;
     for (const db of this.databases) {
-      if (db.appCredentials) this.computeGroup.group.node.addDependency(db.appCredentials.ready);
+      if (db.appCredentials) groupResource.node.addDependency(db.appCredentials.ready);
     }
     this.cache.allowFrom(this.computeGroup.group);
     for (const db of this.databases) db.allowFrom(this.computeGroup.group);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,7 +12,7 @@ import { Construct, type IConstruct, type IDependable } from 'constructs';
 import { APP_USER, APP_USER_CLONE, appRoleStatements } from '../../lib/database-roles';
 import { awsWriterHasDataApi } from '../../lib/resource-count';
 import { LOG_RETENTION } from './network';
-import { acknowledge, GUARD } from './policy';
+import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
 
 /*
  * The app's own database login on AWS (lib/database-roles.ts): the role statements run once per
@@ -109,6 +109,7 @@ export class DatabaseBootstrap extends Construct {
   public readonly logGroup: logs.LogGroup;
   /** The password function (a custom resource provider). */
   public readonly passwordFunction: lambda.Function;
+  private providerAdopted = false;
 
   /** The stack's bootstrap, created by the first shard that needs it. */
   static of(scope: IConstruct, key: kms.IKey): DatabaseBootstrap {
@@ -134,8 +135,27 @@ export class DatabaseBootstrap extends Construct {
       timeout: Duration.minutes(2),
       memorySize: 256,
     });
-    this.passwordFunction.node.addDependency(this.role);
-    acknowledge(this.passwordFunction, { [`${GUARD}lambda_inside_vpc_check`]: OUTSIDE_VPC });
+    DatabaseBootstrap.tidy(this.passwordFunction, this.role);
+  }
+
+  /**
+   * A bootstrap function: outside the VPC on purpose, and its DependsOn without the role that
+   * its Role GetAtt already waits for (aws-cdk-lib adds both the role and its policy).
+   */
+  static tidy(fn: IConstruct, role: iam.Role): void {
+    acknowledge(fn, { [`${GUARD}lambda_inside_vpc_check`]: OUTSIDE_VPC });
+    const resource = fn.node.defaultChild;
+    if (resource instanceof CfnResource) dropRedundantDependsOn(resource, [role.node.defaultChild as CfnResource]);
+  }
+
+  /** The AwsCustomResource provider (a per-stack singleton created by the first statement), tidied once. */
+  public adoptStatementProvider(): void {
+    if (this.providerAdopted) return;
+    const id = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+    const provider = Stack.of(this).node.tryFindChild(id);
+    if (!provider) return;
+    DatabaseBootstrap.tidy(provider, this.role);
+    this.providerAdopted = true;
   }
 
   /** Lets both functions run SQL on `cluster` with `admin`, and read the `app` secret. */
@@ -270,9 +290,6 @@ export class AwsAppCredentials extends Construct {
     // The first rotation logs in with the secret's password: app_user must have it by then.
     this.rotation.node.addDependency(this.password);
     this.ready = this.password;
-    const provider = Stack.of(this).node.tryFindChild(
-      `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
-    );
-    if (provider) acknowledge(provider, { [`${GUARD}lambda_inside_vpc_check`]: OUTSIDE_VPC });
+    bootstrap.adoptStatementProvider();
   }
 }

@@ -12,7 +12,7 @@ import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
 import { AwsAppCredentials, hasDataApi } from './database-roles';
 import { LOG_RETENTION } from './network';
-import { acknowledge, GUARD } from './policy';
+import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
 
 /**
  * The Aurora PostgreSQL minor used for each major the spec accepts: the newest minor this
@@ -100,20 +100,20 @@ export function readerCount(spec: ResolvedSpec, shard: ShardPlan): number {
 
 /** What a shard's resources become when the shard leaves the spec (or the stack is deleted). */
 export interface ShardRemoval {
-  /** The Aurora cluster (its instances and subnet group follow it). */
+  /** The Aurora cluster and its subnet group (its instances are always deleted with the spec). */
   readonly cluster: RemovalPolicy;
   /** The admin and app secrets (and their attachments) and the PostgreSQL log group. */
   readonly secretsAndLogs: RemovalPolicy;
-  /** Parameter group, security group and enhanced-monitoring role: kept with a retained cluster. */
+  /** Parameter group and security group: kept with a retained cluster, which references them. */
   readonly support: RemovalPolicy;
 }
 
 /**
  * With deletion protection (the prod default) CloudFormation cannot delete the cluster, so a
- * removed shard would end in DELETE_FAILED: every resource of the shard is retained instead, as
- * a set that references nothing that gets deleted (the cluster keeps its parameter group,
- * subnet group, security group, secret, key and log group), so the shard detaches cleanly with
- * its data. Without deletion protection the cluster ends in a final snapshot; prod also keeps
+ * removed shard would end in DELETE_FAILED: the cluster is retained instead, with everything it
+ * references (parameter group, subnet group, security group, secrets, key, log group), so the
+ * shard detaches cleanly with its data; its instances are deleted (Aurora allows that under
+ * deletion protection; add one to the retained cluster to read the data again). Without deletion protection the cluster ends in a final snapshot; prod also keeps
  * the admin secret (it opens that snapshot) and the logs.
  */
 export function shardRemoval(spec: Pick<ResolvedSpec, 'isProd' | 'database'>): ShardRemoval {
@@ -308,7 +308,13 @@ export class AwsDatabase extends Construct {
       generated.applyRemovalPolicy(removal.secretsAndLogs);
       applyRemovalPolicyTo(generated.node.tryFindChild('Attachment'), removal.secretsAndLogs);
     }
-    applyRemovalPolicyTo(this.cluster.node.tryFindChild('MonitoringRole'), removal.support);
+    // Instances always go with the spec: a removed replica must not run on outside the stack, and
+    // Aurora deletes instances of a deletion-protected cluster (the data stays in the volume).
+    for (const child of this.cluster.node.children) {
+      if (child.node.defaultChild instanceof rds.CfnDBInstance) {
+        applyRemovalPolicyTo(child, RemovalPolicy.DESTROY);
+      }
+    }
     acknowledge(this.cluster, {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]':
         'The AWS maintained policy of the enhanced-monitoring role: it only lets RDS write OS metrics to its own log group.',
@@ -409,6 +415,11 @@ export class AwsDatabase extends Construct {
       ),
     );
     this.securityGroup.connections.allowFrom(securityGroup, ec2.Port.tcp(this.port), 'PostgreSQL from the proxy');
+    // The target group names the cluster (a Ref); aws-cdk-lib also lists it in DependsOn.
+    const targetGroup = proxy.node.tryFindChild('ProxyTargetGroup');
+    if (targetGroup instanceof CfnResource) {
+      dropRedundantDependsOn(targetGroup, [this.cluster.node.defaultChild as CfnResource]);
+    }
     return { proxy, securityGroup };
   }
 

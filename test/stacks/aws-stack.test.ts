@@ -138,13 +138,31 @@ function referencesOf(resource: unknown): Set<string> {
 /** Types holding a shard's data or what opens it. */
 const SHARD_DATA = [
   'AWS::RDS::DBCluster',
-  'AWS::RDS::DBInstance',
   'AWS::RDS::DBSubnetGroup',
   'AWS::RDS::DBClusterParameterGroup',
   'AWS::Logs::LogGroup',
   'AWS::SecretsManager::Secret',
   'AWS::SecretsManager::SecretTargetAttachment',
 ];
+
+describe('AwsBlueprintStack: template hygiene', () => {
+  test.each([
+    ['the example', resolved('example')],
+    ['the prod preset', resolved('prod')],
+    ['the dev preset', resolved('dev')],
+  ])(
+    'GIVEN %s WHEN built THEN no DependsOn repeats a Ref or GetAtt of the same resource (cfn-lint W3005)',
+    (_n, spec) => {
+      const t = template(spec) as TemplateJson & { Resources: Record<string, { DependsOn?: string[] }> };
+      const redundant = Object.entries(t.Resources).flatMap(([id, r]) => {
+        const { DependsOn, ...rest } = r;
+        const referenced = referencesOf(rest);
+        return (DependsOn ?? []).filter((d) => referenced.has(d)).map((d) => `${id} -> ${d}`);
+      });
+      expect(redundant).toEqual([]);
+    },
+  );
+});
 
 describe('AwsBlueprintStack: removing a shard', () => {
   const shardIds = (t: TemplateJson, n: number) =>
@@ -168,10 +186,14 @@ describe('AwsBlueprintStack: removing a shard', () => {
       [...referencesOf(resources[id])].filter((ref) => deleted.has(ref)).map((ref) => `${id} -> ${ref}`),
     );
     expect(dangling).toEqual([]);
-    // The cluster's own security group and monitoring role are part of the set (the cluster needs them).
+    // The cluster's own security group is part of the set (the cluster needs it); its instances
+    // are not (Aurora deletes them under deletion protection, and a removed replica must not linger).
     expect(retained.map((id) => resources[id]?.Type)).toEqual(
-      expect.arrayContaining(['AWS::EC2::SecurityGroup', 'AWS::IAM::Role', 'AWS::RDS::DBCluster']),
+      expect.arrayContaining(['AWS::EC2::SecurityGroup', 'AWS::RDS::DBCluster', 'AWS::RDS::DBSubnetGroup']),
     );
+    for (const id of removed.filter((id) => resources[id]?.Type === 'AWS::RDS::DBInstance')) {
+      expect(resources[id]?.DeletionPolicy).toBe('Delete');
+    }
   });
 
   test('GIVEN dev (no deletion protection) WHEN a shard is removed THEN its cluster ends in a final snapshot', () => {
