@@ -145,6 +145,48 @@ const SHARD_DATA = [
   'AWS::SecretsManager::SecretTargetAttachment',
 ];
 
+describe('AwsBlueprintStack: apps keep their endpoints', () => {
+  const launchUserData = (t: TemplateJson) => {
+    const [lt] = Object.values(t.Resources).filter((r) => r.Type === 'AWS::EC2::LaunchTemplate');
+    return (lt?.Properties?.LaunchTemplateData as { UserData?: unknown } | undefined)?.UserData;
+  };
+  const userData = (spec: ResolvedSpec) => JSON.stringify(launchUserData(template(spec)));
+
+  test.each([
+    ['a reader is added (prod, 2 -> 3)', resolved('prod'), resolved('prod', { database: { readReplicas: 3 } })],
+    ['a reader is removed (prod, 2 -> 1)', resolved('prod'), resolved('prod', { database: { readReplicas: 1 } })],
+    ['the first reader is added (dev, 0 -> 1)', resolved('dev'), resolved('dev', { database: { readReplicas: 1 } })],
+    [
+      'a zone is added with pooling (staging, 2 -> 3)',
+      resolved('staging'),
+      resolved('staging', { network: { zones: 3 } }),
+    ],
+  ])(
+    'GIVEN %s WHEN built THEN the user data is unchanged and so is every endpoint it names, so no instance refresh rolls the fleet',
+    (_n, from, to) => {
+      const before = template(from);
+      const after = template(to);
+      expect(JSON.stringify(launchUserData(after))).toBe(JSON.stringify(launchUserData(before)));
+      // The same text could name a replaced resource (a new endpoint): the resources it names keep their properties.
+      const named = [...referencesOf(launchUserData(before))].filter((id) => id in before.Resources);
+      expect(named.length).toBeGreaterThan(2);
+      for (const id of named) expect(after.Resources[id]?.Properties).toEqual(before.Resources[id]?.Properties);
+    },
+  );
+
+  test('GIVEN a shard is added WHEN built THEN only DATABASE_SHARD_MAP changes (the new entry): one instance refresh', () => {
+    const lines = (spec: ResolvedSpec) => userData(spec).split('\\n');
+    const before = lines(resolved('prod'));
+    const after = lines(resolved('prod', { database: { shards: 2 } }));
+    const changed = after.filter((l) => !before.includes(l));
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((l) => l.includes('DATABASE_SHARD_MAP') || !/^\s*[A-Z_]+=/.test(l))).toBe(true);
+    expect(before.filter((l) => /^\s*DATABASE_(WRITER_HOST|READER_HOSTS|SECRET)=/.test(l))).toEqual(
+      after.filter((l) => /^\s*DATABASE_(WRITER_HOST|READER_HOSTS|SECRET)=/.test(l)),
+    );
+  });
+});
+
 describe('AwsBlueprintStack: template hygiene', () => {
   test.each([
     ['the example', resolved('example')],
