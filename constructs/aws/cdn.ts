@@ -72,8 +72,9 @@ export class AwsCdn extends Construct {
   /** Viewer certificate, when the domain is served on the distribution. */
   public readonly certificate?: acm.ICertificate;
   /**
-   * CLOUDFRONT-scope web ACL on the distribution (IP reputation and the per-IP rate limit on the
-   * real viewer address), when the WAF is on and the stack is in us-east-1 (hasEdgeWebAcl).
+   * CLOUDFRONT-scope web ACL on the distribution (IP reputation, known bad inputs and the per-IP
+   * rate limit on the real viewer address), when the WAF is on and the stack is in us-east-1
+   * (hasEdgeWebAcl).
    */
   public readonly webAcl?: wafv2.CfnWebACL;
   /** Public URL of the distribution. */
@@ -190,12 +191,14 @@ export class AwsCdn extends Construct {
         {
           name,
           scope: 'CLOUDFRONT',
-          description: `${spec.names.base}: IP reputation and the per-viewer rate limit at the edge, on the real viewer address`,
+          description: `${spec.names.base}: IP reputation, known bad inputs and the per-viewer rate limit at the edge, on the real viewer address`,
           defaultAction: { allow: {} },
           visibilityConfig: wafVisibility(name, 'all'),
           rules: [
             managedRule(name, 0, 'AWSManagedRulesAmazonIpReputationList'),
-            ...rateLimitRules(name, 1, { edgeAcl: false }),
+            // Log4Shell and other known exploit payloads stopped at the edge as well (checkov CKV_AWS_192).
+            managedRule(name, 1, 'AWSManagedRulesKnownBadInputsRuleSet'),
+            ...rateLimitRules(name, 2, { edgeAcl: false }),
           ],
         },
         override,

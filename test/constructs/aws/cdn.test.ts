@@ -139,6 +139,10 @@ describe('AwsCdn', () => {
         Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } },
       }),
       expect.objectContaining({
+        Name: 'AWSManagedRulesKnownBadInputsRuleSet',
+        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+      }),
+      expect.objectContaining({
         Name: 'RateLimitPerIp',
         Action: { Block: {} },
         Statement: { RateBasedStatement: { Limit: 2000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' } },
