@@ -205,8 +205,9 @@ export interface AwsAppCredentialsProps {
   readonly databaseName: string;
   /** Key of the secret and the logs. */
   readonly key: kms.IKey;
-  /** The VPC and subnets of the rotation function (it reaches the database and Secrets Manager). */
+  /** The VPC of the rotation function, which connects to the database. */
   readonly vpc: ec2.IVpc;
+  /** Subnets of the rotation function; they must reach the Secrets Manager API. */
   readonly rotationSubnets: ec2.SubnetSelection;
 }
 
