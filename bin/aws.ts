@@ -23,6 +23,9 @@ addAwsPolicyGates(app);
 const { stackName, env } = awsStackEnv(spec);
 new AwsBlueprintStack(app, stackName, { spec, env, stackName });
 const assembly = app.synth();
+// A context lookup is pending (the account's zones): the CDK CLI performs it and runs this app
+// again; the template of this pass holds placeholders, so it is not checked.
+if ((assembly.manifest.missing ?? []).length > 0) process.exit(0);
 const findings = policyFindings(assembly.directory);
 if (findings.length > 0) {
   process.stderr.write(`${findings.length} unacknowledged policy finding(s):\n`);

@@ -65,7 +65,9 @@ export function main(argv: readonly string[]): number {
     // module "Require stack" noise is not.
     err(`blueprint: ${message.split('\nRequire stack:')[0]}`);
     if (process.env.BLUEPRINT_DEBUG === '1' && error instanceof Error && error.stack) err(error.stack);
-    return message.includes('Validation failed') || message.includes('policy') ? 1 : 2;
+    // InputError: a back end needs something the spec or the environment must supply (one line).
+    const input = error instanceof Error && error.name === 'InputError';
+    return input || message.includes('Validation failed') || message.includes('policy') ? 1 : 2;
   }
 }
 

@@ -20,6 +20,16 @@ export interface AwsResourceInputs {
   readonly cacheShards: number;
   readonly schedules: number;
   readonly cdn: boolean;
+  /**
+   * Each shard gets the app's own login (its writer class has the RDS Data API, see
+   * {@link awsWriterHasDataApi}). @default true - the larger count, when the size is unknown
+   */
+  readonly appLogin?: boolean;
+}
+
+/** Aurora's T classes have no RDS Data API, so the AWS stack cannot create the app login there. */
+export function awsWriterHasDataApi(instanceClass: string | undefined): boolean {
+  return !/^db\.t/.test(instanceClass ?? '');
 }
 
 /** Resources per unit of each dimension of the AWS stack. */
@@ -32,7 +42,7 @@ export const AWS_RESOURCES = {
   perNat: 2,
   /** Per cache shard: memory, evictions and hit-ratio alarms. */
   perCacheShard: 3,
-  /** Per database shard: cluster, writer, parameters, subnet group, secret, rotation, log group, security group, alarms. */
+  /** Per database shard: cluster, writer, parameters, subnet group, admin secret, rotation, log group, security group, alarms. */
   perDatabaseShard: 18,
   /** Per database shard with connection pooling: the proxy, its target group, role, security group and rules. */
   perProxy: 10,
@@ -41,8 +51,12 @@ export const AWS_RESOURCES = {
   perLagAlarm: 1,
   /** Per schedule: a start and an end scheduled action. */
   perSchedule: 2,
-  /** The distribution, its log bucket and policies, and the origin secret. */
-  cdn: 6,
+  /** The distribution, its log bucket and policies, the origin secret, and (us-east-1) the edge web ACL. */
+  cdn: 7,
+  /** Per shard with the app login: its secret, attachment, rotation and its security group rule, policy, 8 role statements, the first password. */
+  perAppLogin: 15,
+  /** Once per stack with an app login: the bootstrap role, its policy, log group and the two functions. */
+  appLoginFixed: 5,
 } as const;
 
 /** The estimate, with the field that contributes most (what to lower). */
@@ -57,8 +71,13 @@ export function awsResourceEstimate(input: AwsResourceInputs): AwsResourceEstima
   const isProd = input.isProd;
   const r = AWS_RESOURCES;
   const readers = Math.max(input.readReplicas, input.highAvailability ? 1 : 0);
+  const appLogin = input.appLogin ?? true;
   const perShard =
-    r.perDatabaseShard + (input.connectionPooling ? r.perProxy : 0) + readers * r.perReader + (readers > 0 ? 1 : 0);
+    r.perDatabaseShard +
+    (input.connectionPooling ? r.perProxy : 0) +
+    readers * r.perReader +
+    (readers > 0 ? 1 : 0) +
+    (appLogin ? r.perAppLogin : 0);
   const parts: Array<{ field: string; resources: number }> = [
     { field: 'database.shards', resources: input.databaseShards * perShard },
     { field: 'cache.shards', resources: input.cacheShards * r.perCacheShard },
@@ -66,7 +85,11 @@ export function awsResourceEstimate(input: AwsResourceInputs): AwsResourceEstima
     { field: 'network.zones', resources: input.zones * (r.perZone + (isProd ? r.perNat : 0)) },
   ];
   const total =
-    r.fixed + (isProd ? 0 : r.perNat) + (input.cdn ? r.cdn : 0) + parts.reduce((n, p) => n + p.resources, 0);
+    r.fixed +
+    (isProd ? 0 : r.perNat) +
+    (input.cdn ? r.cdn : 0) +
+    (appLogin ? r.appLoginFixed : 0) +
+    parts.reduce((n, p) => n + p.resources, 0);
   const sorted = [...parts].sort((a, b) => b.resources - a.resources);
   const largest = sorted[0] as { field: string; resources: number };
   const fields = sorted.filter((p) => p.field !== 'network.zones' && p.resources > 0).map((p) => p.field);

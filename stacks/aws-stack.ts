@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { App, CfnOutput, type CfnResource, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import { AwsCache, type AwsCacheProps } from '../constructs/aws/cache';
@@ -120,9 +120,15 @@ export class AwsBlueprintStack extends Stack {
       targetGroup: this.loadBalancer.targetGroup,
       loadBalancer: this.loadBalancer.loadBalancer,
       environment: this.contract,
-      readableSecrets: [...this.databases.map((db) => db.secret), this.cache.authToken],
+      // The app's logins and the cache token only: the admin secrets stay with operators.
+      readableSecrets: [...this.databases.map((db) => db.appSecret), this.cache.authToken],
       overrides: o.computeGroup,
     });
+    // New instances start once every shard's app login works.
+    const groupResource = this.computeGroup.group.node.defaultChild as CfnResource;
+    for (const db of this.databases) {
+      if (db.appCredentials) groupResource.node.addDependency(db.appCredentials.ready);
+    }
     this.cache.allowFrom(this.computeGroup.group);
     for (const db of this.databases) db.allowFrom(this.computeGroup.group);
 
@@ -161,9 +167,50 @@ function findCdkJson(): string {
  * `cdk synth` and `blueprint synth` build the same template.
  */
 export function awsAppContext(): Record<string, unknown> {
-  const json = JSON.parse(fs.readFileSync(findCdkJson(), 'utf8')) as { context?: Record<string, unknown> };
-  return { ...json.context };
+  const cdkJson = findCdkJson();
+  const json = JSON.parse(fs.readFileSync(cdkJson, 'utf8')) as { context?: Record<string, unknown> };
+  return { ...json.context, ...cachedLookups(path.dirname(cdkJson)) };
 }
+
+/**
+ * Context lookups `npx cdk synth` cached (cdk.context.json, next to cdk.json or in the working
+ * directory): the account's availability zones, so `blueprint synth` builds the template that
+ * `cdk synth` built without credentials of its own.
+ */
+function cachedLookups(cdkJsonDir: string): Record<string, unknown> {
+  const files = [...new Set([cdkJsonDir, process.cwd()].map((d) => path.join(d, CDK_CONTEXT_FILE)))];
+  return Object.assign(
+    {},
+    ...files.filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as object),
+  );
+}
+
+/** The file the CDK CLI caches context lookups in. */
+export const CDK_CONTEXT_FILE = 'cdk.context.json';
+
+/** A synth that cannot be completed from the spec and the cached context alone; one line, exit 1. */
+export class AwsSynthInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/**
+ * Refuses a template built on CDK's placeholder zones: the spec asks for the account's zones
+ * (accounts.aws set, no network.zoneNames.aws) and no cached lookup answered.
+ */
+export function assertZonesResolved(stack: AwsBlueprintStack, missing: readonly { provider: string }[]): void {
+  const source = stack.network.zones?.source;
+  if (source?.kind !== 'lookup' || !missing.some((m) => m.provider === AZ_LOOKUP_PROVIDER)) return;
+  const { spec } = stack;
+  throw new AwsSynthInputError(
+    `network.zoneNames.aws: the availability zones of account ${spec.accounts.aws} in ${spec.regions.aws} are not cached; run \`npx cdk synth\` once with credentials for that account (it looks them up and caches them in ${CDK_CONTEXT_FILE}), or set network.zoneNames.aws`,
+  );
+}
+
+/** The context provider CDK uses for Stack.availabilityZones. */
+const AZ_LOOKUP_PROVIDER = 'availability-zones';
 
 /** Stack props for a spec: its name and the spec's account/region. */
 export function awsStackEnv(spec: ResolvedSpec): { stackName: string; env: { account?: string; region: string } } {
@@ -199,6 +246,7 @@ export function synthAws(
   const { stackName: name, env } = awsStackEnv(spec);
   const stack = new AwsBlueprintStack(app, name, { spec, env, stackName: name });
   const assembly = app.synth();
+  assertZonesResolved(stack, assembly.manifest.missing ?? []);
   assertPolicyClean(assembly.directory);
   return { stackName: name, templateFile: path.join(assembly.directory, stack.templateFile) };
 }

@@ -186,7 +186,6 @@ export class AwsCache extends Construct {
       ),
     );
     this.replicationGroup.applyRemovalPolicy(spec.isProd ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY);
-    this.replicationGroup.node.addDependency(this.slowLogGroup, this.engineLogGroup);
     if (!cache.highAvailability) {
       acknowledge(this.replicationGroup, {
         'AwsSolutions-AEC4': `cache.replicasPerShard is 0 in this spec (${spec.environment}); a single node cannot be Multi-AZ. Set replicasPerShard >= 1 for failover.`,

@@ -5,14 +5,24 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { certificateRegion, createLogBucket, ORIGIN_VERIFY_HEADER } from './load-balancer';
+import {
+  CLOUDFRONT_CONTROL_REGION,
+  certificateRegion,
+  createLogBucket,
+  hasEdgeWebAcl,
+  managedRule,
+  ORIGIN_VERIFY_HEADER,
+  rateLimitRules,
+  wafVisibility,
+} from './load-balancer';
 import { acknowledge, GUARD } from './policy';
 
 /** CloudFront only takes viewer certificates from ACM in us-east-1. */
-export const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
+export const CLOUDFRONT_CERTIFICATE_REGION = CLOUDFRONT_CONTROL_REGION;
 
 /** CloudFront waits this long for the origin; ALB idle timeouts above it do not apply through the CDN. */
 const MAX_ORIGIN_READ_SECONDS = 60;
@@ -38,6 +48,8 @@ export interface AwsCdnProps {
   readonly overrides?: {
     /** Props of the distribution. @default - none */
     readonly distribution?: Override<cloudfront.DistributionProps>;
+    /** Props of the CLOUDFRONT-scope web ACL. @default - none */
+    readonly webAcl?: Override<wafv2.CfnWebACLProps>;
   };
 }
 
@@ -47,7 +59,8 @@ export interface AwsCdnProps {
  * everything else passed through uncached with all viewer headers, cookies and query strings.
  * HTTPS to the origin when the spec has a domain (every behaviour forwards the viewer's Host
  * header, so the ALB certificate for the domain matches); HTTP to the origin
- * otherwise. The origin-verify header makes the load balancer refuse requests that bypass it.
+ * otherwise. With cdn.lockOrigin the origin-verify header makes the load balancer refuse
+ * requests that bypass the distribution.
  */
 export class AwsCdn extends Construct {
   /** The distribution. */
@@ -58,6 +71,12 @@ export class AwsCdn extends Construct {
   public readonly cachedOriginRequestPolicy: cloudfront.OriginRequestPolicy;
   /** Viewer certificate, when the domain is served on the distribution. */
   public readonly certificate?: acm.ICertificate;
+  /**
+   * CLOUDFRONT-scope web ACL on the distribution (IP reputation, known bad inputs and the per-IP
+   * rate limit on the real viewer address), when the WAF is on and the stack is in us-east-1
+   * (hasEdgeWebAcl).
+   */
+  public readonly webAcl?: wafv2.CfnWebACL;
   /** Public URL of the distribution. */
   public readonly url: string;
 
@@ -104,6 +123,9 @@ export class AwsCdn extends Construct {
       compress: true,
     };
 
+    const region = Stack.of(this).region;
+    if (hasEdgeWebAcl(spec, region)) this.webAcl = this.createEdgeWebAcl(spec, props.overrides?.webAcl);
+
     this.distribution = new cloudfront.Distribution(
       this,
       'Distribution',
@@ -130,6 +152,7 @@ export class AwsCdn extends Construct {
           enableLogging: true,
           logBucket: this.logBucket,
           logFilePrefix: 'cdn/',
+          ...(this.webAcl ? { webAclId: this.webAcl.attrArn } : {}),
         },
         props.overrides?.distribution,
       ),
@@ -137,13 +160,12 @@ export class AwsCdn extends Construct {
     const reasons: Record<string, string> = {
       'AwsSolutions-CFR1':
         'An API for a global audience: the spec has no country restriction; add one with the distribution override if needed.',
-      'AwsSolutions-CFR2':
-        'The regional WAF web ACL on the load balancer inspects every request CloudFront forwards (the origin-verify header stops bypasses); a CLOUDFRONT-scope ACL must be created in us-east-1, outside this stack.',
       [`${GUARD}cloudfront_default_root_object_configured_check`]:
         'The origin is an API: "/" is an API route, and a default root object would rewrite it to a file that does not exist.',
       [`${GUARD}cloudfront_origin_failover_enabled_check`]:
         'There is one origin (the load balancer, itself spread across zones); an origin group needs a second origin this stack does not have.',
     };
+    if (!this.webAcl) Object.assign(reasons, { 'AwsSolutions-CFR2': noEdgeAclReason(spec, region) });
     if (!https) {
       const why =
         'The spec sets no loadBalancer.https domain: viewers use the *.cloudfront.net certificate and the origin has no certificate to speak TLS with.';
@@ -160,6 +182,30 @@ export class AwsCdn extends Construct {
     this.url = https ? `https://${https.domain}` : `https://${this.distribution.distributionDomainName}`;
   }
 
+  private createEdgeWebAcl(spec: ResolvedSpec, override?: Override<wafv2.CfnWebACLProps>): wafv2.CfnWebACL {
+    const name = spec.names.of('awsWebAcl', '-edge');
+    return new wafv2.CfnWebACL(
+      this,
+      'WebAcl',
+      applyOverride<wafv2.CfnWebACLProps>(
+        {
+          name,
+          scope: 'CLOUDFRONT',
+          description: `${spec.names.base}: IP reputation, known bad inputs and the per-viewer rate limit at the edge, on the real viewer address`,
+          defaultAction: { allow: {} },
+          visibilityConfig: wafVisibility(name, 'all'),
+          rules: [
+            managedRule(name, 0, 'AWSManagedRulesAmazonIpReputationList'),
+            // Log4Shell and other known exploit payloads stopped at the edge as well (checkov CKV_AWS_192).
+            managedRule(name, 1, 'AWSManagedRulesKnownBadInputsRuleSet'),
+            ...rateLimitRules(name, 2, { edgeAcl: false }),
+          ],
+        },
+        override,
+      ),
+    );
+  }
+
   private viewerCertificate(spec: ResolvedSpec, fromLoadBalancer?: acm.ICertificate): acm.ICertificate | undefined {
     const https = spec.loadBalancer.https;
     if (!https) return undefined;
@@ -169,4 +215,12 @@ export class AwsCdn extends Construct {
     }
     return Stack.of(this).region === CLOUDFRONT_CERTIFICATE_REGION ? fromLoadBalancer : undefined;
   }
+}
+
+/** Why the distribution has no web ACL of its own (cdk-nag CFR2), true for the spec and region. */
+function noEdgeAclReason(spec: ResolvedSpec, region: string): string {
+  if (!spec.loadBalancer.waf) {
+    return 'loadBalancer.waf is false in this spec: neither the load balancer nor the distribution gets a web ACL.';
+  }
+  return `A CLOUDFRONT-scope web ACL can only be created in ${CLOUDFRONT_CONTROL_REGION} and this stack is in ${region}: the regional ACL on the load balancer inspects every request CloudFront forwards (with cdn.lockOrigin nothing bypasses it), but its per-viewer rate limit keys on the first X-Forwarded-For entry, which a client can forge (docs/aws.md).`;
 }

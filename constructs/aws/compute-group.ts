@@ -11,6 +11,7 @@ import type { EnvContractName } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import { registryOf } from '../../lib/registry';
 import type { ResolvedSpec } from '../../lib/resolve';
+import { LITERAL_ZONE_RULE } from './network';
 import { acknowledge, GUARD } from './policy';
 
 /** Burstable families: Nitro, but without automatic encryption of traffic between instances. */
@@ -253,6 +254,9 @@ export class AwsComputeGroup extends Construct {
     ).availabilityZones;
     if (zones.length > 1 && !zones.some((z) => Token.isUnresolved(z))) {
       (this.group.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones = zones;
+      acknowledge(this.group, {
+        [LITERAL_ZONE_RULE]: `The group names the literal zones of its subnets (${zones.join(', ')}) because Control Tower CT.AUTOSCALING.PR.1 reads AvailabilityZones; they are the VPC's zones, so they always agree with VPCZoneIdentifier.`,
+      });
     }
     acknowledge(this.launchTemplate, {
       [`${GUARD}ec2_launch_template_token_hop_limit_check`]:

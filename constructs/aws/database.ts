@@ -1,17 +1,18 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type { PostgresVersion } from '../../lib/constants';
 import type { ShardEndpoints } from '../../lib/contract';
-import { hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
+import { DATABASE_AUDIT, hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
+import { AwsAppCredentials, hasDataApi } from './database-roles';
 import { LOG_RETENTION } from './network';
-import { acknowledge, GUARD } from './policy';
+import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
 
 /**
  * The Aurora PostgreSQL minor used for each major the spec accepts: the newest minor this
@@ -45,8 +46,27 @@ export const PASSWORD_ROTATION_DAYS = 30;
 export const AUTO_EXPLAIN_MS = 2000;
 
 /**
+ * lib's DATABASE_AUDIT as Aurora PostgreSQL cluster parameters (Aurora's query-logging parameter
+ * table: docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_LogAccess.Concepts.PostgreSQL.Query_Logging.html).
+ * Absent on purpose: log_checkpoints ("not applicable for Aurora PostgreSQL": the storage layer,
+ * not the engine, writes pages, so there are no checkpoints to log) and connection throttling
+ * (an Azure Flexible Server setting with no Aurora parameter).
+ */
+export function auroraAuditParameters(audit: typeof DATABASE_AUDIT = DATABASE_AUDIT): Record<string, string> {
+  const flag = (on: boolean) => (on ? '1' : '0');
+  return {
+    log_connections: flag(audit.logConnections),
+    log_disconnections: flag(audit.logDisconnections),
+    log_lock_waits: flag(audit.logLockWaits),
+    log_temp_files: String(audit.logTempFilesKiB),
+    log_statement: audit.logStatement,
+  };
+}
+
+/**
  * Cluster parameters: query statistics (pg_stat_statements) and slow-query logging with plans
- * (auto_explain) are how missing indexes are found; TLS is forced for every client.
+ * (auto_explain) are how missing indexes are found; the shared audit logging; TLS is forced for
+ * every client.
  */
 export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   shared_preload_libraries: 'pg_stat_statements,auto_explain',
@@ -60,15 +80,59 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   // ones will be slow); per-node clock reads are the expensive part, row counts are cheap.
   'auto_explain.log_timing': '0',
   'auto_explain.log_buffers': '1',
-  log_lock_waits: '1',
-  log_temp_files: '0',
+  ...auroraAuditParameters(),
   log_autovacuum_min_duration: '1000',
   'rds.force_ssl': '1',
+  // The Data API logs in only with SCRAM-hashed passwords (PostgreSQL 14+), and so should everyone.
+  password_encryption: 'scram-sha-256',
 };
+
+/** Applies a removal policy to a construct's CloudFormation resource, when there is one. */
+function applyRemovalPolicyTo(construct: IConstruct | undefined, policy: RemovalPolicy): void {
+  const resource = construct?.node.defaultChild ?? construct;
+  if (resource instanceof CfnResource) resource.applyRemovalPolicy(policy);
+}
 
 /** Readers of a shard: its read replicas, and at least one standby when HA is on. */
 export function readerCount(spec: ResolvedSpec, shard: ShardPlan): number {
   return Math.max(shard.readReplicas, spec.database.highAvailability ? 1 : 0);
+}
+
+/** What a shard's resources become when the shard leaves the spec (or the stack is deleted). */
+export interface ShardRemoval {
+  /** The Aurora cluster and its subnet group (its instances are always deleted with the spec). */
+  readonly cluster: RemovalPolicy;
+  /** The admin and app secrets (and their attachments) and the PostgreSQL log group. */
+  readonly secretsAndLogs: RemovalPolicy;
+  /** Parameter group and security group: kept with a retained cluster, which references them. */
+  readonly support: RemovalPolicy;
+}
+
+/**
+ * With deletion protection (the prod default) CloudFormation cannot delete the cluster, so a
+ * removed shard would end in DELETE_FAILED: the cluster is retained instead, with everything it
+ * references (parameter group, subnet group, security group, secrets, key, log group), so the
+ * shard detaches cleanly with its data; its instances are deleted (Aurora allows that under
+ * deletion protection; add one to the retained cluster to read the data again). Without deletion protection the cluster ends in a final snapshot; prod also keeps
+ * the admin secret (it opens that snapshot) and the logs.
+ */
+export function shardRemoval(spec: Pick<ResolvedSpec, 'isProd' | 'database'>): ShardRemoval {
+  if (spec.database.deletionProtection) {
+    return { cluster: RemovalPolicy.RETAIN, secretsAndLogs: RemovalPolicy.RETAIN, support: RemovalPolicy.RETAIN };
+  }
+  const kept = spec.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+  return { cluster: RemovalPolicy.SNAPSHOT, secretsAndLogs: kept, support: RemovalPolicy.DESTROY };
+}
+
+/** Zones an RDS Proxy spans: the two it needs, so a third zone never touches it. */
+export const PROXY_ZONES = 2;
+
+/** The isolated subnets of the VPC's first {@link PROXY_ZONES} zones. */
+export function proxySubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return {
+    subnetType: ec2.SubnetType.PRIVATE_ISOLATED,
+    availabilityZones: vpc.availabilityZones.slice(0, PROXY_ZONES),
+  };
 }
 
 /** Construct id of a shard's database: shard 0 keeps the unsharded id. */
@@ -84,8 +148,14 @@ export interface AwsDatabaseProps {
   readonly shard?: ShardPlan;
   /** The VPC. */
   readonly vpc: ec2.IVpc;
-  /** Subnets of the cluster and the proxy. @default - the isolated subnets */
+  /** Subnets of the cluster. @default - the isolated subnets */
   readonly subnets?: ec2.SubnetSelection;
+  /**
+   * Subnets of the RDS Proxy. They must never change: VpcSubnetIds replaces a proxy, and its fixed
+   * name makes CloudFormation fail that replacement.
+   * @default - the isolated subnets of the VPC's first two zones (a proxy needs two), so adding a zone leaves it alone
+   */
+  readonly proxySubnets?: ec2.SubnetSelection;
   /** Subnets of the rotation function, which must reach the Secrets Manager API. @default - the private subnets with egress */
   readonly rotationSubnets?: ec2.SubnetSelection;
   /** Key for storage, Performance Insights, the secret and the log group. */
@@ -116,8 +186,15 @@ export class AwsDatabase extends Construct {
   public readonly cluster: rds.DatabaseCluster;
   /** Security group of the cluster. */
   public readonly securityGroup: ec2.SecurityGroup;
-  /** Admin credentials (DATABASE_SECRET points here). */
+  /** Admin credentials: for operators and migrations, never given to the app. */
   public readonly secret: secretsmanager.ISecret;
+  /**
+   * The app's login (DATABASE_SECRET points at its secret), when the writer class has the Data
+   * API; on T classes (size small) there is none and the app uses the admin secret (docs/aws.md).
+   */
+  public readonly appCredentials?: AwsAppCredentials;
+  /** The secret the app instances read: the app login's, else the admin's. */
+  public readonly appSecret: secretsmanager.ISecret;
   /** Cluster parameter group. */
   public readonly parameterGroup: rds.ParameterGroup;
   /** The PostgreSQL log group the cluster exports to. */
@@ -149,16 +226,19 @@ export class AwsDatabase extends Construct {
     this.readers = readerCount(spec, shard);
     this.port = db.port;
 
+    const removal = shardRemoval(spec);
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       description: `${this.clusterIdentifier}: PostgreSQL from the app instances and the proxy only`,
       allowAllOutbound: false,
     });
+    this.securityGroup.applyRemovalPolicy(removal.support);
 
     this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
       description: `${this.clusterIdentifier}: query statistics, slow-query logging, TLS only`,
       parameters: applyOverride({ ...DATABASE_PARAMETERS }, props.overrides?.parameters),
+      removalPolicy: removal.support,
     });
 
     // Created here (rather than by RDS on first export) so it has a retention and is encrypted.
@@ -166,7 +246,7 @@ export class AwsDatabase extends Construct {
       logGroupName: `/aws/rds/cluster/${this.clusterIdentifier}/postgresql`,
       retention: LOG_RETENTION,
       encryptionKey: key,
-      removalPolicy: spec.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removal.secretsAndLogs,
     });
 
     const instance = (): rds.ProvisionedClusterInstanceProps => ({
@@ -200,12 +280,14 @@ export class AwsDatabase extends Construct {
           performanceInsightEncryptionKey: key,
           performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
           iamAuthentication: true,
+          // The app role statements run through it (database-roles.ts); T classes lack it.
+          ...(hasDataApi(db.instanceType.aws.type) ? { enableDataApi: true } : {}),
           parameterGroup: this.parameterGroup,
           cloudwatchLogsExports: ['postgresql'],
           backup: { retention: Duration.days(db.backupRetentionDays), preferredWindow: DATABASE_BACKUP_WINDOW },
           preferredMaintenanceWindow: DATABASE_MAINTENANCE_WINDOW,
           deletionProtection: db.deletionProtection,
-          removalPolicy: spec.isProd ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
+          removalPolicy: removal.cluster,
           copyTagsToSnapshot: true,
           autoMinorVersionUpgrade: true,
           // OS-level metrics (memory, swap, per-process CPU) every minute, for sizing decisions.
@@ -218,11 +300,20 @@ export class AwsDatabase extends Construct {
     const secret = this.cluster.secret;
     if (!secret) throw new Error('the cluster has no generated secret');
     this.secret = secret;
-    // The admin credentials outlive the stack in prod, like the final snapshot they open (aws-cdk-lib
-    // leaves the generated secret on DESTROY whatever the cluster's removal policy).
+    // The admin credentials outlive the stack in prod, like the final snapshot or the retained
+    // cluster they open (aws-cdk-lib leaves the generated secret and its attachment on DESTROY
+    // whatever the cluster's removal policy), and so does what a retained cluster references.
     const generated = this.cluster.node.tryFindChild('Secret');
     if (generated instanceof secretsmanager.Secret) {
-      generated.applyRemovalPolicy(spec.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+      generated.applyRemovalPolicy(removal.secretsAndLogs);
+      applyRemovalPolicyTo(generated.node.tryFindChild('Attachment'), removal.secretsAndLogs);
+    }
+    // Instances always go with the spec: a removed replica must not run on outside the stack, and
+    // Aurora deletes instances of a deletion-protected cluster (the data stays in the volume).
+    for (const child of this.cluster.node.children) {
+      if (child.node.defaultChild instanceof rds.CfnDBInstance) {
+        applyRemovalPolicyTo(child, RemovalPolicy.DESTROY);
+      }
     }
     acknowledge(this.cluster, {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]':
@@ -249,48 +340,87 @@ export class AwsDatabase extends Construct {
       'PostgreSQL from the rotation function',
     );
 
-    let writer = this.cluster.clusterEndpoint.hostname;
-    if (db.connectionPooling) {
-      this.proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
+    const rotationSubnets = props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    if (hasDataApi(db.instanceType.aws.type)) {
+      const writerInstance = this.cluster.node.tryFindChild('Writer');
+      if (!writerInstance) throw new Error('the cluster has no writer instance');
+      this.appCredentials = new AwsAppCredentials(this, 'App', {
+        cluster: this.cluster,
+        writer: writerInstance,
+        adminSecret: secret,
+        databaseName: db.databaseName,
+        key,
         vpc,
-        description: `${this.clusterIdentifier} proxy: PostgreSQL from the app instances only`,
-        allowAllOutbound: false,
+        rotationSubnets,
       });
-      this.proxy = new rds.DatabaseProxy(
-        this,
-        'Proxy',
-        applyOverride<rds.DatabaseProxyProps>(
-          {
-            proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
-            dbProxyName: spec.names.of('awsDatabaseProxy', shard.suffix),
-            secrets: [secret],
-            vpc,
-            vpcSubnets: subnets,
-            securityGroups: [this.proxySecurityGroup],
-            requireTLS: true,
-            // The app authenticates with the secret's password (the same contract on every
-            // cloud); IAM database auth stays available on the cluster for people and tools.
-            iamAuth: false,
-            idleClientTimeout: Duration.minutes(30),
-            maxConnectionsPercent: 90,
-            borrowTimeout: Duration.seconds(30),
-          },
-          props.overrides?.proxy,
-        ),
+      applyRemovalPolicyTo(this.appCredentials.node.tryFindChild('Secret'), removal.secretsAndLogs);
+      applyRemovalPolicyTo(
+        this.appCredentials.node.tryFindChild('Secret')?.node.tryFindChild('Attachment'),
+        removal.secretsAndLogs,
       );
       this.securityGroup.connections.allowFrom(
-        this.proxySecurityGroup,
+        this.appCredentials.rotationFunction,
         ec2.Port.tcp(db.port),
-        'PostgreSQL from the proxy',
+        'PostgreSQL from the app secret rotation function',
       );
-      writer = this.proxy.endpoint;
     }
+    const appSecret = this.appCredentials?.secret ?? secret;
 
+    const proxy = db.connectionPooling ? this.createProxy(spec, shard, props, [appSecret, secret]) : undefined;
+    this.proxy = proxy?.proxy;
+    this.proxySecurityGroup = proxy?.securityGroup;
     this.endpoints = {
-      writer,
-      readers: this.readers > 0 ? [this.cluster.clusterReadEndpoint.hostname] : [],
-      secret: secret.secretArn,
+      writer: this.proxy ? this.proxy.endpoint : this.cluster.clusterEndpoint.hostname,
+      // Aurora's reader endpoint exists with no reader too (it then reaches the writer), so the
+      // contract does not change when readers come and go.
+      readers: [this.cluster.clusterReadEndpoint.hostname],
+      secret: appSecret.secretArn,
     };
+    this.appSecret = appSecret;
+  }
+
+  /** The RDS Proxy in front of the writer, accepting the app login (and the admin, for operators). */
+  private createProxy(
+    spec: ResolvedSpec,
+    shard: ShardPlan,
+    props: AwsDatabaseProps,
+    secrets: secretsmanager.ISecret[],
+  ): { proxy: rds.DatabaseProxy; securityGroup: ec2.SecurityGroup } {
+    const { vpc } = props;
+    const securityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', {
+      vpc,
+      description: `${this.clusterIdentifier} proxy: PostgreSQL from the app instances only`,
+      allowAllOutbound: false,
+    });
+    const proxy = new rds.DatabaseProxy(
+      this,
+      'Proxy',
+      applyOverride<rds.DatabaseProxyProps>(
+        {
+          proxyTarget: rds.ProxyTarget.fromCluster(this.cluster),
+          dbProxyName: spec.names.of('awsDatabaseProxy', shard.suffix),
+          secrets: [...new Set(secrets)],
+          vpc,
+          vpcSubnets: props.proxySubnets ?? proxySubnets(vpc),
+          securityGroups: [securityGroup],
+          requireTLS: true,
+          // The app authenticates with the secret's password (the same contract on every
+          // cloud); IAM database auth stays available on the cluster for people and tools.
+          iamAuth: false,
+          idleClientTimeout: Duration.minutes(30),
+          maxConnectionsPercent: 90,
+          borrowTimeout: Duration.seconds(30),
+        },
+        props.overrides?.proxy,
+      ),
+    );
+    this.securityGroup.connections.allowFrom(securityGroup, ec2.Port.tcp(this.port), 'PostgreSQL from the proxy');
+    // The target group names the cluster (a Ref); aws-cdk-lib also lists it in DependsOn.
+    const targetGroup = proxy.node.tryFindChild('ProxyTargetGroup');
+    if (targetGroup instanceof CfnResource) {
+      dropRedundantDependsOn(targetGroup, [this.cluster.node.defaultChild as CfnResource]);
+    }
+    return { proxy, securityGroup };
   }
 
   /** Lets a peer (the app instances) reach PostgreSQL on the cluster and the proxy. */

@@ -12,26 +12,129 @@ import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { acknowledge, GUARD } from './policy';
 
-/** Header CloudFront adds to every origin request; the listener forwards only requests carrying it. */
+/** Header CloudFront adds to every origin request; with cdn.lockOrigin the listener forwards only requests carrying it. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 
+/** CloudFront takes ACM certificates and CLOUDFRONT-scope web ACLs from this region only. */
+export const CLOUDFRONT_CONTROL_REGION = 'us-east-1';
+
 /**
- * The per-IP rate statement. Behind CloudFront the load balancer sees edge addresses, each
- * carrying many viewers, so counting the source IP would block whole edge locations; the
- * viewer's address is then the first entry of X-Forwarded-For (CloudFront appends the viewer to
- * what the client sent, so a client can forge that entry: a CLOUDFRONT-scope ACL in us-east-1
- * is the tamper-proof place for this limit). A request whose first entry is not an address
- * counts as matching (blocked), so junk in the header does not escape the limit.
+ * Whether the stack puts a CLOUDFRONT-scope web ACL on its distribution: the CDN and the WAF are
+ * on and the stack is in us-east-1, the only region that can create one.
  */
-export function rateLimitStatement(behindCdn: boolean): wafv2.CfnWebACL.RateBasedStatementProperty {
-  return behindCdn
-    ? {
-        limit: WAF_RATE_LIMIT.requests,
-        evaluationWindowSec: WAF_RATE_LIMIT.windowSeconds,
-        aggregateKeyType: 'FORWARDED_IP',
-        forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
-      }
-    : { limit: WAF_RATE_LIMIT.requests, evaluationWindowSec: WAF_RATE_LIMIT.windowSeconds, aggregateKeyType: 'IP' };
+export function hasEdgeWebAcl(spec: ResolvedSpec, region: string): boolean {
+  return spec.cdn.enabled && spec.loadBalancer.waf && region === CLOUDFRONT_CONTROL_REGION;
+}
+
+/** CloudWatch metrics and sampled requests under `<acl>-<suffix>`. */
+export function wafVisibility(aclName: string, suffix: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${aclName}-${suffix}` };
+}
+
+/** An AWS managed rule group as a rule of `aclName`, with the group's own actions except `overrides`. */
+export function managedRule(
+  aclName: string,
+  priority: number,
+  group: string,
+  overrides: wafv2.CfnWebACL.RuleActionOverrideProperty[] = [],
+): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name: group,
+    priority,
+    overrideAction: { none: {} },
+    statement: {
+      managedRuleGroupStatement: {
+        vendorName: 'AWS',
+        name: group,
+        ...(overrides.length > 0 ? { ruleActionOverrides: overrides } : {}),
+      },
+    },
+    visibilityConfig: wafVisibility(aclName, group),
+  };
+}
+
+/** Requests carrying (or, negated, lacking) CloudFront's origin header with its secret value. */
+function fromCdn(originHeaderValue: string): wafv2.CfnWebACL.StatementProperty {
+  return {
+    byteMatchStatement: {
+      fieldToMatch: { singleHeader: { Name: ORIGIN_VERIFY_HEADER.toLowerCase() } },
+      positionalConstraint: 'EXACTLY',
+      searchString: originHeaderValue,
+      textTransformations: [{ priority: 0, type: 'NONE' }],
+    },
+  };
+}
+
+/** Where the rate rules of the regional web ACL run. */
+export interface RateLimitPlacement {
+  /** Value of the origin header CloudFront sends, when the CDN is on. */
+  readonly originHeaderValue?: string;
+  /** A CLOUDFRONT-scope ACL limits the CDN's viewers by their real address (hasEdgeWebAcl). */
+  readonly edgeAcl: boolean;
+}
+
+/**
+ * The per-client rate rules of the load balancer's web ACL (WAF_RATE_LIMIT per 5 minutes):
+ * - without the CDN, per source address;
+ * - with the CDN, per source address for every request that does not carry CloudFront's secret
+ *   origin header (clients reaching the ALB directly, whose source address is their own); a
+ *   forged header value does not match, so it cannot opt out;
+ * - requests from CloudFront come from edge addresses shared by many viewers: the edge ACL limits
+ *   them by the real viewer address in us-east-1; elsewhere the ALB keys them on the first
+ *   X-Forwarded-For entry, which CloudFront takes from the client when one was sent (a client can
+ *   forge it) and which a request without the header skips (WAF does not apply the rule).
+ */
+export function rateLimitRules(
+  aclName: string,
+  priority: number,
+  placement: RateLimitPlacement,
+): wafv2.CfnWebACL.RuleProperty[] {
+  const limit = { limit: WAF_RATE_LIMIT.requests, evaluationWindowSec: WAF_RATE_LIMIT.windowSeconds };
+  const rule = (
+    name: string,
+    rate: wafv2.CfnWebACL.RateBasedStatementProperty,
+    offset: number,
+  ): wafv2.CfnWebACL.RuleProperty => ({
+    name,
+    priority: priority + offset,
+    action: { block: {} },
+    statement: { rateBasedStatement: rate },
+    visibilityConfig: wafVisibility(aclName, offset === 0 ? 'rate-limit' : 'rate-limit-viewer'),
+  });
+  const header = placement.originHeaderValue;
+  if (header === undefined) return [rule('RateLimitPerIp', { ...limit, aggregateKeyType: 'IP' }, 0)];
+  const direct = rule(
+    'RateLimitPerIp',
+    { ...limit, aggregateKeyType: 'IP', scopeDownStatement: { notStatement: { statement: fromCdn(header) } } },
+    0,
+  );
+  if (placement.edgeAcl) return [direct];
+  const viewer = rule(
+    'RateLimitPerViewer',
+    {
+      ...limit,
+      aggregateKeyType: 'FORWARDED_IP',
+      forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
+      scopeDownStatement: fromCdn(header),
+    },
+    1,
+  );
+  return [direct, viewer];
+}
+
+/**
+ * An ALB's WAF inspects only the first 8 KiB of a request body (the limit is fixed for regional
+ * web ACLs), so no larger body limit can be enforced there.
+ */
+export const ALB_WAF_BODY_KIB = 8;
+
+/**
+ * Rule actions of the common rule set: SizeRestrictions_BODY blocks every body over 8 KiB, so
+ * when the spec allows larger bodies it only counts them (visible in the WAF metrics and samples);
+ * every other rule of the group, the body rules included, keeps blocking.
+ */
+export function commonRuleSetOverrides(maxRequestBodyKiB: number): wafv2.CfnWebACL.RuleActionOverrideProperty[] {
+  return maxRequestBodyKiB > ALB_WAF_BODY_KIB ? [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }] : [];
 }
 
 /** Days the access logs are kept before they expire. */
@@ -125,9 +228,10 @@ export interface AwsLoadBalancerProps {
  * The internet-facing entry: an Application Load Balancer in the public subnets with a target
  * group for the app instances, access logs, invalid-header dropping and deletion protection in
  * prod; HTTPS (TLS 1.2+) with HTTP → HTTPS redirect when the spec has a domain; a regional
- * WAFv2 web ACL with AWS managed rules and a per-IP rate limit. With the CDN on, the listener
- * forwards only requests that carry CloudFront's secret origin header, so the CDN (and its
- * caching and TLS settings) cannot be bypassed.
+ * WAFv2 web ACL with AWS managed rules and a per-IP rate limit. With the CDN on and
+ * cdn.lockOrigin, the listener forwards only requests that carry CloudFront's secret origin
+ * header, so the CDN (and its caching and TLS settings) cannot be bypassed; unlocked, it also
+ * serves clients that still reach it directly (while DNS moves to the CDN).
  */
 export class AwsLoadBalancer extends Construct {
   /** The load balancer. */
@@ -246,7 +350,7 @@ export class AwsLoadBalancer extends Construct {
         // TLS 1.2 and 1.3, forward-secret AEAD ciphers only, post-quantum hybrid key exchange.
         sslPolicy: elbv2.SslPolicy.TLS13_12_RES_PQ,
         open: false,
-        defaultAction: this.defaultAction(),
+        defaultAction: this.defaultAction(spec),
       });
       this.httpListener = this.loadBalancer.addListener('Http', {
         port: 80,
@@ -261,7 +365,7 @@ export class AwsLoadBalancer extends Construct {
         port: 80,
         protocol: elbv2.ApplicationProtocol.HTTP,
         open: false,
-        defaultAction: this.defaultAction(),
+        defaultAction: this.defaultAction(spec),
       });
       acknowledge(this.httpListener, {
         [`${GUARD}alb_http_to_https_redirection_check`]:
@@ -289,9 +393,13 @@ export class AwsLoadBalancer extends Construct {
     }
   }
 
-  /** Forward to the app, or, with the CDN on, refuse what did not come through CloudFront. */
-  private defaultAction(): elbv2.ListenerAction {
-    return this.originSecret
+  /**
+   * Forward to the app; with the CDN on and cdn.lockOrigin, refuse what did not come through
+   * CloudFront. Unlocked, clients whose DNS still points at the load balancer keep being served
+   * while CloudFront deploys (phase 1 of turning the CDN on, docs/aws.md).
+   */
+  private defaultAction(spec: ResolvedSpec): elbv2.ListenerAction {
+    return this.originSecret && spec.cdn.lockOrigin
       ? elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' })
       : elbv2.ListenerAction.forward([this.targetGroup]);
   }
@@ -312,18 +420,10 @@ export class AwsLoadBalancer extends Construct {
 
   private createWebAcl(spec: ResolvedSpec, override?: Override<wafv2.CfnWebACLProps>): wafv2.CfnWebACL {
     const name = spec.names.of('awsWebAcl');
-    const metric = (suffix: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true,
-      sampledRequestsEnabled: true,
-      metricName: `${name}-${suffix}`,
-    });
-    const managed = (priority: number, ruleName: string): wafv2.CfnWebACL.RuleProperty => ({
-      name: ruleName,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: ruleName } },
-      visibilityConfig: metric(ruleName),
-    });
+    const placement: RateLimitPlacement = {
+      edgeAcl: hasEdgeWebAcl(spec, Stack.of(this).region),
+      ...(this.originSecret ? { originHeaderValue: this.originSecret.secretValue.unsafeUnwrap() } : {}),
+    };
     return new wafv2.CfnWebACL(
       this,
       'WebAcl',
@@ -333,18 +433,17 @@ export class AwsLoadBalancer extends Construct {
           scope: 'REGIONAL',
           description: `${spec.names.base}: AWS managed rules and a per-IP rate limit in front of the load balancer`,
           defaultAction: { allow: {} },
-          visibilityConfig: metric('all'),
+          visibilityConfig: wafVisibility(name, 'all'),
           rules: [
-            managed(0, 'AWSManagedRulesAmazonIpReputationList'),
-            managed(1, 'AWSManagedRulesCommonRuleSet'),
-            managed(2, 'AWSManagedRulesKnownBadInputsRuleSet'),
-            {
-              name: 'RateLimitPerIp',
-              priority: 3,
-              action: { block: {} },
-              statement: { rateBasedStatement: rateLimitStatement(spec.cdn.enabled) },
-              visibilityConfig: metric('rate-limit'),
-            },
+            managedRule(name, 0, 'AWSManagedRulesAmazonIpReputationList'),
+            managedRule(
+              name,
+              1,
+              'AWSManagedRulesCommonRuleSet',
+              commonRuleSetOverrides(spec.loadBalancer.maxRequestBodyKiB),
+            ),
+            managedRule(name, 2, 'AWSManagedRulesKnownBadInputsRuleSet'),
+            ...rateLimitRules(name, 3, placement),
           ],
         },
         override,

@@ -27,6 +27,9 @@ export function auroraLocalStorageBytes(memoryGiB: number): number {
   return 2 * memoryGiB * 2 ** 30;
 }
 
+/** 1 when the group runs at the maximum in force (GroupMaxSize), else 0. */
+export const GROUP_AT_MAX_EXPRESSION = 'IF(inService >= maxSize, 1, 0)';
+
 /** One alarm the monitoring created, with the neutral signal it implements. */
 export interface AwsAlarm {
   readonly signal: AlarmSignal;
@@ -184,15 +187,31 @@ export class AwsMonitoring extends Construct {
   }
 
   private groupAlarm(group: autoscaling.AutoScalingGroup): void {
-    // Minimum over the window: the group stayed at its maximum the whole time.
-    const inService = new cloudwatch.Metric({
-      namespace: 'AWS/AutoScaling',
-      metricName: 'GroupInServiceInstances',
-      dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
-      statistic: 'Minimum',
-      period: this.period('group-at-max'),
+    // Against the group's own GroupMaxSize metric (group metrics are on), not the spec's
+    // maxInstances: a schedule window that lowers the maximum would make that unreachable.
+    // Minimum in service and maximum of the cap over the window: at the cap the whole time.
+    const period = this.period('group-at-max');
+    const groupMetric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/AutoScaling',
+        metricName,
+        dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
+        statistic,
+        period,
+      });
+    const atMax = new cloudwatch.MathExpression({
+      label: 'in service at the maximum in force (1 = yes)',
+      expression: GROUP_AT_MAX_EXPRESSION,
+      usingMetrics: {
+        inService: groupMetric('GroupInServiceInstances', 'Minimum'),
+        maxSize: groupMetric('GroupMaxSize', 'Maximum'),
+      },
+      period,
     });
-    this.add('GroupAtMax', 'group-at-max', inService);
+    this.add('GroupAtMax', 'group-at-max', atMax, {
+      threshold: 1,
+      subject: 'GroupInServiceInstances >= GroupMaxSize: the maximum in force, scheduled windows included',
+    });
   }
 
   private databaseAlarms(spec: ResolvedSpec, db: AwsDatabase): void {

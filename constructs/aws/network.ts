@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,6 +6,8 @@ import { Construct } from 'constructs';
 import type { SubnetPlan } from '../../lib/network-plan';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
+import { type AwsZoneSource, awsZoneSource } from '../../lib/zones';
+import { acknowledge } from './policy';
 
 /** Subnet group names; they are part of the subnets' logical ids, so they never change. */
 export const SUBNET_GROUPS = { public: 'Public', private: 'Private', isolated: 'Isolated' } as const;
@@ -13,9 +15,57 @@ export const SUBNET_GROUPS = { public: 'Public', private: 'Private', isolated: '
 /** How long log groups keep data (Control Tower CT.CLOUDWATCH.PR.2 asks for at least a year). */
 export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
 
-/** Zone names derived from the region, so a stack without an account still gets fixed zones. */
-export function zoneNames(region: string, zones: number): string[] {
-  return Array.from({ length: zones }, (_, i) => `${region}${String.fromCharCode(97 + i)}`);
+/** The acknowledgement id of cfn-lint's W3010 ("avoid hardcoding availability zones") in CDK's built-in validation. */
+export const LITERAL_ZONE_RULE = 'CloudFormation-Validate::W3010';
+
+/** The zones a created VPC spans, where they came from, and why they are literal in the template. */
+export interface AwsVpcZones {
+  readonly zones: string[];
+  readonly source: AwsZoneSource;
+  /** Why the template names these zones literally (the W3010 acknowledgement). */
+  readonly reason: string;
+}
+
+/**
+ * The VPC's zones from lib's AWS zone source: explicit names (spec or the table of letters every
+ * account has) as given; a lookup takes the first `network.zones` of Stack.availabilityZones, a
+ * CDK context lookup cached in cdk.context.json (without a cached answer CDK returns placeholder
+ * zones and records the lookup as missing: synthAws refuses that, `npx cdk synth` performs it).
+ */
+export function awsVpcZones(scope: Construct, spec: ResolvedSpec): AwsVpcZones {
+  const stack = Stack.of(scope);
+  const region = Token.isUnresolved(stack.region) ? spec.regions.aws : stack.region;
+  const source = awsZoneSource({
+    network: spec.network,
+    regions: { ...spec.regions, aws: region },
+    accounts: spec.accounts,
+  });
+  if (source.kind === 'unknown') {
+    throw new Error(
+      `network.zoneNames.aws: the zone names of AWS region ${region} differ between accounts, so ${source.count} zones cannot be derived from the region; set network.zoneNames.aws to this account's zones, or accounts.aws to look them up (validate refuses such a spec)`,
+    );
+  }
+  if (source.kind === 'names') {
+    return {
+      zones: [...source.names],
+      source,
+      reason:
+        source.from === 'spec'
+          ? `The zones are this account's zone names from network.zoneNames.aws (${source.names.join(', ')}); an Fn::GetAZs index could pick zones the spec did not name.`
+          : `The zones are ${source.names.join(', ')}: letters every account in ${region} is offered (lib/zones.ts AWS_ZONE_LETTERS), the same in every template of this spec.`,
+    };
+  }
+  const available = stack.availabilityZones;
+  if (available.length < source.count) {
+    throw new Error(
+      `network.zones: account ${spec.accounts.aws} has ${available.length} availability zones in ${region} (${available.join(', ')}); set network.zones to at most ${available.length} (given ${source.count})`,
+    );
+  }
+  return {
+    zones: available.slice(0, source.count),
+    source,
+    reason: `The zones are the first ${source.count} availability zones of account ${spec.accounts.aws} in ${region}, looked up by CDK (Stack.availabilityZones) and cached in cdk.context.json.`,
+  };
 }
 
 /**
@@ -96,6 +146,8 @@ export class AwsNetwork extends Construct {
   public readonly dataSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
   /** Subnets of the internet-facing load balancer. */
   public readonly publicSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PUBLIC };
+  /** Zones of the created VPC and where they came from; undefined for a brought VPC. */
+  public readonly zones?: AwsVpcZones;
 
   constructor(scope: Construct, id: string, props: AwsNetworkProps) {
     super(scope, id);
@@ -104,7 +156,8 @@ export class AwsNetwork extends Construct {
       this.vpc = props.vpc;
       return;
     }
-    const zones = zoneNames(Stack.of(this).region, spec.network.zones);
+    this.zones = awsVpcZones(this, spec);
+    const zones = this.zones.zones;
     const mask = spec.network.subnets.blockPrefix;
     const vpc = new ec2.Vpc(
       this,
@@ -134,6 +187,9 @@ export class AwsNetwork extends Construct {
       ),
     );
     this.vpc = vpc;
+    // aws-cdk-lib acknowledges W3010 on the stack with a reason that holds only for looked-up
+    // zones; this one (closer to the subnets, so it is the one reported) says where they came from.
+    acknowledge(vpc, { [LITERAL_ZONE_RULE]: this.zones.reason });
     this.flowLogGroup = new logs.LogGroup(
       this,
       'FlowLogGroup',

@@ -154,6 +154,20 @@ describe('blueprint CLI', () => {
     expect(r.stderr).toContain("--cloud gcp: not in the spec's clouds (aws)");
   });
 
+  it('synth for an account whose zones are not cached exits 1 with one line saying what to run or set', () => {
+    const file = write(
+      'aws-account.yaml',
+      'name: shop-api\nenvironment: dev\nclouds: [aws]\naccounts: { aws: "111111111111" }\nregions: { aws: eu-west-1 }\ncompute: { app: { image: nginx:1.27 } }\nalerts: { email: ops@example.com }\n',
+    );
+    const r = run('synth', '--spec', file, '--out', path.join(dir, 'lookup'));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^blueprint: network\.zoneNames\.aws: the availability zones of account 111111111111 in eu-west-1 are not cached; run `npx cdk synth` once/,
+      ),
+    ]);
+  });
+
   it('synth on an invalid spec writes nothing', () => {
     const out = path.join(dir, 'never');
     const r = run('synth', '--spec', write('inv.yaml', 'name: 1'), '--out', out);

@@ -765,7 +765,8 @@ describe('validate: warnings', () => {
   });
 
   it('GIVEN 10 pooled shards on AWS THEN the RDS Proxy quota is a warning, not a problem', () => {
-    const result = validate(patch({ clouds: ['aws'], database: { shards: 10, readReplicas: 1 } }));
+    // size small: no app login (T classes lack the Data API), so 10 pooled shards still fit in one stack.
+    const result = validate(patch({ clouds: ['aws'], database: { size: 'small', shards: 10, readReplicas: 1 } }));
     expect(result.ok).toBe(true);
     expect(result.warnings.map((w) => w.path)).toEqual(['database.shards']);
     expect(formatProblem(result.warnings[0] as Problem)).toContain('10 RDS Proxies');

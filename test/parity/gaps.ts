@@ -72,6 +72,23 @@ export const PARITY_GAPS: readonly GapEntry[] = [
   },
   {
     cloud: 'aws',
+    field: 'cdn.originLocked',
+    kind: 'differs',
+    when: (s) => s.cdn.enabled && !s.cdn.lockOrigin,
+    expected: () => false,
+    reason:
+      'cdn.lockOrigin is false (phase 1 of turning the CDN on): the ALB also serves clients that reach it directly while DNS moves to CloudFront; with lockOrigin: true it answers 403 to every request without the origin header. (The neutral summary still expects a locked origin whenever the CDN is on.)',
+  },
+  {
+    cloud: 'aws',
+    field: 'waf.enabled',
+    kind: 'note',
+    when: (s) => s.loadBalancer.waf && s.loadBalancer.maxRequestBodyKiB > 8,
+    reason:
+      "An ALB's WAF inspects only the first 8 KiB of a request body: AWSManagedRulesCommonRuleSet's SizeRestrictions_BODY (which blocks every larger body) only counts, the other body rules inspect those 8 KiB, and no larger loadBalancer.maxRequestBodyKiB can be enforced at the edge.",
+  },
+  {
+    cloud: 'aws',
     field: 'contract.otherEnv',
     kind: 'differs',
     expected: (s) => [...Object.keys(s.compute.app.env), 'AWS_REGION'].sort(),

@@ -73,14 +73,9 @@ export const EXPECTED_REPLACEMENTS: Readonly<Record<string, readonly ExpectedRep
       reason: 'a clustering-policy change deletes and re-creates the database; docs/azure.md',
     },
   ],
-  zones: [
-    {
-      cloud: 'aws',
-      type: 'AWS::RDS::DBProxy',
-      reason:
-        'VpcSubnetIds of an RDS Proxy cannot change in place: a third zone replaces the proxy, and with it the endpoint in DATABASE_WRITER_HOST (the instance refresh hands the new one to the VMs)',
-    },
-  ],
+  // AWS: none. The RDS Proxy stays in the isolated subnets of the first two zones, so a third zone
+  // no longer changes its VpcSubnetIds (which would replace it); docs/aws.md.
+  zones: [],
 };
 
 export type Component = 'compute' | 'cache' | 'database' | 'alarms';
@@ -131,6 +126,38 @@ export const SIZE_EFFECTS: readonly SizeEffect[] = [
     paths: ['Properties.DBInstanceClass'],
     kind: 'in place, restarts',
     text: 'each Aurora instance restarts on the new class; the writer is unavailable while it restarts',
+  },
+  {
+    cloud: 'aws',
+    component: 'database',
+    type: 'AWS::RDS::DBCluster',
+    paths: ['Properties.EnableHttpEndpoint'],
+    kind: 'in place',
+    text: 'small → medium leaves the T classes, which lack the RDS Data API: the Data API goes on and each shard gets the app login (app secret, role statements, multi-user rotation) instead of the admin secret',
+  },
+  {
+    cloud: 'aws',
+    component: 'database',
+    type: 'AWS::IAM::Policy',
+    paths: ['Properties.PolicyDocument'],
+    kind: 'in place',
+    text: 'the instances read the app secret instead of the admin secret; the proxy reads both',
+  },
+  {
+    cloud: 'aws',
+    component: 'database',
+    type: 'AWS::RDS::DBProxy',
+    paths: ['Properties.Auth'],
+    kind: 'in place',
+    text: 'the proxy also accepts the app login',
+  },
+  {
+    cloud: 'aws',
+    component: 'database',
+    type: 'AWS::AutoScaling::AutoScalingGroup',
+    paths: ['DependsOn'],
+    kind: 'in place',
+    text: 'new instances wait for the app login of every shard',
   },
   {
     cloud: 'aws',

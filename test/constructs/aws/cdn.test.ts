@@ -4,6 +4,7 @@ import { AwsCdn } from '../../../constructs/aws/cdn';
 import { AwsLoadBalancer, ORIGIN_VERIFY_HEADER } from '../../../constructs/aws/load-balancer';
 import { AwsNetwork } from '../../../constructs/aws/network';
 import type { ResolvedSpec } from '../../../lib/resolve';
+import { acknowledgements } from '../../../stacks/aws-policy';
 import { awsAppContext } from '../../../stacks/aws-stack';
 import { resolved } from '../../fixtures';
 
@@ -125,6 +126,57 @@ describe('AwsCdn', () => {
     expect(config(template).ViewerCertificate.AcmCertificateArn).toBe(arn);
     template.resourceCountIs('AWS::CertificateManager::Certificate', 1);
   });
+
+  test('GIVEN waf and the CDN in us-east-1 WHEN built THEN a CLOUDFRONT-scope ACL on the distribution applies IP reputation and the per-IP rate limit to the real viewer address', () => {
+    const { template, cdn } = build(resolved('prod', withHttps));
+    const acl = Object.values(template.findResources('AWS::WAFv2::WebACL')).find(
+      (a) => a.Properties.Scope === 'CLOUDFRONT',
+    );
+    expect(acl?.Properties).toMatchObject({ Name: 'shop-api-prd-waf-edge', DefaultAction: { Allow: {} } });
+    expect(acl?.Properties.Rules).toEqual([
+      expect.objectContaining({
+        Name: 'AWSManagedRulesAmazonIpReputationList',
+        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } },
+      }),
+      expect.objectContaining({
+        Name: 'AWSManagedRulesKnownBadInputsRuleSet',
+        Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+      }),
+      expect.objectContaining({
+        Name: 'RateLimitPerIp',
+        Action: { Block: {} },
+        Statement: { RateBasedStatement: { Limit: 2000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' } },
+      }),
+    ]);
+    expect(config(template).WebACLId).toEqual(Stack.of(cdn).resolve(cdn.webAcl?.attrArn));
+  });
+
+  test.each([
+    [
+      'outside us-east-1',
+      {
+        regions: { aws: 'eu-west-1' },
+        loadBalancer: {
+          https: {
+            domain: 'api.example.com',
+            certificate: { aws: 'arn:aws:acm:us-east-1:111111111111:certificate/edge' },
+          },
+        },
+      },
+      /can only be created in us-east-1 and this stack is in eu-west-1.*X-Forwarded-For/,
+    ],
+    ['with the WAF off', { loadBalancer: { waf: false } }, /loadBalancer\.waf is false/],
+  ] as const)(
+    'GIVEN the CDN %s WHEN built THEN the distribution has no web ACL and CFR2 says why for that case',
+    (_n, patch, reason) => {
+      const { template, cdn } = build(resolved('prod', { cdn: { enabled: true }, ...patch } as never));
+      expect(cdn.webAcl).toBeUndefined();
+      template.resourceCountIs('AWS::WAFv2::WebACL', 'waf' in patch.loadBalancer ? 0 : 1);
+      expect(config(template).WebACLId).toBeUndefined();
+      const cfr2 = acknowledgements(cdn).find((a) => a.id === 'AwsSolutions-CFR2');
+      expect(cfr2?.reason).toMatch(reason);
+    },
+  );
 
   test('GIVEN the log bucket WHEN built THEN it is private and TLS-only with ACLs kept for CloudFront delivery', () => {
     const { template } = build(resolved('prod', withHttps));

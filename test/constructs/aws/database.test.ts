@@ -1,18 +1,21 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CACHE_MAINTENANCE_WINDOW, CACHE_SNAPSHOT_WINDOW } from '../../../constructs/aws/cache';
 import {
   AwsDatabase,
+  auroraAuditParameters,
   DATABASE_BACKUP_WINDOW,
   DATABASE_MAINTENANCE_WINDOW,
   DATABASE_PARAMETERS,
   databaseId,
   readerCount,
+  shardRemoval,
   weeklyWindow,
 } from '../../../constructs/aws/database';
 import { AwsNetwork } from '../../../constructs/aws/network';
 import { AwsSecrets } from '../../../constructs/aws/secrets';
+import { DATABASE_AUDIT } from '../../../lib/operations';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { awsAppContext } from '../../../stacks/aws-stack';
 import { resolved } from '../../fixtures';
@@ -37,7 +40,7 @@ const cluster = (template: Template) => {
 };
 
 describe('AwsDatabase', () => {
-  test('GIVEN prod WHEN built THEN Aurora PostgreSQL is encrypted, IAM-auth, protected, backed up and snapshotted on delete', () => {
+  test('GIVEN prod WHEN built THEN Aurora PostgreSQL is encrypted, IAM-auth, protected, backed up and retained on delete', () => {
     const { template } = build(resolved('prod', { database: { engineVersion: '16', backupRetentionDays: 14 } }));
     expect(cluster(template).Properties).toMatchObject({
       Engine: 'aurora-postgresql',
@@ -53,7 +56,8 @@ describe('AwsDatabase', () => {
       Port: 5432,
       CopyTagsToSnapshot: true,
     });
-    expect(cluster(template).DeletionPolicy).toBe('Snapshot');
+    // Deletion protection: CloudFormation could not delete it, so it is retained (shardRemoval).
+    expect(cluster(template).DeletionPolicy).toBe('Retain');
   });
 
   test.each([
@@ -65,11 +69,23 @@ describe('AwsDatabase', () => {
     expect(cluster(template).Properties.EngineVersion).toBe(minor);
   });
 
-  test('GIVEN dev WHEN built THEN no deletion protection and the cluster is deleted with the stack', () => {
+  test('GIVEN dev WHEN built THEN no deletion protection, and deleting the cluster leaves a final snapshot', () => {
     const { template } = build(resolved('dev'));
     expect(cluster(template).Properties.DeletionProtection).toBe(false);
-    expect(cluster(template).DeletionPolicy).toBe('Delete');
+    expect(cluster(template).DeletionPolicy).toBe('Snapshot');
   });
+
+  test.each([
+    [true, { cluster: RemovalPolicy.RETAIN, secretsAndLogs: RemovalPolicy.RETAIN, support: RemovalPolicy.RETAIN }],
+    [false, { cluster: RemovalPolicy.SNAPSHOT, secretsAndLogs: RemovalPolicy.RETAIN, support: RemovalPolicy.DESTROY }],
+  ] as const)(
+    'GIVEN prod with deletionProtection %s WHEN a shard leaves THEN its resources become %o',
+    (deletionProtection, expected) => {
+      expect(shardRemoval(resolved('prod', { database: { deletionProtection, allowUnsafeProd: true } }))).toEqual(
+        expected,
+      );
+    },
+  );
 
   test('GIVEN readReplicas 2 WHEN built THEN a writer and Reader1..2 share the class and Performance Insights', () => {
     const { template } = build(resolved('prod', { database: { readReplicas: 2 } }));
@@ -98,10 +114,12 @@ describe('AwsDatabase', () => {
     expect(db.endpoints.readers).toHaveLength(1);
   });
 
-  test('GIVEN dev (no replicas, no HA) WHEN built THEN only a writer, and readers fall back to it', () => {
-    const { template, db } = build(resolved('dev'));
+  test('GIVEN dev (no replicas, no HA) WHEN built THEN only a writer, and reads still go to the reader endpoint (Aurora routes it to the writer)', () => {
+    const { template, db, stack } = build(resolved('dev'));
     template.resourceCountIs('AWS::RDS::DBInstance', 1);
-    expect(db.endpoints.readers).toEqual([]);
+    expect(stack.resolve(db.endpoints.readers)).toEqual([
+      { 'Fn::GetAtt': [expect.stringMatching(/^DatabaseCluster/), 'ReadEndpoint.Address'] },
+    ]);
   });
 
   test('GIVEN the parameter group WHEN built THEN pg_stat_statements, slow-query logging and forced TLS are set', () => {
@@ -120,6 +138,33 @@ describe('AwsDatabase', () => {
     expect(DATABASE_PARAMETERS['pg_stat_statements.track']).toBe('all');
   });
 
+  test('GIVEN the shared audit decision WHEN built THEN the cluster logs connections, disconnections, lock waits, temp files and DDL, and sets nothing Aurora rejects', () => {
+    const { template } = build(resolved('prod'));
+    const [group] = Object.values(template.findResources('AWS::RDS::DBClusterParameterGroup'));
+    const parameters = group?.Properties.Parameters as Record<string, string>;
+    expect(parameters).toMatchObject({
+      log_connections: '1',
+      log_disconnections: '1',
+      log_lock_waits: '1',
+      log_temp_files: '0',
+      log_statement: 'ddl',
+    });
+    // Not applicable to Aurora PostgreSQL (no engine checkpoints) / an Azure-only setting.
+    expect(parameters).not.toHaveProperty('log_checkpoints');
+    expect(Object.keys(parameters).filter((k) => k.includes('throttl'))).toEqual([]);
+  });
+
+  test('GIVEN another audit decision WHEN formatted for Aurora THEN each parameter follows it', () => {
+    expect(
+      auroraAuditParameters({
+        ...DATABASE_AUDIT,
+        logConnections: false,
+        logTempFilesKiB: 1024,
+        logStatement: 'mod',
+      } as never),
+    ).toMatchObject({ log_connections: '0', log_disconnections: '1', log_temp_files: '1024', log_statement: 'mod' });
+  });
+
   test.each([
     ['prod', 'Retain'],
     ['dev', 'Delete'],
@@ -127,7 +172,9 @@ describe('AwsDatabase', () => {
     const { template } = build(resolved(env));
     const secrets = Object.values(
       template.findResources('AWS::SecretsManager::Secret', {
-        Properties: { GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password' }) },
+        Properties: {
+          GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"app_admin"}' }),
+        },
       }),
     );
     expect(secrets).toHaveLength(1);
@@ -158,6 +205,22 @@ describe('AwsDatabase', () => {
       RequireTLS: true,
     });
     expect(JSON.stringify(stack.resolve(db.endpoints.writer))).toContain('DatabaseProxy');
+  });
+
+  test('GIVEN pooling WHEN zones grow 2 -> 3 THEN the proxy keeps its subnets (the first two zones) and name, so it is never replaced', () => {
+    const proxy = (zones: number) => {
+      const { template } = build(resolved('prod', { network: { zones }, database: { connectionPooling: true } }));
+      const [resource] = Object.values(template.findResources('AWS::RDS::DBProxy'));
+      return resource?.Properties;
+    };
+    const two = proxy(2);
+    const three = proxy(3);
+    expect(three.VpcSubnetIds).toEqual([
+      { Ref: expect.stringMatching(/^NetworkVpcIsolatedSubnet1Subnet/) },
+      { Ref: expect.stringMatching(/^NetworkVpcIsolatedSubnet2Subnet/) },
+    ]);
+    expect(three.VpcSubnetIds).toEqual(two.VpcSubnetIds);
+    expect(three.DBProxyName).toBe(two.DBProxyName);
   });
 
   test('GIVEN no pooling WHEN built THEN there is no proxy and the writer is the cluster endpoint', () => {

@@ -23,6 +23,45 @@ const attributes = (template: Template): Record<string, string> => {
 
 const https = { loadBalancer: { https: { domain: 'api.example.com' } } };
 
+type AclRule = { Name: string; OverrideAction?: unknown; Statement: Record<string, Record<string, unknown>> };
+
+const aclRules = (template: Template, scope = 'REGIONAL'): AclRule[] => {
+  const acl = Object.values(template.findResources('AWS::WAFv2::WebACL')).find((a) => a.Properties.Scope === scope);
+  if (!acl) throw new Error(`no ${scope} web ACL`);
+  return acl.Properties.Rules as AclRule[];
+};
+
+/** The WAF statement matching CloudFront's origin header with the secret's dynamic reference. */
+const originHeaderMatch = () => ({
+  ByteMatchStatement: {
+    FieldToMatch: { SingleHeader: { Name: ORIGIN_VERIFY_HEADER.toLowerCase() } },
+    PositionalConstraint: 'EXACTLY',
+    SearchString: {
+      'Fn::Join': [
+        '',
+        [
+          '{{resolve:secretsmanager:',
+          { Ref: expect.stringMatching(/^LoadBalancerOriginSecret/) },
+          ':SecretString:::}}',
+        ],
+      ],
+    },
+    TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+  },
+});
+
+const commonRule = (template: Template) => {
+  const rule = aclRules(template).find((r) => r.Name === 'AWSManagedRulesCommonRuleSet');
+  if (!rule) throw new Error('no common rule set');
+  return rule;
+};
+
+const managedGroup = (template: Template, name: string) => {
+  const rule = aclRules(template).find((r) => r.Name === name);
+  if (!rule?.Statement.ManagedRuleGroupStatement) throw new Error(`no managed group ${name}`);
+  return rule.Statement.ManagedRuleGroupStatement;
+};
+
 describe('AwsLoadBalancer', () => {
   test('GIVEN prod WHEN built THEN an internet-facing ALB drops invalid headers, logs access and resists deletion', () => {
     const { template } = build(resolved('prod', { loadBalancer: { idleTimeoutSeconds: 120 } }));
@@ -156,20 +195,66 @@ describe('AwsLoadBalancer', () => {
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
   });
 
-  test('GIVEN waf and the CDN WHEN built THEN the rate rule counts the viewer address from X-Forwarded-For, not CloudFront edges', () => {
+  test('GIVEN waf and the CDN in us-east-1 WHEN built THEN the ALB limits by source address every request without the origin header, and leaves CloudFront traffic to the edge ACL', () => {
     const { template } = build(resolved('prod', { cdn: { enabled: true } }));
-    const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL'));
-    if (!acl) throw new Error('no web ACL');
-    const rules = acl.Properties.Rules as Array<{ Name: string; Statement: unknown }>;
-    const rate = rules.find((r) => r.Name === 'RateLimitPerIp');
-    expect(rate?.Statement).toEqual({
-      RateBasedStatement: {
+    const rates = aclRules(template).filter((r) => 'RateBasedStatement' in r.Statement);
+    expect(rates.map((r) => r.Name)).toEqual(['RateLimitPerIp']);
+    expect(rates[0]?.Statement.RateBasedStatement).toEqual({
+      Limit: 2000,
+      EvaluationWindowSec: 300,
+      AggregateKeyType: 'IP',
+      ScopeDownStatement: { NotStatement: { Statement: originHeaderMatch() } },
+    });
+  });
+
+  test('GIVEN waf and the CDN outside us-east-1 WHEN built THEN direct requests are limited by source address and CloudFront requests by the first X-Forwarded-For entry', () => {
+    const arn = 'arn:aws:acm:us-east-1:111111111111:certificate/edge';
+    const { template } = build(
+      resolved('prod', {
+        regions: { aws: 'eu-west-1' },
+        cdn: { enabled: true },
+        loadBalancer: { https: { domain: 'api.example.com', certificate: { aws: arn } } },
+      }),
+    );
+    const rates = Object.fromEntries(
+      aclRules(template)
+        .filter((r) => 'RateBasedStatement' in r.Statement)
+        .map((r) => [r.Name, r.Statement.RateBasedStatement]),
+    );
+    expect(rates).toEqual({
+      RateLimitPerIp: expect.objectContaining({
+        AggregateKeyType: 'IP',
+        ScopeDownStatement: { NotStatement: { Statement: originHeaderMatch() } },
+      }),
+      RateLimitPerViewer: {
         Limit: 2000,
         EvaluationWindowSec: 300,
         AggregateKeyType: 'FORWARDED_IP',
         ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
+        ScopeDownStatement: originHeaderMatch(),
       },
     });
+  });
+
+  test.each([
+    ['the default (1024 KiB)', undefined],
+    ['9 KiB', 9],
+  ] as const)(
+    'GIVEN maxRequestBodyKiB %s WHEN built THEN SizeRestrictions_BODY only counts and every other common rule still blocks',
+    (_n, kib) => {
+      const { template } = build(
+        resolved('prod', kib === undefined ? {} : { loadBalancer: { maxRequestBodyKiB: kib } }),
+      );
+      const common = managedGroup(template, 'AWSManagedRulesCommonRuleSet');
+      expect(common.RuleActionOverrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
+      // The group itself is not set to count: the XSS, SQLi-adjacent and other body rules keep blocking.
+      expect(commonRule(template).OverrideAction).toEqual({ None: {} });
+    },
+  );
+
+  test('GIVEN maxRequestBodyKiB 8 (what the ALB WAF can inspect) WHEN built THEN the managed size rule keeps blocking larger bodies', () => {
+    const { template } = build(resolved('prod', { loadBalancer: { maxRequestBodyKiB: 8 } }));
+    expect(managedGroup(template, 'AWSManagedRulesCommonRuleSet').RuleActionOverrides).toBeUndefined();
   });
 
   test('GIVEN waf off WHEN built THEN there is no web ACL', () => {
@@ -177,8 +262,37 @@ describe('AwsLoadBalancer', () => {
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
   });
 
-  test('GIVEN the CDN WHEN built THEN the listener refuses requests without the CloudFront origin header', () => {
+  test('GIVEN the CDN unlocked (phase 1: DNS still points at the ALB) WHEN built THEN the listener serves everyone, and the origin header rule is already in place', () => {
     const { lb, template } = build(resolved('prod', { ...https, cdn: { enabled: true } }));
+    expect(lb.originSecret).toBeDefined();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      DefaultActions: [Match.objectLike({ Type: 'forward' })],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 1,
+      Conditions: [Match.objectLike({ Field: 'http-header' })],
+      Actions: [Match.objectLike({ Type: 'forward' })],
+    });
+  });
+
+  test('GIVEN the CDN WHEN lockOrigin turns on (phase 2) THEN only the default action of the serving listener changes', () => {
+    const listeners = (lockOrigin: boolean) =>
+      build(resolved('prod', { ...https, cdn: { enabled: true, lockOrigin } })).template.toJSON().Resources as Record<
+        string,
+        { Type: string; Properties: Record<string, unknown> }
+      >;
+    const open = listeners(false);
+    const locked = listeners(true);
+    const changed = Object.keys(locked).filter((id) => JSON.stringify(locked[id]) !== JSON.stringify(open[id]));
+    expect(changed).toHaveLength(1);
+    const [id] = changed as [string];
+    expect(locked[id]?.Type).toBe('AWS::ElasticLoadBalancingV2::Listener');
+    expect(Object.keys(open)).toEqual(Object.keys(locked));
+  });
+
+  test('GIVEN the CDN and lockOrigin WHEN built THEN the listener refuses requests without the CloudFront origin header', () => {
+    const { lb, template } = build(resolved('prod', { ...https, cdn: { enabled: true, lockOrigin: true } }));
     expect(lb.originSecret).toBeDefined();
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { auroraMaxConnections } from '../../../constructs/aws/monitoring';
+import { auroraMaxConnections, GROUP_AT_MAX_EXPRESSION } from '../../../constructs/aws/monitoring';
 import { ALARM_SIGNALS } from '../../../lib/constants';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { AwsBlueprintStack, awsAppContext } from '../../../stacks/aws-stack';
@@ -55,14 +55,38 @@ describe('AwsMonitoring', () => {
     });
   });
 
-  test('GIVEN max instances WHEN built THEN the group-at-max alarm fires at >= max over 15 minutes', () => {
-    const { template } = build(resolved('prod', { compute: { maxInstances: 12 } }));
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'GroupInServiceInstances',
-      Threshold: 12,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Period: 900,
-      Statistic: 'Minimum',
+  test('GIVEN a schedule window that lowers the maximum WHEN built THEN group-at-max compares in-service with the GroupMaxSize in force over 15 minutes, not with maxInstances', () => {
+    const spec = resolved('prod', {
+      compute: {
+        maxInstances: 12,
+        scaling: {
+          schedules: [{ name: 'night', cron: '0 22 * * *', durationMinutes: 480, minInstances: 1, maxInstances: 3 }],
+        },
+      },
+    });
+    const { template } = build(spec);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties.Metrics ?? a.Properties.MetricName).includes('GroupInServiceInstances'),
+    );
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0]?.Properties;
+    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm?.MetricName).toBeUndefined();
+    const metrics = alarm?.Metrics as Array<{
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Stat: string; Period: number; Metric: { MetricName: string } };
+    }>;
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe(GROUP_AT_MAX_EXPRESSION);
+    const stats = Object.fromEntries(
+      metrics
+        .filter((m) => m.MetricStat)
+        .map((m) => [m.MetricStat?.Metric.MetricName, [m.MetricStat?.Stat, m.MetricStat?.Period]]),
+    );
+    expect(stats).toEqual({ GroupInServiceInstances: ['Minimum', 900], GroupMaxSize: ['Maximum', 900] });
+    // The group publishes GroupMaxSize: metrics collection is on for every group metric.
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MetricsCollection: [{ Granularity: '1Minute' }],
     });
   });
 
