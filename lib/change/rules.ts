@@ -295,8 +295,18 @@ function azureRules(plan: TerraformPlan, c: Change) {
   }
 }
 
-/** Numbers in a Flexible Server SKU (GP_Standard_D4ds_v5 → 4 vCores). */
-const vcores = (sku: unknown) => Number(/_[A-Za-z]+?(\d+)/.exec(String(sku ?? ''))?.[1] ?? 0);
+/** A Flexible Server SKU as [tier rank, vCores]: B_Standard_B2s < GP_Standard_D4ds_v5 < MO_Standard_E4ds_v5. */
+function skuSize(sku: unknown): [number, number] {
+  const s = String(sku ?? '');
+  const tier = ['B', 'GP', 'MO'].indexOf(s.split('_')[0] ?? '');
+  return [tier, Number(/_[A-Za-z]+?(\d+)/.exec(s)?.[1] ?? 0)];
+}
+
+/** Is `a` bigger than `b` in tier or in vCores (either is more compute than the replica has)? */
+const exceeds = (a: unknown, b: unknown) => {
+  const [x, y] = [skuSize(a), skuSize(b)];
+  return x[0] > y[0] || x[1] > y[1];
+};
 
 function replicasOf(plan: TerraformPlan, primary: string): TfResource[] {
   return [...plan.after.values()].filter(
@@ -327,10 +337,8 @@ function flexibleServer(plan: TerraformPlan, c: Change) {
     return;
   }
   if (!touches(plan, c, 'sku_name')) return;
-  const next = vcores(plan.after.get(c.resource)?.config.sku_name);
-  const smaller = replicas.filter(
-    (r) => vcores(plan.before.get(r.address)?.config.sku_name ?? r.config.sku_name) < next,
-  );
+  const next = plan.after.get(c.resource)?.config.sku_name;
+  const smaller = replicas.filter((r) => exceeds(next, plan.before.get(r.address)?.config.sku_name ?? r.config.sku_name));
   if (smaller.length > 0) {
     fail(
       c,

@@ -154,7 +154,7 @@ function updateOf(before: TfResource, after: TfResource): Planned | undefined {
   const paths = diffPaths(after.type, before, after);
   if (paths.length === 0) return undefined;
   const force = forcing(after.type, before, after, paths);
-  if (force.length === 0) return planned(after, 'update', paths, paths);
+  if (force.length === 0) return planned(after, 'update', [...paths], paths);
   const p = planned(after, 'replace', force, paths);
   const schema = schemaOf(after.type);
   p.reason = schema
