@@ -249,11 +249,15 @@ function gcpRules(plan: TerraformPlan, c: Change) {
         : 'Standard tier resize in place: data kept, a brief failover at the switch-over',
     });
   }
-  if (c.type === 'google_redis_instance' && c.action === 'replace' && old?.config.tier !== neu?.config.tier) {
-    mark(c, 'gcp-memorystore-tier', {
-      reason: `tier ${String(old?.config.tier)} → ${String(neu?.config.tier)} cannot change in place: the cache is re-created empty, with a new address`,
-      advice: 'expect a cold cache; apps read CACHE_HOST again (it changes)',
-    });
+  if (c.type === 'google_redis_instance' && c.attributes.includes('tier') && old?.config.tier !== neu?.config.tier) {
+    const advice = 'expect a cold cache; apps read CACHE_HOST again (it changes)';
+    if (c.action === 'fails') mark(c, 'gcp-memorystore-tier', { advice: `${c.advice}; ${advice}` });
+    else {
+      mark(c, 'gcp-memorystore-tier', {
+        reason: `tier ${String(old?.config.tier)} → ${String(neu?.config.tier)} cannot change in place: the cache is re-created empty, with a new address`,
+        advice,
+      });
+    }
   }
   if (c.type === 'google_compute_region_instance_group_manager') migRules(plan, c);
 }
@@ -338,7 +342,9 @@ function flexibleServer(plan: TerraformPlan, c: Change) {
   }
   if (!touches(plan, c, 'sku_name')) return;
   const next = plan.after.get(c.resource)?.config.sku_name;
-  const smaller = replicas.filter((r) => exceeds(next, plan.before.get(r.address)?.config.sku_name ?? r.config.sku_name));
+  const smaller = replicas.filter((r) =>
+    exceeds(next, plan.before.get(r.address)?.config.sku_name ?? r.config.sku_name),
+  );
   if (smaller.length > 0) {
     fail(
       c,
