@@ -161,6 +161,21 @@ describe('database changes (issue 9 B11, B13)', () => {
   });
 });
 
+describe('replicas (issue 9 B12)', () => {
+  test('GCP replica removed: deleted while the running VMs still carry its address in the startup script (downtime)', () => {
+    const r = report({ ...BASE, database: { ...BASE.database, readReplicas: 2 } }, BASE);
+    const [removed] = of(r, 'gcp', 'google_sql_database_instance').filter((c) => c.action === 'delete');
+    expect(removed).toMatchObject({ risk: 'downtime', rules: ['tf-boot-reference'] });
+    expect(of(r, 'gcp', 'google_compute_region_instance_group_manager')[0]).toMatchObject({ action: 'rolling' });
+  });
+
+  test('replica added: created, nothing needs attention on any cloud', () => {
+    const r = report(BASE, { ...BASE, database: { ...BASE.database, readReplicas: 2 } });
+    expect(exitCodeOf(r)).toBe(0);
+    expect(of(r, 'aws', 'AWS::RDS::DBInstance').map((c) => c.action)).toEqual(['create']);
+  });
+});
+
 describe('cache changes', () => {
   test('GCP BASIC → STANDARD_HA: the tier re-creates the instance under the templates’ create_before_destroy: the fixed name clashes', () => {
     const r = report({ ...BASE, cache: { ...BASE.cache, replicasPerShard: 0, highAvailability: false } }, BASE);
