@@ -4,9 +4,11 @@ import type { Action, Change, Risk } from './types';
  * What losing or replacing a resource costs, per type, on every cloud. `data` holds data or a
  * credential (deleting or replacing it loses that); `identity` is something clients or other
  * resources address (replacing it cuts them off until they follow); `member` is one node of a
- * set that keeps serving (a reader, a replica): removing it is harmless, replacing it restarts it.
+ * set that keeps serving (a reader, a replica): removing it is harmless, replacing it restarts it;
+ * `placement` is where things run (a subnet): replacing it moves them, deleting an unused one is
+ * harmless (a used one is refused: IN_USE).
  */
-export type StatefulClass = 'data' | 'identity' | 'member';
+export type StatefulClass = 'data' | 'identity' | 'member' | 'placement';
 
 export const STATEFUL: Readonly<Record<string, StatefulClass>> = {
   // ---- AWS
@@ -18,9 +20,9 @@ export const STATEFUL: Readonly<Record<string, StatefulClass>> = {
   'AWS::Logs::LogGroup': 'data',
   'AWS::RDS::DBInstance': 'member',
   'AWS::EC2::VPC': 'identity',
-  'AWS::EC2::Subnet': 'identity',
-  'AWS::RDS::DBSubnetGroup': 'identity',
-  'AWS::ElastiCache::SubnetGroup': 'identity',
+  'AWS::EC2::Subnet': 'placement',
+  'AWS::RDS::DBSubnetGroup': 'placement',
+  'AWS::ElastiCache::SubnetGroup': 'placement',
   'AWS::ElasticLoadBalancingV2::LoadBalancer': 'identity',
   // Its endpoint is DATABASE_WRITER_HOST when pooling is on.
   'AWS::RDS::DBProxy': 'identity',
@@ -34,7 +36,7 @@ export const STATEFUL: Readonly<Record<string, StatefulClass>> = {
   google_secret_manager_secret: 'data',
   google_secret_manager_secret_version: 'data',
   google_compute_network: 'identity',
-  google_compute_subnetwork: 'identity',
+  google_compute_subnetwork: 'placement',
   google_compute_global_address: 'identity',
   google_service_networking_connection: 'identity',
   google_dns_managed_zone: 'identity',
@@ -46,7 +48,7 @@ export const STATEFUL: Readonly<Record<string, StatefulClass>> = {
   azurerm_key_vault: 'data',
   azurerm_key_vault_secret: 'data',
   azurerm_virtual_network: 'identity',
-  azurerm_subnet: 'identity',
+  azurerm_subnet: 'placement',
   azurerm_private_dns_zone: 'identity',
   azurerm_public_ip: 'identity',
   azurerm_application_gateway: 'identity',
@@ -68,6 +70,7 @@ const RISK_OF: Record<StatefulClass, { replace: Risk; delete: Risk }> = {
   data: { replace: 'data-loss', delete: 'data-loss' },
   identity: { replace: 'downtime', delete: 'downtime' },
   member: { replace: 'downtime', delete: 'none' },
+  placement: { replace: 'downtime', delete: 'none' },
 };
 
 /** The risk of an engine action before any rule: only replacing or deleting stateful things costs. */
@@ -78,9 +81,16 @@ export function baseRisk(action: Action, cls: StatefulClass | undefined): Risk {
 
 /** The reason line an engine action gets before any rule refines it. */
 export function baseReason(action: Action, cls: StatefulClass | undefined): string {
-  const what = cls === 'data' ? 'its data' : cls === 'identity' ? 'its address / identity' : 'nothing';
+  const what =
+    cls === 'data'
+      ? 'its data'
+      : cls === 'identity'
+        ? 'its address / identity'
+        : cls === 'placement'
+          ? 'its placement (what runs in it moves)'
+          : 'nothing';
   if (action === 'replace') return cls ? `destroyed and re-created: loses ${what}` : 'destroyed and re-created';
-  if (action === 'delete') return cls ? `deleted: loses ${what}` : 'deleted';
+  if (action === 'delete') return cls && RISK_OF[cls].delete !== 'none' ? `deleted: loses ${what}` : 'deleted';
   if (action === 'create') return 'new resource';
   return 'updated in place';
 }
