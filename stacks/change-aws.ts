@@ -1,6 +1,6 @@
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
-import { baseReason, baseRisk, statefulClass } from '../lib/change/stateful';
+import { baseReason, engineChange, statefulClass } from '../lib/change/stateful';
 import type { CfnResource, CfnTemplate, Change } from '../lib/change/types';
 
 /*
@@ -13,19 +13,8 @@ import type { CfnResource, CfnTemplate, Change } from '../lib/change/types';
 /** Keys of a resource other than its properties that are not deployed changes. */
 const IGNORED_OTHER = new Set(['Metadata']);
 
-function change(id: string, r: CfnResource, action: Change['action'], attributes: string[]): Change {
-  const cls = statefulClass(r.Type);
-  return {
-    resource: id,
-    type: r.Type,
-    action,
-    attributes,
-    risk: baseRisk(action, cls),
-    reason: baseReason(action, cls),
-    advice: '',
-    rules: [],
-  };
-}
+const change = (id: string, r: CfnResource, action: Change['action'], attributes: string[]): Change =>
+  engineChange(id, r.Type, action, attributes);
 
 /** What the CloudFormation schema says a property change does: always / conditionally / never replaces. */
 export function replacementOf(type: string, property: string): 'yes' | 'maybe' | 'no' | undefined {

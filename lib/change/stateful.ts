@@ -103,3 +103,24 @@ export function fail(c: Change, rule: string, step: string, why: string, advice 
   if (advice) c.advice = advice;
   if (!c.rules.includes(rule)) c.rules.push(rule);
 }
+
+/** A change as the engine plans it, with the risk and reason of the resource's class before any rule. */
+export function engineChange(
+  resource: string,
+  type: string,
+  action: Action,
+  attributes: string[],
+  config?: Record<string, unknown>,
+): Change {
+  const cls = statefulClass(type, config);
+  return {
+    resource,
+    type,
+    action,
+    attributes,
+    risk: baseRisk(action, cls),
+    reason: baseReason(action, cls),
+    advice: '',
+    rules: [],
+  };
+}

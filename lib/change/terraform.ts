@@ -1,5 +1,5 @@
 import { changedPaths, isObject, normalizePath, stringLeaves, under, valueAt } from './paths';
-import { baseReason, baseRisk, fail, statefulClass } from './stateful';
+import { baseReason, baseRisk, engineChange, fail, statefulClass } from './stateful';
 import {
   CUSTOMIZE_DIFF,
   DELETE_GUARDS,
@@ -136,18 +136,7 @@ function forcing(type: string, before: TfResource, after: TfResource, paths: rea
 }
 
 function planned(r: TfResource, action: Change['action'], attributes: string[], changed: string[]): Planned {
-  const cls = statefulClass(r.type, r.config);
-  return {
-    resource: r.address,
-    type: r.type,
-    action,
-    attributes,
-    risk: baseRisk(action, cls),
-    reason: baseReason(action, cls),
-    advice: '',
-    rules: [],
-    changed,
-  };
+  return { ...engineChange(r.address, r.type, action, attributes, r.config), changed };
 }
 
 function updateOf(before: TfResource, after: TfResource): Planned | undefined {

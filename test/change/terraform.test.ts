@@ -9,12 +9,14 @@ import type { Change, TerraformConfig } from '../../lib/change/types';
 type Resources = NonNullable<TerraformConfig['resource']>;
 const tf = (resource: Resources): TerraformConfig => ({ resource });
 const clone = <T>(v: T): T => structuredClone(v);
+/** A Terraform interpolation as CDKTF writes it. */
+const ref = (expr: string) => ['$', '{', expr, '}'].join('');
 const find = (changes: Change[], resource: string) => changes.find((c) => c.resource === resource);
 
 const network = { name: 'n', auto_create_subnetworks: false };
 const subnet = {
   name: 's',
-  network: '${google_compute_network.net.id}',
+  network: ref('google_compute_network.net.id'),
   ip_cidr_range: '10.0.0.0/20',
   region: 'us-central1',
 };
@@ -22,7 +24,7 @@ const template = {
   name_prefix: 'app-',
   machine_type: 'e2-small',
   disk: [{ source_image: 'debian-12', boot: true }],
-  network_interface: [{ subnetwork: '${google_compute_subnetwork.sub.id}' }],
+  network_interface: [{ subnetwork: ref('google_compute_subnetwork.sub.id') }],
   lifecycle: { create_before_destroy: true },
 };
 const mig = {
@@ -30,11 +32,11 @@ const mig = {
   base_instance_name: 'app',
   region: 'us-central1',
   distribution_policy_zones: ['us-central1-a', 'us-central1-b'],
-  version: [{ name: 'app', instance_template: '${google_compute_region_instance_template.tpl.self_link}' }],
+  version: [{ name: 'app', instance_template: ref('google_compute_region_instance_template.tpl.self_link') }],
 };
 const backend = {
   name: 'be',
-  backend: [{ group: '${google_compute_region_instance_group_manager.mig.instance_group}' }],
+  backend: [{ group: ref('google_compute_region_instance_group_manager.mig.instance_group') }],
 };
 const gcp = (): Resources => ({
   google_compute_network: { net: clone(network) },
