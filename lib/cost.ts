@@ -1,5 +1,5 @@
 import { readersPerShard } from './capacity';
-import { type Cloud, SIZES } from './constants';
+import { type Cloud, SIZES, type Size } from './constants';
 import { AWS_PRICES } from './prices/aws';
 import { AZURE_PRICES } from './prices/azure';
 import { GCP_PRICES } from './prices/gcp';
@@ -209,12 +209,18 @@ function databaseLines(bill: Bill, spec: ResolvedSpec, cloud: Cloud) {
     server('database HA standbys', standbys, w, writer.type);
     server('database replicas', readers, r, reader.type);
   } else {
-    const servers: Array<[string, string, number]> = [
-      ['database primaries', writer.type, primaries],
-      ['database HA standbys', writer.type, standbys],
-      ['database replicas', reader.type, readers],
+    const servers: Array<[string, Size, number]> = [
+      ['database primaries', db.size, primaries],
+      ['database HA standbys', db.size, standbys],
+      ['database replicas', db.replicaSize, readers],
     ];
-    for (const [item, type, n] of servers) bill.hourly(item, `database:${type}`, `database type ${type}`, n, n, type);
+    for (const [item, size, n] of servers) {
+      const { type, capacityUnits: acu } = DATABASE_SIZES[size][cloud];
+      // Aurora Serverless v2 bills ACU-hours: its minimum capacity at min, its maximum at max.
+      if (acu)
+        bill.hourly(item, `database:${type}`, `database type ${type}`, n * acu.min, n * acu.max, `ACU (${type})`);
+      else bill.hourly(item, `database:${type}`, `database type ${type}`, n, n, type);
+    }
   }
   // Aurora bills one shared volume per cluster; the others bill a copy per server.
   const copies = cloud === 'aws' ? primaries : primaries + standbys + readers;
@@ -229,11 +235,30 @@ function databaseLines(bill: Bill, spec: ResolvedSpec, cloud: Cloud) {
     );
   if (cloud === 'aws') {
     bill.usage('Aurora I/O (Aurora Standard)', 'database-io');
-    if (db.connectionPooling) {
-      const vcpus = Math.max(2, writer.vcpu + readersPerShard(spec, cloud) * reader.vcpu);
-      bill.hourly('RDS Proxy', 'rds-proxy', 'RDS Proxy', primaries * vcpus, primaries * vcpus, 'vCPU');
-    }
+    if (db.connectionPooling) proxyLines(bill, spec);
   }
+}
+
+/** RDS Proxy's floor in front of Aurora Serverless v2 (ACU), as its pricing page states. */
+export const RDS_PROXY_MIN_ACU = 8;
+
+/**
+ * RDS Proxy bills the capacity behind it: vCPUs of provisioned instances (at least 2), or the
+ * ACUs of Serverless v2 instances (at least 8), which follow the capacity range.
+ */
+function proxyLines(bill: Bill, spec: ResolvedSpec) {
+  const db = spec.database;
+  const shards = db.shards.length;
+  const instances = 1 + readersPerShard(spec, 'aws');
+  const acu = DATABASE_SIZES[db.size].aws.capacityUnits;
+  if (acu) {
+    const [low, high] = [acu.min, acu.max].map((c) => shards * Math.max(RDS_PROXY_MIN_ACU, instances * c));
+    bill.hourly('RDS Proxy', 'rds-proxy-serverless', 'RDS Proxy (Aurora Serverless v2)', low ?? 0, high ?? 0, 'ACU');
+    return;
+  }
+  const writer = db.instanceType.aws;
+  const vcpus = Math.max(2, writer.vcpu + (instances - 1) * db.replicaInstanceType.aws.vcpu);
+  bill.hourly('RDS Proxy', 'rds-proxy', 'RDS Proxy', shards * vcpus, shards * vcpus, 'vCPU');
 }
 
 function cacheLines(bill: Bill, spec: ResolvedSpec, cloud: Cloud) {

@@ -126,9 +126,7 @@ export class AwsBlueprintStack extends Stack {
     });
     // New instances start once every shard's app login works.
     const groupResource = this.computeGroup.group.node.defaultChild as CfnResource;
-    for (const db of this.databases) {
-      if (db.appCredentials) groupResource.node.addDependency(db.appCredentials.ready);
-    }
+    for (const db of this.databases) groupResource.node.addDependency(db.appCredentials.ready);
     this.cache.allowFrom(this.computeGroup.group);
     for (const db of this.databases) db.allowFrom(this.computeGroup.group);
 

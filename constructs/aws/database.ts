@@ -10,7 +10,8 @@ import type { ShardEndpoints } from '../../lib/contract';
 import { DATABASE_AUDIT, hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
-import { AwsAppCredentials, hasDataApi } from './database-roles';
+import { type CapacityUnits, DATABASE_SIZES } from '../../lib/sizes';
+import { AwsAppCredentials } from './database-roles';
 import { LOG_RETENTION } from './network';
 import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
 
@@ -93,6 +94,14 @@ function applyRemovalPolicyTo(construct: IConstruct | undefined, policy: Removal
   if (resource instanceof CfnResource) resource.applyRemovalPolicy(policy);
 }
 
+/**
+ * The Aurora Serverless v2 range of the spec's database size (lib's size table), when that size
+ * is db.serverless (small); undefined for the provisioned classes.
+ */
+export function serverlessCapacity(spec: Pick<ResolvedSpec, 'database'>): CapacityUnits | undefined {
+  return DATABASE_SIZES[spec.database.size].aws.capacityUnits;
+}
+
 /** Readers of a shard: its read replicas, and at least one standby when HA is on. */
 export function readerCount(spec: ResolvedSpec, shard: ShardPlan): number {
   return Math.max(shard.readReplicas, spec.database.highAvailability ? 1 : 0);
@@ -173,13 +182,15 @@ export interface AwsDatabaseProps {
 
 /**
  * One database shard: an Aurora PostgreSQL cluster with a writer and `readReplicas` readers
- * (at least one when highAvailability, as the failover target in another zone), in the
+ * (at least one when highAvailability, as the failover target in another zone), on the size's
+ * instance class or, for a serverless size (small), Aurora Serverless v2 in its ACU range, in the
  * isolated subnets, reachable only from what {@link allowFrom} names (and the proxy).
  * Encrypted storage and Performance Insights with the data key, IAM auth, backups, deletion
  * protection and a final snapshot in prod, pg_stat_statements + slow-query logging to an
  * encrypted log group, admin credentials generated in Secrets Manager and rotated by the
- * hosted rotation function, and an RDS Proxy (TLS required) in front of the writer when
- * connectionPooling. Readers are named Reader1..N so adding one never renames another.
+ * hosted rotation function, the app's own login (AwsAppCredentials), and an RDS Proxy (TLS
+ * required) in front of the writer when connectionPooling. Readers are named Reader1..N so
+ * adding one never renames another.
  */
 export class AwsDatabase extends Construct {
   /** The Aurora cluster. */
@@ -188,13 +199,12 @@ export class AwsDatabase extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Admin credentials: for operators and migrations, never given to the app. */
   public readonly secret: secretsmanager.ISecret;
-  /**
-   * The app's login (DATABASE_SECRET points at its secret), when the writer class has the Data
-   * API; on T classes (size small) there is none and the app uses the admin secret (docs/aws.md).
-   */
-  public readonly appCredentials?: AwsAppCredentials;
-  /** The secret the app instances read: the app login's, else the admin's. */
+  /** The app's login: DATABASE_SECRET points at its secret (every size has the Data API it needs). */
+  public readonly appCredentials: AwsAppCredentials;
+  /** The secret the app instances read: the app login's, never the admin's. */
   public readonly appSecret: secretsmanager.ISecret;
+  /** The Aurora Serverless v2 range of every instance, when the size is serverless. */
+  public readonly capacityUnits?: CapacityUnits;
   /** Cluster parameter group. */
   public readonly parameterGroup: rds.ParameterGroup;
   /** The PostgreSQL log group the cluster exports to. */
@@ -221,7 +231,7 @@ export class AwsDatabase extends Construct {
     const shard = props.shard ?? db.shards[0] ?? { index: 0, suffix: '', readReplicas: db.readReplicas };
     const subnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_VERSIONS[db.engineVersion] });
-    const instanceType = new ec2.InstanceType(db.instanceType.aws.type.replace(/^db\./, ''));
+    this.capacityUnits = serverlessCapacity(spec);
     this.clusterIdentifier = spec.names.of('awsDatabase', shard.suffix);
     this.readers = readerCount(spec, shard);
     this.port = db.port;
@@ -249,14 +259,6 @@ export class AwsDatabase extends Construct {
       removalPolicy: removal.secretsAndLogs,
     });
 
-    const instance = (): rds.ProvisionedClusterInstanceProps => ({
-      instanceType,
-      autoMinorVersionUpgrade: true,
-      publiclyAccessible: false,
-      enablePerformanceInsights: true,
-      performanceInsightEncryptionKey: key,
-      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
-    });
     this.cluster = new rds.DatabaseCluster(
       this,
       'Cluster',
@@ -266,10 +268,13 @@ export class AwsDatabase extends Construct {
           clusterIdentifier: this.clusterIdentifier,
           credentials: rds.Credentials.fromGeneratedSecret(db.adminUser, { encryptionKey: key }),
           defaultDatabaseName: db.databaseName,
-          writer: rds.ClusterInstance.provisioned('Writer', instance()),
+          writer: this.instance('Writer', db.instanceType.aws.type, key, false),
           readers: Array.from({ length: this.readers }, (_, i) =>
-            rds.ClusterInstance.provisioned(`Reader${i + 1}`, instance()),
+            this.instance(`Reader${i + 1}`, db.instanceType.aws.type, key, true),
           ),
+          ...(this.capacityUnits
+            ? { serverlessV2MinCapacity: this.capacityUnits.min, serverlessV2MaxCapacity: this.capacityUnits.max }
+            : {}),
           vpc,
           vpcSubnets: subnets,
           securityGroups: [this.securityGroup],
@@ -280,8 +285,8 @@ export class AwsDatabase extends Construct {
           performanceInsightEncryptionKey: key,
           performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
           iamAuthentication: true,
-          // The app role statements run through it (database-roles.ts); T classes lack it.
-          ...(hasDataApi(db.instanceType.aws.type) ? { enableDataApi: true } : {}),
+          // The app role statements run through it (database-roles.ts).
+          enableDataApi: true,
           parameterGroup: this.parameterGroup,
           cloudwatchLogsExports: ['postgresql'],
           backup: { retention: Duration.days(db.backupRetentionDays), preferredWindow: DATABASE_BACKUP_WINDOW },
@@ -340,31 +345,28 @@ export class AwsDatabase extends Construct {
       'PostgreSQL from the rotation function',
     );
 
-    const rotationSubnets = props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    if (hasDataApi(db.instanceType.aws.type)) {
-      const writerInstance = this.cluster.node.tryFindChild('Writer');
-      if (!writerInstance) throw new Error('the cluster has no writer instance');
-      this.appCredentials = new AwsAppCredentials(this, 'App', {
-        cluster: this.cluster,
-        writer: writerInstance,
-        adminSecret: secret,
-        databaseName: db.databaseName,
-        key,
-        vpc,
-        rotationSubnets,
-      });
-      applyRemovalPolicyTo(this.appCredentials.node.tryFindChild('Secret'), removal.secretsAndLogs);
-      applyRemovalPolicyTo(
-        this.appCredentials.node.tryFindChild('Secret')?.node.tryFindChild('Attachment'),
-        removal.secretsAndLogs,
-      );
-      this.securityGroup.connections.allowFrom(
-        this.appCredentials.rotationFunction,
-        ec2.Port.tcp(db.port),
-        'PostgreSQL from the app secret rotation function',
-      );
-    }
-    const appSecret = this.appCredentials?.secret ?? secret;
+    const writerInstance = this.cluster.node.tryFindChild('Writer');
+    if (!writerInstance) throw new Error('the cluster has no writer instance');
+    this.appCredentials = new AwsAppCredentials(this, 'App', {
+      cluster: this.cluster,
+      writer: writerInstance,
+      adminSecret: secret,
+      databaseName: db.databaseName,
+      key,
+      vpc,
+      rotationSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+    applyRemovalPolicyTo(this.appCredentials.node.tryFindChild('Secret'), removal.secretsAndLogs);
+    applyRemovalPolicyTo(
+      this.appCredentials.node.tryFindChild('Secret')?.node.tryFindChild('Attachment'),
+      removal.secretsAndLogs,
+    );
+    this.securityGroup.connections.allowFrom(
+      this.appCredentials.rotationFunction,
+      ec2.Port.tcp(db.port),
+      'PostgreSQL from the app secret rotation function',
+    );
+    const appSecret = this.appCredentials.secret;
 
     const proxy = db.connectionPooling ? this.createProxy(spec, shard, props, [appSecret, secret]) : undefined;
     this.proxy = proxy?.proxy;
@@ -377,6 +379,25 @@ export class AwsDatabase extends Construct {
       secret: appSecret.secretArn,
     };
     this.appSecret = appSecret;
+  }
+
+  /**
+   * One instance of the cluster. Serverless (small) and provisioned instances share the construct
+   * id, so a size change is an instance-class change in place, never a new instance. Serverless
+   * readers scale with the writer (promotion tier 1): they are the failover targets, and one
+   * left at the minimum would take over the writer's load at 0.5 ACU.
+   */
+  private instance(id: string, instanceClass: string, key: kms.IKey, reader: boolean): rds.IClusterInstance {
+    const common = {
+      autoMinorVersionUpgrade: true,
+      publiclyAccessible: false,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: key,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+    };
+    if (this.capacityUnits) return rds.ClusterInstance.serverlessV2(id, { ...common, scaleWithWriter: reader });
+    const instanceType = new ec2.InstanceType(instanceClass.replace(/^db\./, ''));
+    return rds.ClusterInstance.provisioned(id, { ...common, instanceType });
   }
 
   /** The RDS Proxy in front of the writer, accepting the app login (and the admin, for operators). */

@@ -51,6 +51,18 @@ export const AWS_PRICES: PriceTable = {
       source: 'https://aws.amazon.com/rds/proxy/pricing/',
       note: 'per vCPU of the instances behind the proxy, at least 2',
     },
+    'database:db.serverless': {
+      usd: 0.12,
+      unit: 'hour',
+      source: AURORA,
+      note: 'per ACU-hour: Aurora Serverless v2, Aurora PostgreSQL, Aurora Standard',
+    },
+    'rds-proxy-serverless': {
+      usd: 0.015,
+      unit: 'hour',
+      source: 'https://aws.amazon.com/rds/proxy/pricing/',
+      note: 'per ACU-hour of the Aurora Serverless v2 instances behind the proxy, at least 8 ACU',
+    },
     'alb-hour': { usd: 0.0225, unit: 'hour', source: 'https://aws.amazon.com/elasticloadbalancing/pricing/' },
     'alb-lcu': {
       usd: 0.008,

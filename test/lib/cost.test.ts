@@ -173,6 +173,21 @@ describe('cost arithmetic', () => {
     expect(cost.unpriced).toEqual([]);
   });
 
+  it('GIVEN database size small on AWS (Aurora Serverless v2, 0.5-2 ACU) WHEN estimated THEN instances bill ACU-hours at the minimum capacity at min and the maximum at max, and RDS Proxy its 8 ACU floor', () => {
+    // dev: one writer. 0.5 ACU × $0.12 × 730 h = 43.80; 2 ACU = 175.20.
+    const dev = cloudCost(resolved('dev'), 'aws');
+    expect(dev.items.find((i) => i.item === 'database primaries')).toMatchObject({ atMin: 43.8, atMax: 175.2 });
+    expect(dev.items.find((i) => i.item === 'database primaries')?.detail).toBe(
+      '0.5-2 ACU (db.serverless) × $0.12/h × 730 h',
+    );
+    // Staging with one reader and pooling: the reader bills like the writer; the proxy bills
+    // max(8, 2 instances × ACU) = 8 ACU × $0.015 × 730 h = 87.60 at both ends.
+    const staging = cloudCost(resolved('staging', { database: { size: 'small', readReplicas: 1 } }), 'aws');
+    expect(staging.items.find((i) => i.item === 'database replicas')).toMatchObject({ atMin: 43.8, atMax: 175.2 });
+    expect(staging.items.find((i) => i.item === 'RDS Proxy')).toMatchObject({ atMin: 87.6, atMax: 87.6 });
+    expect(staging.unpriced.filter((u) => u.startsWith('database') || u.startsWith('RDS'))).toEqual([]);
+  });
+
   it('GIVEN traffic WHEN estimated THEN egress is billed from requests × response size at the average-to-peak ratio', () => {
     // 1,000 req/s × 0.4 × 2,628,000 s = 1,051,200,000 requests × 8 KiB / 1,048,576 = 8,020 GB × $0.09 = 721.80.
     const cost = cloudCost(resolved('prod'), 'aws', resolveTraffic({ peakRequestsPerSecond: 1000 }));

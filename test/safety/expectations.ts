@@ -177,7 +177,10 @@ export const COMPONENT_OF: Readonly<Record<string, Component>> = {
   'AWS::AutoScaling::AutoScalingGroup': 'compute',
   'AWS::ElastiCache::ReplicationGroup': 'cache',
   'AWS::RDS::DBInstance': 'database',
+  // small is Aurora Serverless v2: a size change also changes the cluster's capacity range.
+  'AWS::RDS::DBCluster': 'database',
   'AWS::CloudWatch::Alarm': 'alarms',
+  'AWS::CloudWatch::Dashboard': 'alarms',
   google_compute_region_instance_template: 'compute',
   google_compute_region_instance_group_manager: 'compute',
   google_redis_instance: 'cache',
