@@ -88,6 +88,9 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   password_encryption: 'scram-sha-256',
 };
 
+/** The instance class of Aurora Serverless v2 instances. */
+const SERVERLESS_CLASS = 'db.serverless';
+
 /** Applies a removal policy to a construct's CloudFormation resource, when there is one. */
 function applyRemovalPolicyTo(construct: IConstruct | undefined, policy: RemovalPolicy): void {
   const resource = construct?.node.defaultChild ?? construct;
@@ -95,11 +98,13 @@ function applyRemovalPolicyTo(construct: IConstruct | undefined, policy: Removal
 }
 
 /**
- * The Aurora Serverless v2 range of the spec's database size (lib's size table), when that size
- * is db.serverless (small); undefined for the provisioned classes.
+ * The cluster's Aurora Serverless v2 range: that of the writer's size when it is db.serverless
+ * (small), else that of the readers' size (`database.replicaSize`) when they are; undefined when
+ * every instance is provisioned.
  */
 export function serverlessCapacity(spec: Pick<ResolvedSpec, 'database'>): CapacityUnits | undefined {
-  return DATABASE_SIZES[spec.database.size].aws.capacityUnits;
+  const { size, replicaSize } = spec.database;
+  return DATABASE_SIZES[size].aws.capacityUnits ?? DATABASE_SIZES[replicaSize].aws.capacityUnits;
 }
 
 /** Readers of a shard: its read replicas, and at least one standby when HA is on. */
@@ -270,7 +275,7 @@ export class AwsDatabase extends Construct {
           defaultDatabaseName: db.databaseName,
           writer: this.instance('Writer', db.instanceType.aws.type, key, false),
           readers: Array.from({ length: this.readers }, (_, i) =>
-            this.instance(`Reader${i + 1}`, db.instanceType.aws.type, key, true),
+            this.instance(`Reader${i + 1}`, db.replicaInstanceType.aws.type, key, true),
           ),
           ...(this.capacityUnits
             ? { serverlessV2MinCapacity: this.capacityUnits.min, serverlessV2MaxCapacity: this.capacityUnits.max }
@@ -395,7 +400,9 @@ export class AwsDatabase extends Construct {
       performanceInsightEncryptionKey: key,
       performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
     };
-    if (this.capacityUnits) return rds.ClusterInstance.serverlessV2(id, { ...common, scaleWithWriter: reader });
+    if (instanceClass === SERVERLESS_CLASS) {
+      return rds.ClusterInstance.serverlessV2(id, { ...common, scaleWithWriter: reader });
+    }
     const instanceType = new ec2.InstanceType(instanceClass.replace(/^db\./, ''));
     return rds.ClusterInstance.provisioned(id, { ...common, instanceType });
   }

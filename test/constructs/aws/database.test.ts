@@ -136,6 +136,31 @@ describe('AwsDatabase', () => {
     expect(byId.DatabaseClusterReader2?.PromotionTier).toBe(1);
   });
 
+  test('GIVEN replicaSize large with size medium WHEN built THEN the readers run on the replica class, the writer on its own', () => {
+    const { template } = build(
+      resolved('prod', { database: { size: 'medium', replicaSize: 'large', readReplicas: 2 } }),
+    );
+    const classes = Object.entries(template.findResources('AWS::RDS::DBInstance'))
+      .map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), (r.Properties as { DBInstanceClass: string }).DBInstanceClass])
+      .sort();
+    expect(classes).toEqual([
+      ['DatabaseClusterReader1', DATABASE_SIZES.large.aws.type],
+      ['DatabaseClusterReader2', DATABASE_SIZES.large.aws.type],
+      ['DatabaseClusterWriter', DATABASE_SIZES.medium.aws.type],
+    ]);
+  });
+
+  test('GIVEN serverless readers (replicaSize small) under a provisioned writer WHEN built THEN the cluster carries the serverless range', () => {
+    const spec = resolved('prod', { database: { size: 'medium', replicaSize: 'small', readReplicas: 1 } });
+    const { template } = build(spec);
+    expect(serverlessCapacity(spec)).toEqual(DATABASE_SIZES.small.aws.capacityUnits);
+    expect(cluster(template).Properties.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0.5, MaxCapacity: 2 });
+    const classes = Object.values(template.findResources('AWS::RDS::DBInstance')).map(
+      (r) => (r.Properties as { DBInstanceClass: string }).DBInstanceClass,
+    );
+    expect(classes.sort()).toEqual(['db.r7g.large', 'db.serverless']);
+  });
+
   test('GIVEN size medium WHEN built THEN provisioned instances and no serverless range', () => {
     const spec = resolved('staging', { database: { size: 'medium' } });
     expect(serverlessCapacity(spec)).toBeUndefined();
