@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { type AlarmRule, alarmRule, alarmRules } from '../../lib/alarms';
+import { defaultMaxConnections } from '../../lib/assumptions';
 import type { AlarmSignal } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
@@ -18,10 +19,11 @@ import type { AwsCache } from './cache';
 import type { AwsDatabase } from './database';
 import { acknowledge } from './policy';
 
-/** Aurora PostgreSQL max_connections = LEAST(DBInstanceClassMemory / 9531392, 5000). */
-export function auroraMaxConnections(memoryGiB: number): number {
-  return Math.min(Math.floor((memoryGiB * 2 ** 30) / 9531392), 5000);
-}
+/**
+ * Aurora PostgreSQL's default max_connections for this memory.
+ * @deprecated use `defaultMaxConnections('aws', memoryGiB)` from the core; kept for the package's callers.
+ */
+export const auroraMaxConnections = (memoryGiB: number): number => defaultMaxConnections('aws', memoryGiB);
 
 /**
  * AWS's table of the default max_connections of Aurora PostgreSQL Serverless v2 by maximum
@@ -281,7 +283,7 @@ export class AwsMonitoring extends Construct {
     free.addOkAction(this.action);
     this.alarms.push({ signal: 'db-storage', alarm: free });
     const capacity = db.capacityUnits;
-    const max = capacity ? auroraServerlessMaxConnections(capacity) : auroraMaxConnections(memory);
+    const max = capacity ? auroraServerlessMaxConnections(capacity) : defaultMaxConnections('aws', memory);
     this.add(id('Connections'), 'db-connections', rds('DatabaseConnections', 'Maximum', 'db-connections'), {
       threshold: Math.floor((max * alarmRule(this.rules, 'db-connections').threshold) / 100),
       subject: `${subject}, max_connections ~${max}${capacity ? ` (Serverless v2 at its ${capacity.max} ACU maximum)` : ''}`,

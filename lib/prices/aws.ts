@@ -135,6 +135,18 @@ export const AWS_PRICES: PriceTable = {
       source: 'https://aws.amazon.com/s3/pricing/',
       note: 'S3 Standard, access logs',
     },
+    'lambda-requests': {
+      usd: 0.2,
+      unit: 'million requests',
+      source: 'https://aws.amazon.com/lambda/pricing/',
+      note: 'x86; the perpetual free tier (1M requests, 400,000 GB-seconds a month) not applied; cross-checked: infracost lambda_function_test.golden',
+    },
+    'lambda-gb-second': {
+      usd: 0.0000166667,
+      unit: 'GB-second',
+      source: 'https://aws.amazon.com/lambda/pricing/',
+      note: 'x86 duration, first 6 billion GB-seconds; cross-checked: infracost lambda_function_test.golden',
+    },
     'email-notifications': {
       usd: 2,
       unit: '100k notifications',
