@@ -1,7 +1,9 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Cloud } from '../lib/constants';
 import type { ResolvedSpec } from '../lib/resolve';
 import { backend } from './backend';
+import { SyncWorker } from './sync-worker';
 
 /** What one synth wrote, per cloud. */
 export interface SynthResult {
@@ -11,23 +13,109 @@ export interface SynthResult {
   readonly file: string;
 }
 
+/** Options of {@link synthesize}. */
+export interface SynthOptions {
+  /**
+   * Run the AWS policy gates (built-in CloudFormation validation, cdk-nag, Control Tower guard
+   * rules) and refuse unacknowledged findings. Off for tools that only read the output (diff,
+   * diagrams, tests of the output); the templates are the same either way.
+   * @default true
+   */
+  readonly checks?: boolean;
+  /**
+   * Synthesize the Terraform clouds in a worker thread while the AWS stack is built on this one
+   * (each engine loads only in its own thread), when both are asked for, the machine has more
+   * than one core, and this code runs compiled (a worker cannot load TypeScript sources).
+   * @default true
+   */
+  readonly parallel?: boolean;
+}
+
+/** The Terraform half of a synth in a worker: loads cdktf and the providers there, nowhere else. */
+const TERRAFORM_WORKER = `
+let synthTerraform, reviveSpec;
+init(() => {
+  ({ synthTerraform } = require(__wd.terraformApp));
+  ({ reviveSpec } = require(__wd.resolve));
+});
+serve(({ spec, outdir, clouds }) => synthTerraform(reviveSpec(spec), outdir, clouds));
+`;
+
+/** A Terraform synth running in a worker: `collect` waits for its stack names, `cancel` stops it. */
+interface TerraformRun {
+  readonly collect: () => string[];
+  readonly cancel: () => void;
+}
+
+/** Starts the Terraform synth in a worker thread. */
+function terraformInWorker(spec: ResolvedSpec, outdir: string, clouds: readonly Cloud[]): TerraformRun {
+  const worker = new SyncWorker(TERRAFORM_WORKER, {
+    terraformApp: require.resolve('./terraform-app'),
+    resolve: require.resolve('../lib/resolve'),
+  });
+  // Queued now, served as soon as the worker has loaded its engine.
+  const reply = worker.send<string[]>({ spec, outdir, clouds });
+  return {
+    collect: () => {
+      try {
+        return reply();
+      } finally {
+        worker.terminate();
+      }
+    },
+    cancel: () => worker.terminate(),
+  };
+}
+
+/** Whether a second engine can run beside this thread here (compiled code, more than one core). */
+function canRunInParallel(): boolean {
+  return __filename.endsWith('.js') && (os.availableParallelism?.() ?? os.cpus().length) > 1;
+}
+
 /**
- * Synthesizes the chosen clouds of one resolved spec: `<out>/aws/` (a CDK cloud assembly with
- * the policy gates on) and `<out>/terraform/stacks/<stack>/cdk.tf.json`. Engines are loaded
- * lazily, so a GCP-only synth never loads aws-cdk-lib and vice versa.
+ * Synthesizes the chosen clouds of one resolved spec: `<out>/aws/` (a CDK cloud assembly, with
+ * the policy gates unless `checks` is false) and `<out>/terraform/stacks/<stack>/cdk.tf.json`.
+ * Engines are loaded lazily, so a GCP-only synth never loads aws-cdk-lib and vice versa; with
+ * both, the Terraform clouds are synthesized in a worker thread while AWS runs here.
  */
-export function synthesize(spec: ResolvedSpec, outDir: string, clouds: readonly Cloud[]): SynthResult[] {
-  const results: SynthResult[] = [];
-  if (clouds.includes('aws')) {
-    const { synthAws } = backend('AWS', () => require('./aws-stack') as typeof import('./aws-stack'));
-    const aws = synthAws(spec, path.join(outDir, 'aws'));
-    results.push({ cloud: 'aws', stackName: aws.stackName, file: aws.templateFile });
-  }
+export function synthesize(
+  spec: ResolvedSpec,
+  outDir: string,
+  clouds: readonly Cloud[],
+  options: SynthOptions = {},
+): SynthResult[] {
+  const checks = options.checks ?? true;
+  const withAws = clouds.includes('aws');
   const terraformClouds = clouds.filter((c) => c !== 'aws');
+  const terraformDir = path.join(outDir, 'terraform');
+  const parallel = withAws && terraformClouds.length > 0 && (options.parallel ?? true) && canRunInParallel();
+
+  // The validation engine takes the longest to start: it is warmed first, on its own thread.
+  if (withAws && checks) {
+    const policy = require('./aws-policy') as typeof import('./aws-policy');
+    if (parallel || canRunInParallel()) policy.prewarmCloudFormationValidation();
+  }
+  const terraform = parallel ? terraformInWorker(spec, terraformDir, terraformClouds) : undefined;
+
+  const results: SynthResult[] = [];
+  if (withAws) {
+    const { synthAws } = backend('AWS', () => require('./aws-stack') as typeof import('./aws-stack'));
+    try {
+      const aws = synthAws(spec, path.join(outDir, 'aws'), { checks });
+      results.push({ cloud: 'aws', stackName: aws.stackName, file: aws.templateFile });
+    } catch (error) {
+      terraform?.cancel();
+      throw error;
+    }
+  }
   if (terraformClouds.length > 0) {
-    const { synthTerraform } = require('./terraform-app') as typeof import('./terraform-app');
-    const terraformDir = path.join(outDir, 'terraform');
-    const names = synthTerraform(spec, terraformDir, terraformClouds);
+    const names = terraform
+      ? terraform.collect()
+      : (require('./terraform-app') as typeof import('./terraform-app')).synthTerraform(
+          spec,
+          terraformDir,
+          terraformClouds,
+        );
     names.forEach((stackName, i) => {
       results.push({
         cloud: terraformClouds[i] as Cloud,
