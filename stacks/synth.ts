@@ -93,7 +93,9 @@ export function synthesize(
   // The validation engine takes the longest to start: it is warmed first, on its own thread.
   if (withAws && checks) {
     const policy = require('./aws-policy') as typeof import('./aws-policy');
-    if (parallel || canRunInParallel()) policy.prewarmCloudFormationValidation();
+    // As synthAws does by default, before the engine compiles (see useBaselineWasmCompiler).
+    policy.useBaselineWasmCompiler();
+    policy.prewarmCloudFormationValidation();
   }
   const terraform = parallel ? terraformInWorker(spec, terraformDir, terraformClouds) : undefined;
 
