@@ -17,6 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import type { Spec } from '../lib/spec';
 
 export const ROOT = path.resolve(
   __dirname,
@@ -121,8 +122,8 @@ async function measure(c: Case, log: fs.WriteStream): Promise<Run> {
 const tmp = (name: string) => path.join(os.tmpdir(), `blueprint-bench-${process.pid}-${name}`);
 
 /** Writes a variant of the example spec; `edit` changes the parsed YAML in place. */
-function specVariant(name: string, edit: (spec: Record<string, any>) => void): string {
-  const spec = parseYaml(fs.readFileSync(EXAMPLE, 'utf8')) as Record<string, any>;
+function specVariant(name: string, edit: (spec: Spec) => void): string {
+  const spec = parseYaml(fs.readFileSync(EXAMPLE, 'utf8')) as Spec;
   edit(spec);
   const file = tmp(`${name}.yaml`);
   fs.writeFileSync(file, stringifyYaml(spec));
@@ -137,7 +138,7 @@ function validationProblem(file: string): string | undefined {
 
 /** The large spec of issue 12, and what AWS accepts of it (CloudFormation's 500-resource limit). */
 function largeSpecs(): { full: string; aws: string; awsShards: number; refusal?: string } {
-  const large = (spec: Record<string, any>, shards: number) => {
+  const large = (spec: Spec, shards: number) => {
     spec.database = { ...spec.database, shards, readReplicas: 3 };
     spec.cache = { ...spec.cache, shards: 8 };
     spec.compute = { ...spec.compute, maxInstances: 200 };

@@ -41,30 +41,34 @@ init(() => {
 serve(({ spec, outdir, clouds }) => synthTerraform(reviveSpec(spec), outdir, clouds));
 `;
 
-/** A Terraform synth running in a worker: `collect` waits for its stack names, `cancel` stops it. */
+/** A Terraform synth running in a worker: `collect` waits for its stack names. */
 interface TerraformRun {
   readonly collect: () => string[];
-  readonly cancel: () => void;
 }
 
-/** Starts the Terraform synth in a worker thread. */
-function terraformInWorker(spec: ResolvedSpec, outdir: string, clouds: readonly Cloud[]): TerraformRun {
-  const worker = new SyncWorker(TERRAFORM_WORKER, {
+/** How long an idle Terraform worker keeps its engine (a diff synthesizes twice in one process). */
+const TERRAFORM_IDLE_MS = 10_000;
+let terraformWorker: SyncWorker | undefined;
+let terraformIdle: NodeJS.Timeout | undefined;
+
+/** The process's Terraform worker, started on first use; it stops after TERRAFORM_IDLE_MS unused. */
+function terraformThread(): SyncWorker {
+  if (terraformIdle) clearTimeout(terraformIdle);
+  terraformWorker ??= new SyncWorker(TERRAFORM_WORKER, {
     terraformApp: require.resolve('./terraform-app'),
     resolve: require.resolve('../lib/resolve'),
   });
-  // Queued now, served as soon as the worker has loaded its engine.
-  const reply = worker.send<string[]>({ spec, outdir, clouds });
-  return {
-    collect: () => {
-      try {
-        return reply();
-      } finally {
-        worker.terminate();
-      }
-    },
-    cancel: () => worker.terminate(),
-  };
+  terraformIdle = setTimeout(() => {
+    terraformWorker?.terminate();
+    terraformWorker = undefined;
+  }, TERRAFORM_IDLE_MS);
+  terraformIdle.unref();
+  return terraformWorker;
+}
+
+/** Starts the Terraform synth in the worker thread (queued now, served once its engine is loaded). */
+function terraformInWorker(spec: ResolvedSpec, outdir: string, clouds: readonly Cloud[]): TerraformRun {
+  return { collect: terraformThread().send<string[]>({ spec, outdir, clouds }) };
 }
 
 /** Whether a second engine can run beside this thread here (compiled code, more than one core). */
@@ -106,7 +110,12 @@ export function synthesize(
       const aws = synthAws(spec, path.join(outDir, 'aws'), { checks });
       results.push({ cloud: 'aws', stackName: aws.stackName, file: aws.templateFile });
     } catch (error) {
-      terraform?.cancel();
+      // The worker may still be writing: let it finish before the caller sees the failure.
+      try {
+        terraform?.collect();
+      } catch {
+        // The AWS error is the one to report.
+      }
       throw error;
     }
   }
