@@ -682,7 +682,7 @@ function warningsOf(input: unknown, badPaths: readonly string[]): Problem[] {
   }
   const shards = v.get('database.shards', isNumber) ?? preset?.databaseShards ?? 1;
   const pooling = v.get('database.connectionPooling', isBoolean) ?? preset?.connectionPooling ?? false;
-  if (clouds.includes('aws') && pooling && shards >= RDS_PROXY_QUOTA / 2) {
+  if (clouds.includes('aws') && pooling && shards >= RDS_PROXY_WARN_AT) {
     warnings.push({
       path: 'database.shards',
       message: `gives ${shards} RDS Proxies (one per shard); an AWS account has ${RDS_PROXY_QUOTA} by default (Service Quotas: "Proxies"), shared with other stacks`,
@@ -694,6 +694,8 @@ function warningsOf(input: unknown, badPaths: readonly string[]): Problem[] {
 
 /** RDS Proxies per account and region (the default quota). */
 const RDS_PROXY_QUOTA = 20;
+/** A spec that takes a quarter of the account's proxies is worth a look: other stacks share the quota. */
+const RDS_PROXY_WARN_AT = RDS_PROXY_QUOTA / 4;
 
 /** Reports the value as a JSON-like object graph; guards against what YAML/JSON can't produce. */
 function isPlainData(input: unknown): boolean {
