@@ -28,7 +28,7 @@ export function synthOutputs(spec: ResolvedSpec, clouds: readonly Cloud[]): Side
     const out: { aws?: CfnTemplate; gcp?: TerraformConfig; azure?: TerraformConfig } = {};
     const wanted = clouds.filter((c) => spec.clouds.includes(c));
     // The gates validate, they do not change templates: off for a diff (the same synth as `synth --no-checks`).
-    for (const r of synthesize(spec, dir, wanted, { checks: false })) {
+    for (const r of synthesize(spec, dir, wanted, { checks: false, keepWorkers: true })) {
       out[r.cloud] = readJson<CfnTemplate & TerraformConfig>(r.file);
     }
     return out;

@@ -23,7 +23,7 @@ const { workerData: __wd } = require('node:worker_threads');
 let __initError;
 function init(fn) { try { fn(); } catch (e) { __initError = e; } }
 function serve(handler) {
-  __wd.port.on('message', async ({ request, flag }) => {
+  __wd.port.on('message', async ({ request, flag, last }) => {
     let reply;
     try {
       if (__initError) throw __initError;
@@ -35,6 +35,8 @@ function serve(handler) {
     const f = new Int32Array(flag);
     Atomics.store(f, 0, 1);
     Atomics.notify(f, 0);
+    // The caller sends nothing more: end now, so the engine's memory goes before the caller is done.
+    if (last) process.exit(0);
   });
 }
 `;
@@ -66,10 +68,20 @@ export class SyncWorker {
     this.worker.unref();
   }
 
-  /** Sends `request` now; the returned function blocks until the worker answers (its error rethrown there). */
-  send<T>(request: unknown, timeoutMs = 300_000): () => T {
+  /** True once a request was sent as the last one: the worker ends after answering it. */
+  public closing = false;
+
+  /**
+   * Sends `request` now; the returned function blocks until the worker answers (its error
+   * rethrown there). With `last`, the worker ends as soon as it has answered.
+   */
+  send<T>(
+    request: unknown,
+    { timeoutMs = 300_000, last = false }: { timeoutMs?: number; last?: boolean } = {},
+  ): () => T {
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    this.port.postMessage({ request, flag: flag.buffer });
+    this.closing ||= last;
+    this.port.postMessage({ request, flag: flag.buffer, last });
     return () => {
       if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {
         throw new Error(`a synthesis worker did not answer within ${timeoutMs / 1000} s`);
@@ -88,7 +100,7 @@ export class SyncWorker {
 
   /** Sends `request` and blocks until the worker answers. */
   call<T>(request: unknown, timeoutMs?: number): T {
-    return this.send<T>(request, timeoutMs)();
+    return this.send<T>(request, timeoutMs === undefined ? {} : { timeoutMs })();
   }
 
   /** Stops the thread (its engine and memory go with it). */

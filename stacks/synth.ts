@@ -29,6 +29,13 @@ export interface SynthOptions {
    * @default true
    */
   readonly parallel?: boolean;
+  /**
+   * Keep the Terraform worker, with its providers loaded, for another synth in this process
+   * (a diff synthesizes two specs). Otherwise it ends, and frees its memory, as soon as the
+   * Terraform files are written.
+   * @default false
+   */
+  readonly keepWorkers?: boolean;
 }
 
 /** The Terraform half of a synth in a worker: loads cdktf and the providers there, nowhere else. */
@@ -54,6 +61,7 @@ let terraformIdle: NodeJS.Timeout | undefined;
 /** The process's Terraform worker, started on first use; it stops after TERRAFORM_IDLE_MS unused. */
 function terraformThread(): SyncWorker {
   if (terraformIdle) clearTimeout(terraformIdle);
+  if (terraformWorker?.closing) terraformWorker = undefined;
   terraformWorker ??= new SyncWorker(TERRAFORM_WORKER, {
     terraformApp: require.resolve('./terraform-app'),
     resolve: require.resolve('../lib/resolve'),
@@ -67,8 +75,8 @@ function terraformThread(): SyncWorker {
 }
 
 /** Starts the Terraform synth in the worker thread (queued now, served once its engine is loaded). */
-function terraformInWorker(spec: ResolvedSpec, outdir: string, clouds: readonly Cloud[]): TerraformRun {
-  return { collect: terraformThread().send<string[]>({ spec, outdir, clouds }) };
+function terraformInWorker(spec: ResolvedSpec, outdir: string, clouds: readonly Cloud[], keep: boolean): TerraformRun {
+  return { collect: terraformThread().send<string[]>({ spec, outdir, clouds }, { last: !keep }) };
 }
 
 /** Whether a second engine can run beside this thread here (compiled code, more than one core). */
@@ -101,7 +109,9 @@ export function synthesize(
     policy.useBaselineWasmCompiler();
     policy.prewarmCloudFormationValidation();
   }
-  const terraform = parallel ? terraformInWorker(spec, terraformDir, terraformClouds) : undefined;
+  const terraform = parallel
+    ? terraformInWorker(spec, terraformDir, terraformClouds, options.keepWorkers ?? false)
+    : undefined;
 
   const results: SynthResult[] = [];
   if (withAws) {
