@@ -246,23 +246,18 @@ describe('what Terraform plans but shows no change for, and the order it applies
       },
     });
 
+  const removed = (cbd: boolean) =>
+    find(planTerraform(records(['a', 'b'], cbd), records(['a'], cbd)).changes, 'google_sql_database_instance.replica1');
+
   test('GIVEN a removed replica that is create_before_destroy in state THEN the record is updated first (harmless)', () => {
-    const c = find(
-      planTerraform(records(['a', 'b'], true), records(['a'], true)).changes,
-      'google_sql_database_instance.replica1',
-    );
-    expect(c).toMatchObject({ action: 'delete', risk: 'none', rules: ['tf-destroy-order'] });
-    expect(c?.reason).toContain('Terraform updates google_dns_record_set.reader first, then deletes it');
+    expect(removed(true)).toMatchObject({ action: 'delete', risk: 'none', rules: ['tf-destroy-order'] });
+    expect(removed(true)?.reason).toContain('Terraform updates google_dns_record_set.reader first, then deletes it');
   });
 
   test('GIVEN the same removal without create_before_destroy THEN the reason says nothing orders the two', () => {
-    const c = find(
-      planTerraform(records(['a', 'b'], false), records(['a'], false)).changes,
-      'google_sql_database_instance.replica1',
-    );
-    expect(c).toMatchObject({ action: 'delete', risk: 'none', rules: ['tf-destroy-order'] });
-    expect(c?.reason).toContain('runs the delete and the update of google_dns_record_set.reader at once');
-    expect(c?.advice).toContain('create_before_destroy');
+    expect(removed(false)).toMatchObject({ action: 'delete', risk: 'none', rules: ['tf-destroy-order'] });
+    expect(removed(false)?.reason).toContain('runs the delete and the update of google_dns_record_set.reader at once');
+    expect(removed(false)?.advice).toContain('create_before_destroy');
   });
 
   test('GIVEN only the keepers of a password change THEN a rotation on purpose: the password and what carries it are risk none', () => {
