@@ -15,6 +15,7 @@ import { environmentContract } from '../lib/contract';
 import { applyOverride, type Override } from '../lib/override';
 import type { ResolvedSpec } from '../lib/resolve';
 import { resolveSpecInput, type SpecInput } from '../lib/spec-input';
+import { stackHas } from './terraform-providers';
 import { type BackendFactory, configureState } from './terraform-state';
 
 /** Per-construct overrides of the GCP blueprint, each the construct's own `overrides` prop. */
@@ -95,9 +96,9 @@ export class GcpBlueprint extends Construct {
     const o = props.overrides ?? {};
     const stack = TerraformStack.of(this);
 
-    const provider = hasChild(stack, GoogleProvider) ? undefined : googleProvider(this, spec, o.provider);
+    const provider = stackHas(stack, GoogleProvider) ? undefined : googleProvider(this, spec, o.provider);
     if (provider) this.provider = provider;
-    if (!hasChild(stack, RandomProvider)) new RandomProvider(this, 'random');
+    if (!stackHas(stack, RandomProvider)) new RandomProvider(this, 'random');
 
     this.secrets = new GcpSecrets(this, 'secrets', { spec, ...(o.secrets ? { overrides: o.secrets } : {}) });
     if (props.network) {
@@ -193,11 +194,6 @@ const GCP_OUTPUT_DESCRIPTIONS: Readonly<Record<OutputName, string>> = {
   CACHE_SECRET: 'Secret Manager id of the cache credentials',
   LOAD_BALANCER_URL: 'Public URL of the load balancer',
 };
-
-/** True when the stack already has a construct of this class (a provider the user configured). */
-export function hasChild(stack: TerraformStack, kind: abstract new (...args: never[]) => unknown): boolean {
-  return stack.node.findAll().some((c) => c instanceof kind);
-}
 
 /** The google provider with the spec's project, region and labels. */
 function googleProvider(
