@@ -1,5 +1,6 @@
 export * from './alarms';
 export * from './boot';
+export * from './company-rules';
 export * from './constants';
 export * from './contract';
 export * from './endpoints';

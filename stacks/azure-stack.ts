@@ -2,7 +2,7 @@ import { AzurermProvider, type AzurermProviderConfig } from '@cdktf/provider-azu
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { AzureCache, type AzureCacheProps } from '../constructs/azure/cache';
 import { AzureCdn, type AzureCdnProps } from '../constructs/azure/cdn';
 import { AzureComputeGroup, type AzureComputeGroupProps } from '../constructs/azure/compute-group';
@@ -17,12 +17,14 @@ import {
   originLocked,
 } from '../constructs/azure/network';
 import { AzureSecrets, type AzureSecretsProps } from '../constructs/azure/secrets';
+import { type CompanyRules, withCompanyRules } from '../lib/company-rules';
 import { ENV_CONTRACT, OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { applyOverride, type Override } from '../lib/override';
 import type { ResolvedSpec } from '../lib/resolve';
 import { resolveSpecInput, type SpecInput } from '../lib/spec-input';
 import { stackHas } from './terraform-providers';
+import { applyTerraformCompanyRules } from './terraform-rules';
 import { type BackendFactory, configureState } from './terraform-state';
 
 /**
@@ -80,6 +82,11 @@ export interface AzureBlueprintProps {
   readonly network?: AzureExistingNetwork;
   /** Bring your own action group (resource id): every alert notifies it. @default an action group emailing alerts.email */
   readonly actionGroupId?: string;
+  /**
+   * Company-wide rules: tags on every resource (merged over the spec's) and a prefix on every
+   * derived name. @default - none
+   */
+  readonly companyRules?: CompanyRules;
   /** Per-construct overrides, applied last. @default none */
   readonly overrides?: AzureBlueprintOverrides;
 }
@@ -145,8 +152,9 @@ export class AzureBlueprint extends Construct {
 
   constructor(scope: Construct, id: string, props: AzureBlueprintProps) {
     super(scope, id);
-    const spec = resolveSpecInput(props.spec);
+    const spec = withCompanyRules(resolveSpecInput(props.spec), props.companyRules);
     this.spec = spec;
+    if (props.companyRules) applyCompanyRules(this, props.companyRules);
     const o = props.overrides ?? {};
     const inputs = azureDeployInputs(spec, props);
     const stack = TerraformStack.of(this);
@@ -334,4 +342,13 @@ export class AzureBlueprintStack extends TerraformStack {
     this.monitoring = b.monitoring;
     this.outputs = b.outputs;
   }
+}
+
+/**
+ * Company-wide tags on every resource under `scope` that takes tags (an Aspect: resources added
+ * later are covered too), the user's own included; the company's value wins for the same key.
+ * Name prefixes apply to the names the blueprint derives (AzureBlueprintProps.companyRules).
+ */
+export function applyCompanyRules(scope: IConstruct, rules: CompanyRules): void {
+  applyTerraformCompanyRules(scope, rules, 'tags');
 }

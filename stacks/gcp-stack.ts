@@ -1,7 +1,7 @@
 import { GoogleProvider, type GoogleProviderConfig } from '@cdktf/provider-google/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { GcpCache, type GcpCacheProps } from '../constructs/gcp/cache';
 import { GcpComputeGroup, type GcpComputeGroupProps } from '../constructs/gcp/compute-group';
 import { GcpDatabase, type GcpDatabaseProps } from '../constructs/gcp/database';
@@ -10,12 +10,14 @@ import { GcpLoadBalancer, type GcpLoadBalancerProps } from '../constructs/gcp/lo
 import { GcpMonitoring, type GcpMonitoringProps } from '../constructs/gcp/monitoring';
 import { appFirewall, GcpNetwork, type GcpNetworkProps, type GcpNetworkRef } from '../constructs/gcp/network';
 import { GcpSecrets, type GcpSecretsProps } from '../constructs/gcp/secrets';
+import { type CompanyRules, withCompanyRules } from '../lib/company-rules';
 import { OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { applyOverride, type Override } from '../lib/override';
 import type { ResolvedSpec } from '../lib/resolve';
 import { resolveSpecInput, type SpecInput } from '../lib/spec-input';
 import { stackHas } from './terraform-providers';
+import { applyTerraformCompanyRules } from './terraform-rules';
 import { type BackendFactory, configureState } from './terraform-state';
 
 /** Per-construct overrides of the GCP blueprint, each the construct's own `overrides` prop. */
@@ -59,6 +61,16 @@ export interface GcpBlueprintProps {
    * @default true
    */
   readonly networkFirewall?: boolean;
+  /**
+   * Bring your own notification channels (ids `projects/<p>/notificationChannels/<n>`): every alert
+   * policy notifies them and no email channel is created. @default - one email channel to alerts.email
+   */
+  readonly notificationChannelIds?: readonly string[];
+  /**
+   * Company-wide rules: tags on every resource (merged over the spec's) and a prefix on every
+   * derived name. @default - none
+   */
+  readonly companyRules?: CompanyRules;
   /** Per-resource overrides, applied last. @default none */
   readonly overrides?: GcpBlueprintOverrides;
 }
@@ -91,8 +103,9 @@ export class GcpBlueprint extends Construct {
 
   constructor(scope: Construct, id: string, props: GcpBlueprintProps) {
     super(scope, id);
-    const spec = resolveSpecInput(props.spec);
+    const spec = withCompanyRules(resolveSpecInput(props.spec), props.companyRules);
     this.spec = spec;
+    if (props.companyRules) applyCompanyRules(this, props.companyRules);
     const o = props.overrides ?? {};
     const stack = TerraformStack.of(this);
 
@@ -170,6 +183,7 @@ export class GcpBlueprint extends Construct {
       maxInstances: split.onDemand.max + (split.spot?.max ?? 0),
       cache: { name: this.cache.name, clustered: spec.cache.clustered },
       rolesJob: { failureLine: rolesJobFailure(this.databaseRoles.instanceName) },
+      ...(props.notificationChannelIds ? { notificationChannelIds: props.notificationChannelIds } : {}),
       ...(o.monitoring ? { overrides: o.monitoring } : {}),
     });
 
@@ -263,4 +277,13 @@ export class GcpBlueprintStack extends TerraformStack {
     this.monitoring = b.monitoring;
     this.env = b.env;
   }
+}
+
+/**
+ * Company-wide tags on every resource under `scope` that takes labels (an Aspect: resources added
+ * later are covered too), the user's own included; the company's value wins for the same key.
+ * Name prefixes apply to the names the blueprint derives (GcpBlueprintProps.companyRules).
+ */
+export function applyCompanyRules(scope: IConstruct, rules: CompanyRules): void {
+  applyTerraformCompanyRules(scope, rules, 'labels');
 }
