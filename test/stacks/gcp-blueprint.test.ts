@@ -1,5 +1,9 @@
 import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import type {
+  SqlDatabaseInstanceConfig,
+  SqlDatabaseInstanceSettings,
+} from '@cdktf/provider-google/lib/sql-database-instance';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { TerraformStack, Testing } from 'cdktf';
 import { loadSpec } from '../../lib/load';
@@ -25,6 +29,16 @@ const addressesOf = (tf: Json): string[] =>
     Object.keys(byId).map((i) => `${t}.${i}`),
   );
 const bodies = (tf: Json, type: string): Json[] => Object.values(tf.resource[type] ?? {});
+/** The Terraform reference to the team VPC's id, as cdktf renders it. */
+const TEAM_VPC_ID = ['$', '{google_compute_network.shared-vpc.id}'].join('');
+/** An instance config with some settings changed. */
+const withSettings = (
+  p: SqlDatabaseInstanceConfig,
+  patch: Partial<SqlDatabaseInstanceSettings>,
+): SqlDatabaseInstanceConfig => ({
+  ...p,
+  settings: { ...(p.settings as SqlDatabaseInstanceSettings), ...patch },
+});
 
 /** The team's network as a GcpNetworkRef. */
 function teamNetwork(stack: TerraformStack) {
@@ -83,11 +97,11 @@ describe('GcpBlueprint', () => {
       ['shop-api-stg-allow-health-checks', 'shop-api-stg-allow-iap-ssh', 'shop-api-stg-deny-all-ingress'].sort(),
     );
     for (const r of rules) {
-      expect(r.network).toBe('${google_compute_network.shared-vpc.id}');
+      expect(r.network).toBe(TEAM_VPC_ID);
       expect(r.target_tags).toEqual(['shop-app']);
     }
     const primary = bodies(byo, 'google_sql_database_instance').find((i) => i.name === 'shop-api-stg-pg');
-    expect(primary.settings.ip_configuration.private_network).toBe('${google_compute_network.shared-vpc.id}');
+    expect(primary.settings.ip_configuration.private_network).toBe(TEAM_VPC_ID);
     expect(primary.settings.ip_configuration.allocated_ip_range).toBe('acme-services');
     const job = bodies(byo, 'google_compute_instance')[0];
     expect(job.depends_on.some((d: string) => d.includes('router_nat'))).toBe(false);
