@@ -115,12 +115,9 @@ describe('GcpBlueprint', () => {
       spec: resolved('staging', { database: { readReplicas: 2 } }),
       overrides: {
         database: {
-          instance: (p) => ({
-            ...p,
-            settings: { ...p.settings, userLabels: { ...p.settings.userLabels, tier: 'gold' } },
-          }),
-          replica: (p, at) => (at.replica === 2 ? { ...p, settings: { ...p.settings, tier: 'db-custom-8-32768' } } : p),
-          primary: (p, at) => (at.shard === 0 ? { ...p, settings: { ...p.settings, activationPolicy: 'ALWAYS' } } : p),
+          instance: (p) => withSettings(p, { userLabels: { ...p.settings?.userLabels, tier: 'gold' } }),
+          replica: (p, at) => (at.replica === 2 ? withSettings(p, { tier: 'db-custom-8-32768' }) : p),
+          primary: (p, at) => (at.shard === 0 ? withSettings(p, { activationPolicy: 'ALWAYS' }) : p),
         },
       },
     });
