@@ -2,6 +2,7 @@ export * from './alarms';
 export * from './boot';
 export * from './company-rules';
 export * from './constants';
+export * from './component-spec';
 export * from './contract';
 export * from './endpoints';
 export * from './layers';

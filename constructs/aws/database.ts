@@ -8,10 +8,17 @@ import { Construct, type IConstruct } from 'constructs';
 import type { PostgresVersion } from '../../lib/constants';
 import type { ShardEndpoints } from '../../lib/contract';
 import { DATABASE_AUDIT, hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
-import { applyOverride, type Override } from '../../lib/override';
-import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
+import type { DatabaseSpec } from '../../lib/component-spec';
+import {
+  applyInstanceOverrides,
+  applyOverride,
+  type DatabaseInstanceContext,
+  type InstanceOverride,
+  type Override,
+} from '../../lib/override';
+import type { ShardPlan } from '../../lib/resolve';
 import { AwsAppCredentials, hasDataApi } from './database-roles';
-import { LOG_RETENTION } from './network';
+import { dataSubnetsOf, LOG_RETENTION } from './network';
 import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
 
 /**
@@ -21,11 +28,18 @@ import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
  * the one running).
  */
 export const AURORA_VERSIONS: Record<PostgresVersion, rds.AuroraPostgresEngineVersion> = {
-  '14': rds.AuroraPostgresEngineVersion.VER_14_22,
-  '15': rds.AuroraPostgresEngineVersion.VER_15_17,
-  '16': rds.AuroraPostgresEngineVersion.VER_16_13,
-  '17': rds.AuroraPostgresEngineVersion.VER_17_9,
+  // `of` rather than the VER_* constants: the same template, and older aws-cdk-lib releases
+  // (which lack the newest constants) still build it (package.json peerDependencies).
+  '14': aurora('14.22', '14'),
+  '15': aurora('15.17', '15'),
+  '16': aurora('16.13', '16'),
+  '17': aurora('17.9', '17'),
 };
+
+/** An Aurora PostgreSQL version with the features aws-cdk-lib gives its own constants of these majors. */
+function aurora(full: string, major: string): rds.AuroraPostgresEngineVersion {
+  return rds.AuroraPostgresEngineVersion.of(full, major, { s3Import: true, s3Export: true });
+}
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
@@ -94,7 +108,7 @@ function applyRemovalPolicyTo(construct: IConstruct | undefined, policy: Removal
 }
 
 /** Readers of a shard: its read replicas, and at least one standby when HA is on. */
-export function readerCount(spec: ResolvedSpec, shard: ShardPlan): number {
+export function readerCount(spec: Pick<DatabaseSpec, 'database'>, shard: ShardPlan): number {
   return Math.max(shard.readReplicas, spec.database.highAvailability ? 1 : 0);
 }
 
@@ -116,7 +130,7 @@ export interface ShardRemoval {
  * deletion protection; add one to the retained cluster to read the data again). Without deletion protection the cluster ends in a final snapshot; prod also keeps
  * the admin secret (it opens that snapshot) and the logs.
  */
-export function shardRemoval(spec: Pick<ResolvedSpec, 'isProd' | 'database'>): ShardRemoval {
+export function shardRemoval(spec: Pick<DatabaseSpec, 'isProd' | 'database'>): ShardRemoval {
   if (spec.database.deletionProtection) {
     return { cluster: RemovalPolicy.RETAIN, secretsAndLogs: RemovalPolicy.RETAIN, support: RemovalPolicy.RETAIN };
   }
@@ -127,12 +141,9 @@ export function shardRemoval(spec: Pick<ResolvedSpec, 'isProd' | 'database'>): S
 /** Zones an RDS Proxy spans: the two it needs, so a third zone never touches it. */
 export const PROXY_ZONES = 2;
 
-/** The isolated subnets of the VPC's first {@link PROXY_ZONES} zones. */
+/** The data subnets (isolated, else private: dataSubnetsOf) of the VPC's first {@link PROXY_ZONES} zones. */
 export function proxySubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  return {
-    subnetType: ec2.SubnetType.PRIVATE_ISOLATED,
-    availabilityZones: vpc.availabilityZones.slice(0, PROXY_ZONES),
-  };
+  return { ...dataSubnetsOf(vpc), availabilityZones: vpc.availabilityZones.slice(0, PROXY_ZONES) };
 }
 
 /** Construct id of a shard's database: shard 0 keeps the unsharded id. */
@@ -142,18 +153,21 @@ export function databaseId(shard: ShardPlan): string {
 
 /** Props of {@link AwsDatabase}. */
 export interface AwsDatabaseProps {
-  /** The resolved spec: engine version, instance class, backups, protection, pooling. */
-  readonly spec: ResolvedSpec;
+  /**
+   * The database's part of a spec: a ResolvedSpec, or resolveDatabaseSpec({ name, environment,
+   * database }) for a database used alone.
+   */
+  readonly spec: DatabaseSpec;
   /** The shard this cluster serves; shard 0 keeps the unsharded names. @default - shard 0 */
   readonly shard?: ShardPlan;
   /** The VPC. */
   readonly vpc: ec2.IVpc;
-  /** Subnets of the cluster. @default - the isolated subnets */
+  /** Subnets of the cluster. @default - the isolated subnets, else the private subnets with egress (dataSubnetsOf) */
   readonly subnets?: ec2.SubnetSelection;
   /**
    * Subnets of the RDS Proxy. They must never change: VpcSubnetIds replaces a proxy, and its fixed
    * name makes CloudFormation fail that replacement.
-   * @default - the isolated subnets of the VPC's first two zones (a proxy needs two), so adding a zone leaves it alone
+   * @default - the data subnets of the VPC's first two zones (a proxy needs two), so adding a zone leaves it alone
    */
   readonly proxySubnets?: ec2.SubnetSelection;
   /** Subnets of the rotation function, which must reach the Secrets Manager API. @default - the private subnets with egress */
@@ -162,8 +176,18 @@ export interface AwsDatabaseProps {
   readonly key: kms.IKey;
   /** Per-resource overrides, applied last. @default - none */
   readonly overrides?: {
-    /** Props of the Aurora cluster. @default - none */
+    /**
+     * Props of the Aurora cluster. Change instances through `instance`, `writer` and `reader`:
+     * a `writer` / `readers` given here replaces the instances with all their settings.
+     * @default - none
+     */
     readonly cluster?: Override<rds.DatabaseClusterProps>;
+    /** Every instance, writer and readers alike, before the role's own hook. @default - none */
+    readonly instance?: InstanceOverride<rds.ProvisionedClusterInstanceProps, DatabaseInstanceContext>;
+    /** The writer, after `instance`; `instance.shard` says which shard. @default - none */
+    readonly writer?: InstanceOverride<rds.ProvisionedClusterInstanceProps, DatabaseInstanceContext>;
+    /** Each reader, after `instance`; `instance.replica` is its number (Reader<n>). @default - none */
+    readonly reader?: InstanceOverride<rds.ProvisionedClusterInstanceProps, DatabaseInstanceContext>;
     /** Props of the RDS Proxy. @default - none */
     readonly proxy?: Override<rds.DatabaseProxyProps>;
     /** Parameters of the cluster parameter group. @default - none */
@@ -219,7 +243,7 @@ export class AwsDatabase extends Construct {
     const { spec, vpc, key } = props;
     const db = spec.database;
     const shard = props.shard ?? db.shards[0] ?? { index: 0, suffix: '', readReplicas: db.readReplicas };
-    const subnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const subnets = props.subnets ?? dataSubnetsOf(vpc);
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_VERSIONS[db.engineVersion] });
     const instanceType = new ec2.InstanceType(db.instanceType.aws.type.replace(/^db\./, ''));
     this.clusterIdentifier = spec.names.of('awsDatabase', shard.suffix);
@@ -249,14 +273,21 @@ export class AwsDatabase extends Construct {
       removalPolicy: removal.secretsAndLogs,
     });
 
-    const instance = (): rds.ProvisionedClusterInstanceProps => ({
-      instanceType,
-      autoMinorVersionUpgrade: true,
-      publiclyAccessible: false,
-      enablePerformanceInsights: true,
-      performanceInsightEncryptionKey: key,
-      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
-    });
+    const o = props.overrides ?? {};
+    const instance = (replica?: number): rds.ProvisionedClusterInstanceProps =>
+      applyInstanceOverrides<rds.ProvisionedClusterInstanceProps, DatabaseInstanceContext>(
+        {
+          instanceType,
+          autoMinorVersionUpgrade: true,
+          publiclyAccessible: false,
+          enablePerformanceInsights: true,
+          performanceInsightEncryptionKey: key,
+          performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+        },
+        { shard: shard.index, ...(replica === undefined ? {} : { replica }) },
+        o.instance,
+        replica === undefined ? o.writer : o.reader,
+      );
     this.cluster = new rds.DatabaseCluster(
       this,
       'Cluster',
@@ -268,7 +299,7 @@ export class AwsDatabase extends Construct {
           defaultDatabaseName: db.databaseName,
           writer: rds.ClusterInstance.provisioned('Writer', instance()),
           readers: Array.from({ length: this.readers }, (_, i) =>
-            rds.ClusterInstance.provisioned(`Reader${i + 1}`, instance()),
+            rds.ClusterInstance.provisioned(`Reader${i + 1}`, instance(i + 1)),
           ),
           vpc,
           vpcSubnets: subnets,
@@ -381,7 +412,7 @@ export class AwsDatabase extends Construct {
 
   /** The RDS Proxy in front of the writer, accepting the app login (and the admin, for operators). */
   private createProxy(
-    spec: ResolvedSpec,
+    spec: DatabaseSpec,
     shard: ShardPlan,
     props: AwsDatabaseProps,
     secrets: secretsmanager.ISecret[],
