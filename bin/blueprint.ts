@@ -4,9 +4,11 @@
  *   blueprint synth    [--spec FILE] [--out DIR] [--cloud aws|gcp|azure]...
  *   blueprint validate [--spec FILE]
  *   blueprint plan     [--spec FILE]
+ *   blueprint diff     --from OLD [--spec NEW] [--cloud ...]... [--format text|json|markdown]
  *   blueprint schema
  *   blueprint --version
- * Exit codes: 0 success, 1 invalid spec / usage / synth failure, 2 internal error. No command
+ * Exit codes: 0 success, 1 invalid spec / usage / synth failure, 2 internal error,
+ * 3 (diff) a change needs attention. No command
  * prints a stack trace unless BLUEPRINT_DEBUG=1.
  */
 import * as fs from 'node:fs';
@@ -14,6 +16,7 @@ import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { Exit, err, out } from './cli';
 import { registerDiagram } from './commands/diagram';
+import { registerDiff } from './commands/diff';
 import { registerPlan } from './commands/plan';
 import { registerSchema } from './commands/schema';
 import { registerSynth } from './commands/synth';
@@ -40,6 +43,7 @@ function program(): Command {
   registerSchema(cli);
   registerSynth(cli);
   registerDiagram(cli);
+  registerDiff(cli);
   return cli;
 }
 

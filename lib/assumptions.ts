@@ -113,9 +113,14 @@ export interface ConnectionLimit {
 const GIB = 1024 ** 3;
 // PostgreSQL's superuser_reserved_connections default; the managed services keep it.
 const SUPERUSER_RESERVED = 3;
+// Flexible Server keeps 15 connections for the service itself ("Limits").
+const AZURE_RESERVED = 15;
 
-/** Cloud SQL's default max_connections by instance memory (GiB lower bound → limit). */
-const CLOUD_SQL_MAX_CONNECTIONS: ReadonlyArray<[number, number]> = [
+/** Aurora PostgreSQL's default: LEAST(DBInstanceClassMemory / 9531392, 5000). */
+const auroraMaxConnections = (memoryGiB: number) => Math.min(Math.floor((memoryGiB * GIB) / 9_531_392), 5000);
+
+/** Cloud SQL's default max_connections by instance memory (GiB lower bound → limit), largest first. */
+const CLOUD_SQL_MAX_CONNECTIONS: ReadonlyArray<readonly [number, number]> = [
   [120, 1000],
   [60, 800],
   [30, 600],
@@ -124,44 +129,50 @@ const CLOUD_SQL_MAX_CONNECTIONS: ReadonlyArray<[number, number]> = [
   [6, 200],
   [3.75, 100],
   [1.7, 50],
-  [0, 25],
 ];
+/**
+ * An unknown Cloud SQL memory (0) takes the limit of the smallest size-table tier (4 GiB), so an
+ * alarm derived from it fires early rather than late; a known memory below 1.7 GiB is a micro tier.
+ */
+const CLOUD_SQL_UNKNOWN_MEMORY = 100;
+const CLOUD_SQL_MICRO = 25;
 
-/** Flexible Server's default max_connections by SKU memory (GiB lower bound → limit). */
-const AZURE_MAX_CONNECTIONS: ReadonlyArray<readonly [number, number]> & { 0: readonly [number, number] } = [
-  [0, 429],
-  [8, 859],
-  [16, 1719],
-  [32, 3438],
+/** Flexible Server's default max_connections by SKU memory (GiB lower bound → limit), largest first. */
+const AZURE_MAX_CONNECTIONS: ReadonlyArray<readonly [number, number]> = [
   [64, 5000],
+  [32, 3438],
+  [16, 1719],
+  [8, 859],
+  [0, 429],
 ];
 
-/** The default max_connections of each cloud's PostgreSQL for a server with this memory. */
-export function connectionLimit(cloud: Cloud, memoryGiB: number): ConnectionLimit {
-  if (cloud === 'aws') {
-    const max = Math.min(Math.floor((memoryGiB * GIB) / 9_531_392), 5000);
-    return {
-      maxConnections: max,
-      usable: max - SUPERUSER_RESERVED,
-      source:
-        'Aurora PostgreSQL default LEAST(DBInstanceClassMemory/9531392, 5000) (Aurora User Guide, "Maximum connections to an Aurora PostgreSQL DB instance"), with the nominal memory: an upper bound, the instance reserves some memory',
-    };
-  }
+/**
+ * The default max_connections of each cloud's PostgreSQL for a server with this memory: the one
+ * table the planner and the connection alarms of every cloud read.
+ */
+export function defaultMaxConnections(cloud: Cloud, memoryGiB: number): number {
+  if (cloud === 'aws') return auroraMaxConnections(memoryGiB);
   if (cloud === 'gcp') {
-    const max = (CLOUD_SQL_MAX_CONNECTIONS.find(([floor]) => memoryGiB >= floor) ?? [0, 25])[1];
-    return {
-      maxConnections: max,
-      usable: max - SUPERUSER_RESERVED,
-      source: 'Cloud SQL for PostgreSQL default max_connections by instance memory (Cloud SQL "Quotas and limits")',
-    };
+    const row = CLOUD_SQL_MAX_CONNECTIONS.find(([floor]) => memoryGiB >= floor);
+    return row ? row[1] : memoryGiB > 0 ? CLOUD_SQL_MICRO : CLOUD_SQL_UNKNOWN_MEMORY;
   }
-  const row = [...AZURE_MAX_CONNECTIONS].reverse().find(([floor]) => memoryGiB >= floor) ?? AZURE_MAX_CONNECTIONS[0];
-  const max = row[1];
+  return (AZURE_MAX_CONNECTIONS.find(([floor]) => memoryGiB >= floor) ?? [0, 429])[1];
+}
+
+const LIMIT_SOURCES: Record<Cloud, string> = {
+  aws: 'Aurora PostgreSQL default LEAST(DBInstanceClassMemory/9531392, 5000) (Aurora User Guide, "Maximum connections to an Aurora PostgreSQL DB instance"), with the nominal memory: an upper bound, the instance reserves some memory',
+  gcp: 'Cloud SQL for PostgreSQL default max_connections by instance memory (Cloud SQL "Quotas and limits")',
+  azure:
+    'Azure Database for PostgreSQL flexible server default max_connections by SKU memory ("Limits"), 15 reserved for the service',
+};
+
+/** The default max_connections of each cloud's PostgreSQL for a server with this memory, and what the app may use. */
+export function connectionLimit(cloud: Cloud, memoryGiB: number): ConnectionLimit {
+  const max = defaultMaxConnections(cloud, memoryGiB);
   return {
     maxConnections: max,
-    usable: max - 15,
-    source:
-      'Azure Database for PostgreSQL flexible server default max_connections by SKU memory ("Limits"), 15 reserved for the service',
+    usable: max - (cloud === 'azure' ? AZURE_RESERVED : SUPERUSER_RESERVED),
+    source: LIMIT_SOURCES[cloud],
   };
 }
 

@@ -68,6 +68,7 @@ export const NAME_RULES = {
     pattern: /^[a-z]([a-z0-9-]*[a-z0-9])?$/,
     allowed: 'lowercase letters, digits and "-"',
     build: suffixed('redis'),
+    worstIndex: '-r99',
   },
   awsDatabase: {
     cloud: 'aws',
@@ -145,6 +146,7 @@ export const NAME_RULES = {
     pattern: GCP_NAME,
     allowed: GCP_ALLOWED,
     build: suffixed('redis'),
+    worstIndex: '-r99',
   },
   gcpSql: {
     cloud: 'gcp',
@@ -203,7 +205,8 @@ export const NAME_RULES = {
     max: 60,
     pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
     allowed: 'lowercase letters, digits and "-", globally unique',
-    build: (n) => `redis-${n.base}-${n.unique}`,
+    build: (n, i) => `redis-${n.base}-${n.unique}${i ?? ''}`,
+    worstIndex: '-r99',
   },
   azureFrontDoorEndpoint: {
     cloud: 'azure',
@@ -328,6 +331,15 @@ export function nameProblems(name: string, environment: Environment, clouds: rea
 /** Index suffix for shard `s` (none for shard 0, so the unsharded name is kept). */
 export function shardSuffix(shard: number): string {
   return shard === 0 ? '' : `-s${shard}`;
+}
+
+/**
+ * Name suffix of the cache at a revision (spec `cache.revision`): none at 0, so every existing
+ * cache keeps its name; `-r<n>` after, so a change that must re-create the cache gets a new name
+ * and the new cache is created before the old one goes (a fixed name makes that change fail).
+ */
+export function cacheRevisionSuffix(revision: number): string {
+  return revision > 0 ? `-r${revision}` : '';
 }
 
 /** Index suffix for read replica `r` (1-based) of a shard. */

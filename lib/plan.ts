@@ -148,11 +148,30 @@ function renderCapacity(spec: ResolvedSpec, report: PlanReport): string {
   return `${head}\n\n${renderTable(['', ...spec.clouds.map((c) => CLOUD_LABEL[c])], rows)}\n`;
 }
 
+/**
+ * The clouds' item lists merged into one row order: an item only one cloud has goes right before
+ * the next line of that cloud the table already has (GCP's listed Spot price before the boot
+ * disks), or at the end of the group when there is none.
+ */
+export function mergeInOrder(lists: ReadonlyArray<readonly string[]>): string[] {
+  const merged: string[] = [];
+  for (const list of lists) {
+    list.forEach((item, i) => {
+      if (merged.includes(item)) return;
+      const next = list.slice(i + 1).find((later) => merged.includes(later));
+      if (next === undefined) merged.push(item);
+      else merged.splice(merged.indexOf(next), 0, item);
+    });
+  }
+  return merged;
+}
+
 /** The cost table: one row per item, `min / max` per cloud, totals last. */
 function renderCost(spec: ResolvedSpec, report: PlanReport): string {
   const costs = spec.clouds.map((c) => report.clouds[c]?.monthlyCostUsd as CloudCost);
-  const all = costs.flatMap((c) => c.items);
-  const items = COST_GROUPS.flatMap((g) => [...new Set(all.filter((i) => i.group === g).map((i) => i.item))]);
+  const items = COST_GROUPS.flatMap((g) =>
+    mergeInOrder(costs.map((c) => c.items.filter((i) => i.group === g).map((i) => i.item))),
+  );
   const cell = (c: CloudCost, item: string) => {
     const i = c.items.find((x) => x.item === item);
     return i ? (i.atMin === i.atMax ? dollars(i.atMin) : `${dollars(i.atMin)} / ${dollars(i.atMax)}`) : '-';

@@ -1,6 +1,6 @@
 import { CLOUDS, type Cloud, type Environment, type PostgresVersion, type Size } from './constants';
 import { REQUEST_BODY_KIB } from './limits';
-import { Names, shardSuffix } from './naming';
+import { cacheRevisionSuffix, Names, shardSuffix } from './naming';
 import { planSubnets, type SubnetPlan } from './network-plan';
 import { PRESETS, type Preset } from './presets';
 import { type ResolvedSchedule, resolveSchedule } from './schedules';
@@ -138,6 +138,10 @@ export interface ResolvedSpec {
     /** shards > 1: cluster mode / Redis Cluster. */
     readonly clustered: boolean;
     readonly port: number;
+    /** spec `cache.revision`: bumped with a change that re-creates the cache. */
+    readonly revision: number;
+    /** Suffix of the cache's physical name at that revision ('' at 0). */
+    readonly nameSuffix: string;
   };
   readonly database: {
     readonly engineVersion: PostgresVersion;
@@ -277,6 +281,8 @@ export function resolve(spec: ParsedSpec): ResolvedSpec {
       highAvailability: replicasPerShard >= 1,
       clustered: cacheShards > 1,
       port: REDIS_PORT,
+      revision: spec.cache?.revision ?? 0,
+      nameSuffix: cacheRevisionSuffix(spec.cache?.revision ?? 0),
     },
     database: {
       engineVersion: spec.database?.engineVersion ?? DEFAULT_POSTGRES_VERSION,

@@ -20,16 +20,6 @@ export interface AwsResourceInputs {
   readonly cacheShards: number;
   readonly schedules: number;
   readonly cdn: boolean;
-  /**
-   * Each shard gets the app's own login (its writer class has the RDS Data API, see
-   * {@link awsWriterHasDataApi}). @default true - the larger count, when the size is unknown
-   */
-  readonly appLogin?: boolean;
-}
-
-/** Aurora's T classes have no RDS Data API, so the AWS stack cannot create the app login there. */
-export function awsWriterHasDataApi(instanceClass: string | undefined): boolean {
-  return !/^db\.t/.test(instanceClass ?? '');
 }
 
 /** Resources per unit of each dimension of the AWS stack. */
@@ -53,9 +43,9 @@ export const AWS_RESOURCES = {
   perSchedule: 2,
   /** The distribution, its log bucket and policies, the origin secret, and (us-east-1) the edge web ACL. */
   cdn: 7,
-  /** Per shard with the app login: its secret, attachment, rotation and its security group rule, policy, 8 role statements, the first password. */
+  /** Per shard, the app login: its secret, attachment, rotation and its security group rule, policy, 8 role statements, the first password. */
   perAppLogin: 15,
-  /** Once per stack with an app login: the bootstrap role, its policy, log group and the two functions. */
+  /** Once per stack, what the app logins share: the bootstrap role, its policy, log group and the two functions. */
   appLoginFixed: 5,
 } as const;
 
@@ -71,13 +61,12 @@ export function awsResourceEstimate(input: AwsResourceInputs): AwsResourceEstima
   const isProd = input.isProd;
   const r = AWS_RESOURCES;
   const readers = Math.max(input.readReplicas, input.highAvailability ? 1 : 0);
-  const appLogin = input.appLogin ?? true;
   const perShard =
     r.perDatabaseShard +
     (input.connectionPooling ? r.perProxy : 0) +
     readers * r.perReader +
     (readers > 0 ? 1 : 0) +
-    (appLogin ? r.perAppLogin : 0);
+    r.perAppLogin;
   const parts: Array<{ field: string; resources: number }> = [
     { field: 'database.shards', resources: input.databaseShards * perShard },
     { field: 'cache.shards', resources: input.cacheShards * r.perCacheShard },
@@ -88,7 +77,7 @@ export function awsResourceEstimate(input: AwsResourceInputs): AwsResourceEstima
     r.fixed +
     (isProd ? 0 : r.perNat) +
     (input.cdn ? r.cdn : 0) +
-    (appLogin ? r.appLoginFixed : 0) +
+    r.appLoginFixed +
     parts.reduce((n, p) => n + p.resources, 0);
   const sorted = [...parts].sort((a, b) => b.resources - a.resources);
   const largest = sorted[0] as { field: string; resources: number };

@@ -69,13 +69,29 @@ export const CACHE_SIZES: Record<Size, Record<Cloud, SizedType & { clusterType?:
   },
 };
 
+/** An Aurora Serverless v2 capacity range, in Aurora capacity units (ACU, about 2 GiB of memory each). */
+export interface CapacityUnits {
+  /** Lowest capacity an instance scales down to (and is billed for while idle). */
+  readonly min: number;
+  /** Highest capacity an instance scales up to; max_connections is derived from it. */
+  readonly max: number;
+}
+
+/** A database type; `capacityUnits` when the type is Aurora Serverless v2 (db.serverless). */
+export type DatabaseSizedType = SizedType & { readonly capacityUnits?: CapacityUnits };
+
 /**
  * PostgreSQL instance classes. Cloud SQL custom tiers need the ENTERPRISE edition; Azure
  * small is General Purpose because Burstable servers support neither HA nor replicas.
+ * AWS small is Aurora Serverless v2, not a T class: T classes have no RDS Data API, which the
+ * app login needs. 0.5 ACU is the lowest minimum without auto-pause (auto-pause is incompatible
+ * with RDS Proxy); at its 2 ACU maximum an instance has about 4 GiB (AWS: "each ACU is a
+ * combination of approximately 2 GiB of memory, corresponding CPU, and networking"). AWS gives
+ * no vCPU count per ACU: the 2 vCPU are the planning figure of every cloud's small.
  */
-export const DATABASE_SIZES: Record<Size, Record<Cloud, SizedType>> = {
+export const DATABASE_SIZES: Record<Size, Record<Cloud, DatabaseSizedType>> = {
   small: {
-    aws: { type: 'db.t4g.medium', vcpu: 2, memoryGiB: 4 },
+    aws: { type: 'db.serverless', vcpu: 2, memoryGiB: 4, capacityUnits: { min: 0.5, max: 2 } },
     gcp: { type: 'db-custom-2-4096', vcpu: 2, memoryGiB: 4 },
     azure: { type: 'GP_Standard_D2ds_v5', vcpu: 2, memoryGiB: 8 },
   },

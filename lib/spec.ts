@@ -363,6 +363,11 @@ export const specSchema = z
           .describe(
             `Require automatic failover (needs replicasPerShard >= 1). @default ${presetDefaults('cacheHighAvailability')}`,
           ),
+        revision: int(0, 99)
+          .optional()
+          .describe(
+            'Raise by one in the same change as one that must re-create the cache (AWS cluster mode on or off, GCP BASIC <-> STANDARD_HA, Azure HA, size or clustering): the cache gets a new name, so the new one is created before the old one is deleted instead of the change failing on the fixed name (`blueprint diff` says when). @default 0',
+          ),
       })
       .optional()
       .describe('Managed Redis, in front of the database.'),

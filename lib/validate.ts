@@ -5,9 +5,8 @@ import { CLOUD_LIMITS, PROD_MIN_BACKUP_RETENTION_DAYS, type Range } from './limi
 import { nameProblems } from './naming';
 import { cidrSizeProblem, isValidCidr } from './network-plan';
 import { PRESETS, type Preset } from './presets';
-import { AWS_RESOURCE_LIMIT, awsResourceEstimate, awsWriterHasDataApi } from './resource-count';
+import { AWS_RESOURCE_LIMIT, awsResourceEstimate } from './resource-count';
 import { parseCron } from './schedules';
-import { DATABASE_SIZES } from './sizes';
 import { type ParsedSpec, specSchema } from './spec';
 import { AWS_ZONE_LETTERS, tableZones } from './zones';
 
@@ -636,7 +635,6 @@ function capacityProblems({ v, environment, preset, clouds, num, bool }: RuleCon
       cacheShards: num('cache.shards', preset?.cacheShards) ?? 1,
       schedules: v.get('compute.scaling.schedules', isArray)?.length ?? 0,
       cdn: bool('cdn.enabled', preset?.cdnEnabled) ?? false,
-      appLogin: awsWriterHasDataApi(awsDatabaseClass(v.get('database.size', isString) ?? preset?.databaseSize)),
     });
     if (estimate.total > AWS_RESOURCE_LIMIT) {
       problems.push({
@@ -684,7 +682,7 @@ function warningsOf(input: unknown, badPaths: readonly string[]): Problem[] {
   }
   const shards = v.get('database.shards', isNumber) ?? preset?.databaseShards ?? 1;
   const pooling = v.get('database.connectionPooling', isBoolean) ?? preset?.connectionPooling ?? false;
-  if (clouds.includes('aws') && pooling && shards >= RDS_PROXY_QUOTA / 2) {
+  if (clouds.includes('aws') && pooling && shards >= RDS_PROXY_WARN_AT) {
     warnings.push({
       path: 'database.shards',
       message: `gives ${shards} RDS Proxies (one per shard); an AWS account has ${RDS_PROXY_QUOTA} by default (Service Quotas: "Proxies"), shared with other stacks`,
@@ -694,15 +692,10 @@ function warningsOf(input: unknown, badPaths: readonly string[]): Problem[] {
   return warnings;
 }
 
-/** The Aurora instance class of a database size, when the size is one of the table's. */
-function awsDatabaseClass(size: string | undefined): string | undefined {
-  return size !== undefined && size in DATABASE_SIZES
-    ? DATABASE_SIZES[size as keyof typeof DATABASE_SIZES].aws.type
-    : undefined;
-}
-
 /** RDS Proxies per account and region (the default quota). */
 const RDS_PROXY_QUOTA = 20;
+/** A spec that takes a quarter of the account's proxies is worth a look: other stacks share the quota. */
+const RDS_PROXY_WARN_AT = RDS_PROXY_QUOTA / 4;
 
 /** Reports the value as a JSON-like object graph; guards against what YAML/JSON can't produce. */
 function isPlainData(input: unknown): boolean {

@@ -181,9 +181,7 @@ function composeAwsBlueprint(scope: Construct, props: AwsBlueprintProps): AwsBlu
   });
   // New instances start once every shard's app login works.
   const groupResource = parts.computeGroup.group.node.defaultChild as CfnResource;
-  for (const db of parts.databases) {
-    if (db.appCredentials) groupResource.node.addDependency(db.appCredentials.ready);
-  }
+  for (const db of parts.databases) groupResource.node.addDependency(db.appCredentials.ready);
   parts.cache.allowFrom(parts.computeGroup.group);
   for (const db of parts.databases) db.allowFrom(parts.computeGroup.group);
 

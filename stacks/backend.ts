@@ -36,7 +36,9 @@ function missingEngine(cloud: Cloud, error: NodeJS.ErrnoException): string | und
  * Loads a cloud's back end module. An engine package that is not installed (an optional peer
  * dependency) becomes one line naming what to install; a back end that has not landed says so.
  */
-export function backend<T>(cloud: Cloud, load: () => T): T {
+export function backend<T>(which: Cloud | (typeof LABEL)[Cloud], load: () => T): T {
+  // Callers may name the cloud by its label ('AWS') as well as by its id ('aws').
+  const cloud = which.toLowerCase() as Cloud;
   try {
     return load();
   } catch (error) {

@@ -100,7 +100,7 @@ export class AwsCache extends Construct {
     const { spec, vpc, key } = props;
     const cache = spec.cache;
     const removalPolicy = spec.isProd ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    this.groupId = spec.names.of('awsCache');
+    this.groupId = spec.names.of('awsCache', spec.cache.nameSuffix);
     this.port = String(cache.port);
     this.nodeIds = cacheNodeIds(this.groupId, cache.shards, cache.replicasPerShard, cache.clustered);
 

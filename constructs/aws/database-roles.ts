@@ -10,7 +10,6 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct, type IDependable } from 'constructs';
 import { APP_USER, APP_USER_CLONE, appRoleStatements } from '../../lib/database-roles';
-import { awsWriterHasDataApi } from '../../lib/resource-count';
 import { LOG_RETENTION } from './network';
 import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
 
@@ -27,9 +26,6 @@ import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
  * app_user must already have the secret's password, and CloudFormation resolves no
  * secretsmanager reference inside a custom resource, so a single SDK call cannot pass it.
  */
-
-/** Whether a writer class can run the role statements (lib: the Data API is not offered on T classes). */
-export const hasDataApi = awsWriterHasDataApi;
 
 /** Why the bootstrap functions stay outside the VPC (Control Tower CT.LAMBDA.PR.3). */
 const OUTSIDE_VPC =
@@ -195,7 +191,7 @@ export class DatabaseBootstrap extends Construct {
 
 /** Props of {@link AwsAppCredentials}. */
 export interface AwsAppCredentialsProps {
-  /** The shard's cluster (Data API enabled, writer class not T). */
+  /** The shard's cluster, with the Data API enabled (every size: none is a T class, which lacks it). */
   readonly cluster: rds.DatabaseCluster;
   /** The writer instance the statements wait for. */
   readonly writer: IDependable;

@@ -5,10 +5,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
+import type { DatabaseSpec } from '../../lib/component-spec';
 import type { PostgresVersion } from '../../lib/constants';
 import type { ShardEndpoints } from '../../lib/contract';
 import { DATABASE_AUDIT, hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
-import type { DatabaseSpec } from '../../lib/component-spec';
 import {
   applyInstanceOverrides,
   applyOverride,
@@ -17,7 +17,8 @@ import {
   type Override,
 } from '../../lib/override';
 import type { ShardPlan } from '../../lib/resolve';
-import { AwsAppCredentials, hasDataApi } from './database-roles';
+import { type CapacityUnits, DATABASE_SIZES } from '../../lib/sizes';
+import { AwsAppCredentials } from './database-roles';
 import { dataSubnetsOf, LOG_RETENTION } from './network';
 import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
 
@@ -101,10 +102,23 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   password_encryption: 'scram-sha-256',
 };
 
+/** The instance class of Aurora Serverless v2 instances. */
+const SERVERLESS_CLASS = 'db.serverless';
+
 /** Applies a removal policy to a construct's CloudFormation resource, when there is one. */
 function applyRemovalPolicyTo(construct: IConstruct | undefined, policy: RemovalPolicy): void {
   const resource = construct?.node.defaultChild ?? construct;
   if (resource instanceof CfnResource) resource.applyRemovalPolicy(policy);
+}
+
+/**
+ * The cluster's Aurora Serverless v2 range: that of the writer's size when it is db.serverless
+ * (small), else that of the readers' size (`database.replicaSize`) when they are; undefined when
+ * every instance is provisioned.
+ */
+export function serverlessCapacity(spec: Pick<DatabaseSpec, 'database'>): CapacityUnits | undefined {
+  const { size, replicaSize } = spec.database;
+  return DATABASE_SIZES[size].aws.capacityUnits ?? DATABASE_SIZES[replicaSize].aws.capacityUnits;
 }
 
 /** Readers of a shard: its read replicas, and at least one standby when HA is on. */
@@ -151,6 +165,12 @@ export function databaseId(shard: ShardPlan): string {
   return shard.index === 0 ? 'Database' : `DatabaseShard${shard.index}`;
 }
 
+/**
+ * Props of one cluster instance as the instance hooks see them: provisioned (with an
+ * `instanceType`) or Aurora Serverless v2 (without; the cluster's capacity range applies).
+ */
+export type AwsClusterInstanceProps = rds.ProvisionedClusterInstanceProps | rds.ServerlessV2ClusterInstanceProps;
+
 /** Props of {@link AwsDatabase}. */
 export interface AwsDatabaseProps {
   /**
@@ -183,11 +203,11 @@ export interface AwsDatabaseProps {
      */
     readonly cluster?: Override<rds.DatabaseClusterProps>;
     /** Every instance, writer and readers alike, before the role's own hook. @default - none */
-    readonly instance?: InstanceOverride<rds.ProvisionedClusterInstanceProps, DatabaseInstanceContext>;
+    readonly instance?: InstanceOverride<AwsClusterInstanceProps, DatabaseInstanceContext>;
     /** The writer, after `instance`; `instance.shard` says which shard. @default - none */
-    readonly writer?: InstanceOverride<rds.ProvisionedClusterInstanceProps, DatabaseInstanceContext>;
+    readonly writer?: InstanceOverride<AwsClusterInstanceProps, DatabaseInstanceContext>;
     /** Each reader, after `instance`; `instance.replica` is its number (Reader<n>). @default - none */
-    readonly reader?: InstanceOverride<rds.ProvisionedClusterInstanceProps, DatabaseInstanceContext>;
+    readonly reader?: InstanceOverride<AwsClusterInstanceProps, DatabaseInstanceContext>;
     /** Props of the RDS Proxy. @default - none */
     readonly proxy?: Override<rds.DatabaseProxyProps>;
     /** Parameters of the cluster parameter group. @default - none */
@@ -197,13 +217,15 @@ export interface AwsDatabaseProps {
 
 /**
  * One database shard: an Aurora PostgreSQL cluster with a writer and `readReplicas` readers
- * (at least one when highAvailability, as the failover target in another zone), in the
+ * (at least one when highAvailability, as the failover target in another zone), on the size's
+ * instance class or, for a serverless size (small), Aurora Serverless v2 in its ACU range, in the
  * isolated subnets, reachable only from what {@link allowFrom} names (and the proxy).
  * Encrypted storage and Performance Insights with the data key, IAM auth, backups, deletion
  * protection and a final snapshot in prod, pg_stat_statements + slow-query logging to an
  * encrypted log group, admin credentials generated in Secrets Manager and rotated by the
- * hosted rotation function, and an RDS Proxy (TLS required) in front of the writer when
- * connectionPooling. Readers are named Reader1..N so adding one never renames another.
+ * hosted rotation function, the app's own login (AwsAppCredentials), and an RDS Proxy (TLS
+ * required) in front of the writer when connectionPooling. Readers are named Reader1..N so
+ * adding one never renames another.
  */
 export class AwsDatabase extends Construct {
   /** The Aurora cluster. */
@@ -212,13 +234,12 @@ export class AwsDatabase extends Construct {
   public readonly securityGroup: ec2.SecurityGroup;
   /** Admin credentials: for operators and migrations, never given to the app. */
   public readonly secret: secretsmanager.ISecret;
-  /**
-   * The app's login (DATABASE_SECRET points at its secret), when the writer class has the Data
-   * API; on T classes (size small) there is none and the app uses the admin secret (docs/aws.md).
-   */
-  public readonly appCredentials?: AwsAppCredentials;
-  /** The secret the app instances read: the app login's, else the admin's. */
+  /** The app's login: DATABASE_SECRET points at its secret (every size has the Data API it needs). */
+  public readonly appCredentials: AwsAppCredentials;
+  /** The secret the app instances read: the app login's, never the admin's. */
   public readonly appSecret: secretsmanager.ISecret;
+  /** The Aurora Serverless v2 range of every instance, when the size is serverless. */
+  public readonly capacityUnits?: CapacityUnits;
   /** Cluster parameter group. */
   public readonly parameterGroup: rds.ParameterGroup;
   /** The PostgreSQL log group the cluster exports to. */
@@ -245,7 +266,7 @@ export class AwsDatabase extends Construct {
     const shard = props.shard ?? db.shards[0] ?? { index: 0, suffix: '', readReplicas: db.readReplicas };
     const subnets = props.subnets ?? dataSubnetsOf(vpc);
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_VERSIONS[db.engineVersion] });
-    const instanceType = new ec2.InstanceType(db.instanceType.aws.type.replace(/^db\./, ''));
+    this.capacityUnits = serverlessCapacity(spec);
     this.clusterIdentifier = spec.names.of('awsDatabase', shard.suffix);
     this.readers = readerCount(spec, shard);
     this.port = db.port;
@@ -273,21 +294,6 @@ export class AwsDatabase extends Construct {
       removalPolicy: removal.secretsAndLogs,
     });
 
-    const o = props.overrides ?? {};
-    const instance = (replica?: number): rds.ProvisionedClusterInstanceProps =>
-      applyInstanceOverrides<rds.ProvisionedClusterInstanceProps, DatabaseInstanceContext>(
-        {
-          instanceType,
-          autoMinorVersionUpgrade: true,
-          publiclyAccessible: false,
-          enablePerformanceInsights: true,
-          performanceInsightEncryptionKey: key,
-          performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
-        },
-        { shard: shard.index, ...(replica === undefined ? {} : { replica }) },
-        o.instance,
-        replica === undefined ? o.writer : o.reader,
-      );
     this.cluster = new rds.DatabaseCluster(
       this,
       'Cluster',
@@ -297,10 +303,19 @@ export class AwsDatabase extends Construct {
           clusterIdentifier: this.clusterIdentifier,
           credentials: rds.Credentials.fromGeneratedSecret(db.adminUser, { encryptionKey: key }),
           defaultDatabaseName: db.databaseName,
-          writer: rds.ClusterInstance.provisioned('Writer', instance()),
+          writer: this.instance('Writer', db.instanceType.aws.type, key, { shard: shard.index }, props.overrides),
           readers: Array.from({ length: this.readers }, (_, i) =>
-            rds.ClusterInstance.provisioned(`Reader${i + 1}`, instance(i + 1)),
+            this.instance(
+              `Reader${i + 1}`,
+              db.replicaInstanceType.aws.type,
+              key,
+              { shard: shard.index, replica: i + 1 },
+              props.overrides,
+            ),
           ),
+          ...(this.capacityUnits
+            ? { serverlessV2MinCapacity: this.capacityUnits.min, serverlessV2MaxCapacity: this.capacityUnits.max }
+            : {}),
           vpc,
           vpcSubnets: subnets,
           securityGroups: [this.securityGroup],
@@ -311,8 +326,8 @@ export class AwsDatabase extends Construct {
           performanceInsightEncryptionKey: key,
           performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
           iamAuthentication: true,
-          // The app role statements run through it (database-roles.ts); T classes lack it.
-          ...(hasDataApi(db.instanceType.aws.type) ? { enableDataApi: true } : {}),
+          // The app role statements run through it (database-roles.ts).
+          enableDataApi: true,
           parameterGroup: this.parameterGroup,
           cloudwatchLogsExports: ['postgresql'],
           backup: { retention: Duration.days(db.backupRetentionDays), preferredWindow: DATABASE_BACKUP_WINDOW },
@@ -371,31 +386,28 @@ export class AwsDatabase extends Construct {
       'PostgreSQL from the rotation function',
     );
 
-    const rotationSubnets = props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    if (hasDataApi(db.instanceType.aws.type)) {
-      const writerInstance = this.cluster.node.tryFindChild('Writer');
-      if (!writerInstance) throw new Error('the cluster has no writer instance');
-      this.appCredentials = new AwsAppCredentials(this, 'App', {
-        cluster: this.cluster,
-        writer: writerInstance,
-        adminSecret: secret,
-        databaseName: db.databaseName,
-        key,
-        vpc,
-        rotationSubnets,
-      });
-      applyRemovalPolicyTo(this.appCredentials.node.tryFindChild('Secret'), removal.secretsAndLogs);
-      applyRemovalPolicyTo(
-        this.appCredentials.node.tryFindChild('Secret')?.node.tryFindChild('Attachment'),
-        removal.secretsAndLogs,
-      );
-      this.securityGroup.connections.allowFrom(
-        this.appCredentials.rotationFunction,
-        ec2.Port.tcp(db.port),
-        'PostgreSQL from the app secret rotation function',
-      );
-    }
-    const appSecret = this.appCredentials?.secret ?? secret;
+    const writerInstance = this.cluster.node.tryFindChild('Writer');
+    if (!writerInstance) throw new Error('the cluster has no writer instance');
+    this.appCredentials = new AwsAppCredentials(this, 'App', {
+      cluster: this.cluster,
+      writer: writerInstance,
+      adminSecret: secret,
+      databaseName: db.databaseName,
+      key,
+      vpc,
+      rotationSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    });
+    applyRemovalPolicyTo(this.appCredentials.node.tryFindChild('Secret'), removal.secretsAndLogs);
+    applyRemovalPolicyTo(
+      this.appCredentials.node.tryFindChild('Secret')?.node.tryFindChild('Attachment'),
+      removal.secretsAndLogs,
+    );
+    this.securityGroup.connections.allowFrom(
+      this.appCredentials.rotationFunction,
+      ec2.Port.tcp(db.port),
+      'PostgreSQL from the app secret rotation function',
+    );
+    const appSecret = this.appCredentials.secret;
 
     const proxy = db.connectionPooling ? this.createProxy(spec, shard, props, [appSecret, secret]) : undefined;
     this.proxy = proxy?.proxy;
@@ -408,6 +420,42 @@ export class AwsDatabase extends Construct {
       secret: appSecret.secretArn,
     };
     this.appSecret = appSecret;
+  }
+
+  /**
+   * One instance of the cluster. Serverless (small) and provisioned instances share the construct
+   * id, so a size change is an instance-class change in place, never a new instance. Serverless
+   * readers scale with the writer (promotion tier 1): they are the failover targets, and one
+   * left at the minimum would take over the writer's load at 0.5 ACU. The instance hooks see the
+   * props and may change the kind: props with an `instanceType` make a provisioned instance.
+   */
+  private instance(
+    id: string,
+    instanceClass: string,
+    key: kms.IKey,
+    at: DatabaseInstanceContext,
+    o: AwsDatabaseProps['overrides'],
+  ): rds.IClusterInstance {
+    const common = {
+      autoMinorVersionUpgrade: true,
+      publiclyAccessible: false,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: key,
+      performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
+    };
+    const computed: AwsClusterInstanceProps =
+      instanceClass === SERVERLESS_CLASS
+        ? { ...common, scaleWithWriter: at.replica !== undefined }
+        : { ...common, instanceType: new ec2.InstanceType(instanceClass.replace(/^db\./, '')) };
+    const props = applyInstanceOverrides<AwsClusterInstanceProps, DatabaseInstanceContext>(
+      computed,
+      at,
+      o?.instance,
+      at.replica === undefined ? o?.writer : o?.reader,
+    );
+    return 'instanceType' in props && props.instanceType
+      ? rds.ClusterInstance.provisioned(id, props)
+      : rds.ClusterInstance.serverlessV2(id, props);
   }
 
   /** The RDS Proxy in front of the writer, accepting the app login (and the admin, for operators). */

@@ -10,17 +10,57 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { type AlarmRule, alarmRule, alarmRules } from '../../lib/alarms';
+import { defaultMaxConnections } from '../../lib/assumptions';
 import type { AlarmSignal } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
+import type { CapacityUnits } from '../../lib/sizes';
 import type { AwsCache } from './cache';
 import type { AwsDatabase } from './database';
 import { acknowledge } from './policy';
 
-/** Aurora PostgreSQL max_connections = LEAST(DBInstanceClassMemory / 9531392, 5000). */
-export function auroraMaxConnections(memoryGiB: number): number {
-  return Math.min(Math.floor((memoryGiB * 2 ** 30) / 9531392), 5000);
+/**
+ * Aurora PostgreSQL's default max_connections for this memory.
+ * @deprecated use `defaultMaxConnections('aws', memoryGiB)` from the core; kept for the package's callers.
+ */
+export const auroraMaxConnections = (memoryGiB: number): number => defaultMaxConnections('aws', memoryGiB);
+
+/**
+ * AWS's table of the default max_connections of Aurora PostgreSQL Serverless v2 by maximum
+ * capacity ("Maximum connections for Aurora Serverless v2", Aurora User Guide, Performance and
+ * scaling for Aurora Serverless v2): [max ACU, connections]; 5,000 from 32 ACU up.
+ */
+export const SERVERLESS_MAX_CONNECTIONS: ReadonlyArray<readonly [number, number]> = [
+  [1, 189],
+  [4, 823],
+  [8, 1669],
+  [16, 3360],
+  [32, 5000],
+];
+
+/** With a minimum of 0.5 ACU (or 0), AWS caps Serverless v2 PostgreSQL max_connections here. */
+export const SERVERLESS_LOW_MIN_CONNECTION_CAP = 2000;
+
+/**
+ * max_connections of a Serverless v2 instance: it is fixed from the memory at the maximum
+ * capacity, not the current one. Between the table's rows (which lie on one line, about 211
+ * connections per ACU) it is interpolated; 2 ACU gives 400.
+ */
+export function auroraServerlessMaxConnections(capacity: CapacityUnits): number {
+  const rows = SERVERLESS_MAX_CONNECTIONS;
+  const at = Math.min(Math.max(capacity.max, rows[0]?.[0] ?? 1), rows.at(-1)?.[0] ?? 32);
+  const upper = Math.max(
+    1,
+    rows.findIndex(([acu]) => acu >= at),
+  );
+  const [a0, c0] = rows[upper - 1] as readonly [number, number];
+  const [a1, c1] = rows[upper] as readonly [number, number];
+  const value = Math.floor(c0 + ((at - a0) * (c1 - c0)) / (a1 - a0));
+  return capacity.min <= 0.5 ? Math.min(value, SERVERLESS_LOW_MIN_CONNECTION_CAP) : value;
 }
+
+/** Serverless v2 db-cpu: the higher of CPU and capacity in use, both as a share of the maximum capacity. */
+export const SERVERLESS_CPU_EXPRESSION = 'MAX([cpu, acu])';
 
 /** Aurora local (temporary) storage is about twice the instance memory. */
 export function auroraLocalStorageBytes(memoryGiB: number): number {
@@ -229,10 +269,11 @@ export class AwsMonitoring extends Construct {
     const cluster = db.cluster;
     const subject = db.clusterIdentifier;
     const id = (name: string) => `${db.node.id}${name}`;
+    // Serverless: the memory at the maximum capacity (about 2 GiB per ACU), as the size table has it.
     const memory = spec.database.instanceType.aws.memoryGiB;
     const rds = (metricName: string, statistic: string, signal: AlarmSignal) =>
       cluster.metric(metricName, { statistic, period: this.period(signal) });
-    this.add(id('Cpu'), 'db-cpu', rds('CPUUtilization', 'Maximum', 'db-cpu'), { subject });
+    this.cpuAlarm(db);
     // Storage: Aurora grows its volume by itself; the alarm fires at 85% of the storage the
     // spec budgets (storageGiB), and on the instances' local storage (sorts, temp tables).
     this.add(id('Storage'), 'db-storage', rds('VolumeBytesUsed', 'Maximum', 'db-storage'), {
@@ -252,10 +293,11 @@ export class AwsMonitoring extends Construct {
     free.addAlarmAction(this.action);
     free.addOkAction(this.action);
     this.alarms.push({ signal: 'db-storage', alarm: free });
-    const max = auroraMaxConnections(memory);
+    const capacity = db.capacityUnits;
+    const max = capacity ? auroraServerlessMaxConnections(capacity) : defaultMaxConnections('aws', memory);
     this.add(id('Connections'), 'db-connections', rds('DatabaseConnections', 'Maximum', 'db-connections'), {
       threshold: Math.floor((max * alarmRule(this.rules, 'db-connections').threshold) / 100),
-      subject: `${subject}, max_connections ~${max}`,
+      subject: `${subject}, max_connections ~${max}${capacity ? ` (Serverless v2 at its ${capacity.max} ACU maximum)` : ''}`,
     });
     if (db.readers > 0) {
       // AuroraReplicaLagMaximum is in milliseconds.
@@ -264,6 +306,30 @@ export class AwsMonitoring extends Construct {
         subject,
       });
     }
+  }
+
+  /**
+   * db-cpu. On Serverless v2, CPUUtilization is a share of the CPU at the maximum capacity, and
+   * ACUUtilization the capacity in use as a share of the maximum, which AWS says to watch (near
+   * 100 the instance cannot scale further: raise the maximum or add readers): the alarm takes
+   * whichever is higher, so memory-driven scaling to the maximum fires it too.
+   */
+  private cpuAlarm(db: AwsDatabase): void {
+    const period = this.period('db-cpu');
+    const cpu = db.cluster.metric('CPUUtilization', { statistic: 'Maximum', period });
+    if (!db.capacityUnits) {
+      this.add(`${db.node.id}Cpu`, 'db-cpu', cpu, { subject: db.clusterIdentifier });
+      return;
+    }
+    const capacity = new cloudwatch.MathExpression({
+      label: 'CPU or capacity, % of the maximum (the higher)',
+      expression: SERVERLESS_CPU_EXPRESSION,
+      usingMetrics: { cpu, acu: db.cluster.metric('ACUUtilization', { statistic: 'Maximum', period }) },
+      period,
+    });
+    this.add(`${db.node.id}Cpu`, 'db-cpu', capacity, {
+      subject: `${db.clusterIdentifier}, CPUUtilization or ACUUtilization of the ${db.capacityUnits.max} ACU maximum`,
+    });
   }
 
   private cacheAlarms(cache: AwsCache): void {
@@ -362,5 +428,17 @@ export class AwsMonitoring extends Construct {
         width: 12,
       }),
     );
+    const serverless = props.databases.filter((db) => db.capacityUnits);
+    if (serverless.length > 0) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Database capacity (ACU, Aurora Serverless v2)',
+          left: serverless.map((db) =>
+            db.cluster.metricServerlessDatabaseCapacity({ label: db.clusterIdentifier, statistic: 'Maximum' }),
+          ),
+          width: 24,
+        }),
+      );
+    }
   }
 }

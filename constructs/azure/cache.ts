@@ -63,7 +63,7 @@ export class AzureCache extends Construct {
       'Redis',
       applyOverride(
         {
-          name: spec.names.of('azureRedis'),
+          name: spec.names.of('azureRedis', spec.cache.nameSuffix),
           resourceGroupName,
           location,
           skuName: spec.cache.nodeType.azure.type,

@@ -13,6 +13,7 @@ import { PrivateDnsCnameRecord } from '@cdktf/provider-azurerm/lib/private-dns-c
 import { Password, type PasswordConfig } from '@cdktf/provider-random/lib/password';
 import { Fn, Op, TerraformSelf } from 'cdktf';
 import { Construct } from 'constructs';
+import { defaultMaxConnections } from '../../lib/assumptions';
 import type { ShardEndpoints } from '../../lib/contract';
 import { APP_USER, APP_USER_CLONE, appCredentialGeneration, appRoleScript } from '../../lib/database-roles';
 import { ENDPOINT_TTL_SECONDS, shardHostNames, shardRecordNames } from '../../lib/endpoints';
@@ -53,28 +54,18 @@ export function storageMb(gib: number): number {
 }
 
 /**
- * Default `max_connections` of Flexible Server by memory (GiB) of the SKU
- * (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-limits). The
- * connections alarm needs a count, so it takes a share of this.
+ * Default `max_connections` of Flexible Server by SKU memory (GiB), read from the core's table.
+ * @deprecated use `defaultMaxConnections('azure', memoryGiB)` from the core; kept for the package's callers.
  */
-export const MAX_CONNECTIONS_BY_MEMORY_GIB: Readonly<Record<number, number>> = {
-  2: 429,
-  4: 429,
-  8: 859,
-  16: 1719,
-  32: 3438,
-  64: 5000,
-  128: 5000,
-};
+export const MAX_CONNECTIONS_BY_MEMORY_GIB: Readonly<Record<number, number>> = Object.fromEntries(
+  [2, 4, 8, 16, 32, 64, 128].map((gib) => [gib, defaultMaxConnections('azure', gib)]),
+);
 
-/** Default max_connections of a SKU with `memoryGiB` of memory (the nearest lower table row). */
-export function maxConnections(memoryGiB: number): number {
-  const rows = Object.keys(MAX_CONNECTIONS_BY_MEMORY_GIB)
-    .map(Number)
-    .sort((a, b) => a - b);
-  const row = rows.filter((m) => m <= memoryGiB).at(-1) ?? rows[0];
-  return MAX_CONNECTIONS_BY_MEMORY_GIB[row as number] as number;
-}
+/**
+ * Default max_connections of a SKU with `memoryGiB` of memory.
+ * @deprecated use `defaultMaxConnections('azure', memoryGiB)` from the core; kept for the package's callers.
+ */
+export const maxConnections = (memoryGiB: number): number => defaultMaxConnections('azure', memoryGiB);
 
 /**
  * lib's DATABASE_AUDIT as Flexible Server parameters: every one of them is a dynamic server

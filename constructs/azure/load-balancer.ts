@@ -288,7 +288,12 @@ export class AzureLoadBalancer extends Construct {
           location,
           sku: { name: sku, tier: sku },
           autoscaleConfiguration: gatewayCapacity(spec),
+          // Zones are fixed when the gateway is created: `zones` is ForceNew, so a later
+          // network.zones change would re-create the gateway (minutes without a load balancer).
+          // The scale sets do follow the spec (in place); docs/azure.md has the runbook to move the
+          // gateway too.
           zones: zoneIds(spec.network.zones),
+          lifecycle: { ignoreChanges: ['zones'] },
           enableHttp2: true,
           gatewayIpConfiguration: [{ name: 'gateway', subnetId: network.gatewaySubnet.id }],
           frontendIpConfiguration: [{ name: FRONTEND_IP, publicIpAddressId: this.publicIp.id }],

@@ -12,13 +12,14 @@ import {
 } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { Construct } from 'constructs';
 import { type AlarmRule, alarmRule, alarmRules } from '../../lib/alarms';
+import { defaultMaxConnections } from '../../lib/assumptions';
 import type { AlarmSignal } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { DAY_NAMES } from '../../lib/schedules';
 import type { AzureCache } from './cache';
 import { type AzureComputeGroup, onDemandMaxima, type WeekSpan } from './compute-group';
-import { type AzureDatabase, maxConnections } from './database';
+import type { AzureDatabase } from './database';
 import type { AzureLoadBalancer } from './load-balancer';
 import type { AzureLocation } from './network';
 
@@ -293,7 +294,7 @@ export class AzureMonitoring extends Construct {
     const rConn = rule('db-connections');
     const rLag = rule('db-replica-lag');
     const connections = Math.floor(
-      (maxConnections(spec.database.instanceType.azure.memoryGiB) * rConn.threshold) / 100,
+      (defaultMaxConnections('azure', spec.database.instanceType.azure.memoryGiB) * rConn.threshold) / 100,
     );
     const pg = (metricName: string, aggregation: string, threshold: number): MonitorMetricAlertCriteria => ({
       metricNamespace: POSTGRES_NS,

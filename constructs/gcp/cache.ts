@@ -71,7 +71,7 @@ export class GcpCache extends Construct {
     const cache = spec.cache;
     const o = props.overrides ?? {};
     this.secrets = props.secrets ?? new GcpSecrets(this, 'secrets', { spec });
-    this.name = spec.names.of('gcpRedis');
+    this.name = spec.names.of('gcpRedis', spec.cache.nameSuffix);
     this.iamAuth = cache.clustered;
 
     if (!cache.clustered) {

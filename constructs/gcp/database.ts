@@ -10,6 +10,7 @@ import { Password, type PasswordConfig } from '@cdktf/provider-random/lib/passwo
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { Fn, type ITerraformDependable, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { defaultMaxConnections } from '../../lib/assumptions';
 import type { ShardEndpoints } from '../../lib/contract';
 import { APP_USER, APP_USER_CLONE, appCredentialGeneration } from '../../lib/database-roles';
 import { replicaSuffix } from '../../lib/naming';
@@ -51,24 +52,10 @@ export const DATABASE_FLAGS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Cloud SQL for PostgreSQL's default `max_connections` by instance memory (GiB), from the
- * Cloud SQL quotas page; used for the connections alarm. Unknown sizes (0) get the
- * smallest ceiling of the table rows used here, so the alarm fires early rather than late.
+ * Cloud SQL for PostgreSQL's default `max_connections` for this memory.
+ * @deprecated use `defaultMaxConnections('gcp', memoryGiB)` from the core; kept for the package's callers.
  */
-export function cloudSqlDefaultMaxConnections(memoryGiB: number): number {
-  const rows: [number, number][] = [
-    [120, 1000],
-    [60, 800],
-    [30, 600],
-    [15, 500],
-    [7.5, 400],
-    [6, 200],
-    [3.75, 100],
-    [1.7, 50],
-  ];
-  for (const [min, connections] of rows) if (memoryGiB >= min) return connections;
-  return memoryGiB > 0 ? 25 : 100;
-}
+export const cloudSqlDefaultMaxConnections = (memoryGiB: number): number => defaultMaxConnections('gcp', memoryGiB);
 
 export interface GcpDatabaseProps {
   /** The resolved spec: version, tier, storage, shards, replicas, backups, protection, names. */

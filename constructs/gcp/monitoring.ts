@@ -10,10 +10,10 @@ import {
 } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { Construct } from 'constructs';
 import { type AlarmRule, alarmRule, alarmRules } from '../../lib/alarms';
+import { defaultMaxConnections } from '../../lib/assumptions';
 import type { AlarmSignal } from '../../lib/constants';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { cloudSqlDefaultMaxConnections } from './database';
 
 export interface GcpMonitoringProps {
   /** The resolved spec: alert email, names, database size (for the connection ceiling), labels. */
@@ -218,7 +218,7 @@ export class GcpMonitoring extends Construct {
       },
     });
     const rConn = rule('db-connections');
-    const maxConnections = cloudSqlDefaultMaxConnections(spec.database.instanceType.gcp.memoryGiB);
+    const maxConnections = defaultMaxConnections('gcp', spec.database.instanceType.gcp.memoryGiB);
     policies['db-connections'] = policy('db-connections', {
       conditionThreshold: {
         filter: all('metric.type="cloudsql.googleapis.com/database/postgresql/num_backends"', anyInstance),

@@ -14,6 +14,8 @@ export const KIND_COLORS: Record<NodeKind, string> = {
   cache: '#f3e8fd',
   database: '#e0f2f1',
   pooler: '#e0f2f1',
+  job: '#ede7f6',
+  dns: '#e3f2fd',
   network: '#eeeeee',
   secrets: '#fff9c4',
   monitoring: '#f5f5f5',

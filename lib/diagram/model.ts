@@ -16,6 +16,8 @@ export type NodeKind =
   | 'cache'
   | 'database'
   | 'pooler'
+  | 'job'
+  | 'dns'
   | 'network'
   | 'secrets'
   | 'monitoring';
@@ -113,6 +115,22 @@ export class DiagramBuilder {
     if (secrets)
       this.edge(from, this.node(secrets.id, 'secrets', secrets.title, secrets.lines, group), 'secrets', true);
     if (monitoring) this.node('monitoring', 'monitoring', monitoring.title, monitoring.lines, group);
+  }
+
+  /**
+   * The deploy-time job that creates the app's database roles, with a dashed edge to every shard's
+   * primary (labelled once): a reader sees who holds the admin login and what it touches.
+   */
+  bootstrapJob(id: string, title: string, lines: readonly string[], group: string, primaries: readonly string[]): void {
+    const job = this.node(id, 'job', title, lines, group);
+    primaries.forEach((p, i) => {
+      this.edge(job, p, i === 0 ? 'app roles' : undefined, true);
+    });
+  }
+
+  /** The private DNS zone the app resolves its stable per-role database names in. */
+  endpointZone(id: string, title: string, lines: readonly string[], group: string, from: string | undefined): void {
+    this.edge(from, this.node(id, 'dns', title, lines, group), 'resolves', true);
   }
 
   /** The internet as the destination of outbound traffic (NAT), drawn apart from the clients. */

@@ -27,6 +27,9 @@ export const AWS_DRAWN_TYPES = [
   'AWS::EC2::Subnet',
   'AWS::EC2::NatGateway',
   'AWS::SecretsManager::Secret',
+  'Custom::DatabaseStatement',
+  'Custom::DatabaseAppPassword',
+  'AWS::Lambda::Function',
   'AWS::KMS::Key',
   'AWS::CloudWatch::Alarm',
   'AWS::SNS::Subscription',
@@ -71,7 +74,14 @@ function cache(b: DiagramBuilder, t: CfnTemplate, region: string): string | unde
   return last;
 }
 
-function databases(b: DiagramBuilder, t: CfnTemplate, region: string, compute: string | undefined) {
+/** Draws each shard's Aurora cluster; returns [cluster logical id, writer node] per shard. */
+function databases(
+  b: DiagramBuilder,
+  t: CfnTemplate,
+  region: string,
+  compute: string | undefined,
+): Array<[string, string]> {
+  const writers: Array<[string, string]> = [];
   const instances = ofType(t, 'AWS::RDS::DBInstance');
   const proxies = ofType(t, 'AWS::RDS::DBProxy');
   const targets = ofType(t, 'AWS::RDS::DBProxyTargetGroup');
@@ -88,6 +98,7 @@ function databases(b: DiagramBuilder, t: CfnTemplate, region: string, compute: s
     const w = writer
       ? b.node(writer[0], 'database', 'Aurora writer', [str(writer[1].DBInstanceClass) ?? ''], g)
       : undefined;
+    if (w) writers.push([id, w]);
     readers.forEach(([rid, r], i) => {
       const n = b.node(rid, 'database', `Aurora reader ${i + 1}`, [str(r.DBInstanceClass) ?? ''], g);
       b.edge(w, n, 'replicates', true);
@@ -108,6 +119,34 @@ function databases(b: DiagramBuilder, t: CfnTemplate, region: string, compute: s
       b.edge(pn, w);
     } else b.edge(compute, w, index === 0 ? 'SQL' : undefined);
   });
+  return writers;
+}
+
+/** Whether a resource's properties reference the logical id (Ref or GetAtt, at any depth). */
+const refers = (p: Props, id: string) => {
+  const json = JSON.stringify(p);
+  return json.includes(`{"Ref":"${id}"}`) || json.includes(`{"Fn::GetAtt":["${id}",`);
+};
+
+/**
+ * The app login's deploy-time bootstrap: the custom resources that run the role statements through
+ * the RDS Data API and set the app password, and the Lambda functions behind them. Outside the VPC
+ * (they call AWS APIs only), so drawn in the region.
+ */
+function bootstrap(b: DiagramBuilder, t: CfnTemplate, region: string, writers: Array<[string, string]>) {
+  const steps = [...ofType(t, 'Custom::DatabaseStatement'), ...ofType(t, 'Custom::DatabaseAppPassword')];
+  if (steps.length === 0) return;
+  const functions = new Set(steps.map(([, p]) => target(p.ServiceToken)).filter(Boolean));
+  const lambdas = ofType(t, 'AWS::Lambda::Function').filter(([id]) => functions.has(id)).length;
+  const first = writers[0]?.[0] ?? '';
+  const statements = ofType(t, 'Custom::DatabaseStatement').filter(([, p]) => refers(p, first)).length;
+  b.bootstrapJob(
+    'db_bootstrap',
+    'Database bootstrap (AWS Lambda, at deploy)',
+    [`${lambdas} functions, RDS Data API`, `${statements} role statements per shard, app password`],
+    region,
+    writers.filter(([cluster]) => steps.some(([, p]) => refers(p, cluster))).map(([, w]) => w),
+  );
 }
 
 function edge(b: DiagramBuilder, t: CfnTemplate) {
@@ -126,7 +165,12 @@ function edge(b: DiagramBuilder, t: CfnTemplate) {
   const cdnWaf = (dist: Props) => {
     const id = target((dist.DistributionConfig as Props | undefined)?.WebACLId);
     const acl = acls.find(([aid]) => aid === id);
-    return acl ? b.node(`${acl[0]}_cdn`, 'waf', 'AWS WAF web ACL (CloudFront)', [str(acl[1].Name) ?? '']) : undefined;
+    if (!acl) return undefined;
+    const rules = Array.isArray(acl[1].Rules) ? acl[1].Rules.length : 0;
+    return b.node(`${acl[0]}_cdn`, 'waf', 'AWS WAF web ACL (CloudFront)', [
+      str(acl[1].Name) ?? '',
+      `${rules} rules (managed groups, rate limit per viewer)`,
+    ]);
   };
   return { wafFor, cdnWaf };
 }
@@ -185,7 +229,7 @@ export function readAws(t: CfnTemplate, title: string): Diagram {
     b.edge(lb, compute, 'HTTP');
   }
   b.edge(compute, cache(b, t, net), 'TLS');
-  databases(b, t, net, compute);
+  bootstrap(b, t, region, databases(b, t, net, compute));
   for (const [id, p] of ofType(t, 'AWS::EC2::NatGateway')) {
     b.nat(id, 'NAT gateway', [subnets.get(target(p.SubnetId) ?? '') ?? ''], net, compute);
   }

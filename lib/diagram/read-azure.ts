@@ -17,6 +17,9 @@ export const AZURE_DRAWN_TYPES = [
   'azurerm_monitor_autoscale_setting',
   'azurerm_managed_redis',
   'azurerm_postgresql_flexible_server',
+  'azurerm_private_dns_zone',
+  'azurerm_private_dns_cname_record',
+  'azurerm_container_group',
   'azurerm_nat_gateway',
   'azurerm_key_vault',
   'azurerm_key_vault_secret',
@@ -44,8 +47,10 @@ function scaleSets(b: DiagramBuilder, tf: TfJson, net: string) {
   });
 }
 
-function databases(b: DiagramBuilder, tf: TfJson, net: string, compute: readonly string[]) {
+/** Draws each shard's flexible server and replicas; returns the primaries' node ids. */
+function databases(b: DiagramBuilder, tf: TfJson, net: string, compute: readonly string[]): string[] {
   const all = tfOfType(tf, 'azurerm_postgresql_flexible_server');
+  const drawn: string[] = [];
   const primaries = all
     .filter(([, p]) => p.create_mode !== 'Replica')
     .sort(([, a], [, c]) => String(a.name).localeCompare(String(c.name)));
@@ -64,6 +69,7 @@ function databases(b: DiagramBuilder, tf: TfJson, net: string, compute: readonly
       ...(ha ? [`HA ${ha}${standby ? `, standby zone ${standby}` : ''}`] : []),
     ];
     const primary = b.node(name, 'database', 'Flexible server primary', lines, g);
+    drawn.push(primary);
     const replicas = all
       .filter(([, r]) => tfRef(r.source_server_id) === `azurerm_postgresql_flexible_server.${name}`)
       .sort(([, a], [, c]) => String(a.name).localeCompare(String(c.name)));
@@ -79,6 +85,36 @@ function databases(b: DiagramBuilder, tf: TfJson, net: string, compute: readonly
     });
     for (const c of compute) b.edge(c, primary, index === 0 && c === compute[0] ? 'SQL' : undefined);
   });
+  return drawn;
+}
+
+/**
+ * The private zone of the per-role database names (the zone the CNAME records live in; the
+ * private-link zones of Key Vault, Redis and PostgreSQL only clutter) and the bootstrap job.
+ */
+function databaseSupport(b: DiagramBuilder, tf: TfJson, net: string, from: string | undefined, primaries: string[]) {
+  const records = tfOfType(tf, 'azurerm_private_dns_cname_record');
+  for (const [name, p] of tfOfType(tf, 'azurerm_private_dns_zone')) {
+    const names = records.filter(([, r]) => tfRef(r.zone_name) === `azurerm_private_dns_zone.${name}`).length;
+    if (names === 0) continue;
+    b.endpointZone(
+      name,
+      'Private DNS zone',
+      [str(p.name) ?? '', `${names} names (writer, readers per shard)`],
+      net,
+      from,
+    );
+  }
+  for (const [name, p] of tfOfType(tf, 'azurerm_container_group')) {
+    const image = str(tfAttr(p, 'container', 'image')) ?? '';
+    b.bootstrapJob(
+      name,
+      'Database bootstrap job (Container Instances)',
+      [image, 'runs once per change (restart: never)'],
+      net,
+      primaries,
+    );
+  }
 }
 
 function front(b: DiagramBuilder, tf: TfJson, internet: string) {
@@ -159,7 +195,7 @@ export function readAzure(tf: TfJson, title: string): Diagram {
     );
     b.edge(c0, cache, 'TLS');
   }
-  databases(b, tf, net, compute);
+  databaseSupport(b, tf, net, c0, databases(b, tf, net, compute));
   for (const [name, p] of tfOfType(tf, 'azurerm_nat_gateway')) b.nat(name, 'NAT gateway', [str(p.name) ?? ''], net, c0);
   const vault = tfOfType(tf, 'azurerm_key_vault')[0];
   const secrets = tfOfType(tf, 'azurerm_key_vault_secret').length;

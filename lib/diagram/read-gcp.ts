@@ -19,6 +19,9 @@ export const GCP_DRAWN_TYPES = [
   'google_redis_instance',
   'google_redis_cluster',
   'google_sql_database_instance',
+  'google_dns_managed_zone',
+  'google_dns_record_set',
+  'google_compute_instance',
   'google_secret_manager_secret',
   'google_monitoring_alert_policy',
   'google_monitoring_notification_channel',
@@ -71,8 +74,10 @@ function cache(b: DiagramBuilder, tf: TfJson, region: string): string | undefine
   return last;
 }
 
-function databases(b: DiagramBuilder, tf: TfJson, region: string, compute: readonly string[]) {
+/** Draws each shard's Cloud SQL primary and replicas; returns the primaries' node ids. */
+function databases(b: DiagramBuilder, tf: TfJson, region: string, compute: readonly string[]): string[] {
   const all = tfOfType(tf, 'google_sql_database_instance');
+  const drawn: string[] = [];
   const primaries = all
     .filter(([, p]) => p.master_instance_name === undefined)
     .sort(([, a], [, c]) => String(a.name).localeCompare(String(c.name)));
@@ -87,6 +92,7 @@ function databases(b: DiagramBuilder, tf: TfJson, region: string, compute: reado
       [tier, ha ? 'HA: standby in another zone' : 'zonal'],
       g,
     );
+    drawn.push(primary);
     const replicas = all.filter(([, r]) => tfRef(r.master_instance_name) === `google_sql_database_instance.${name}`);
     replicas
       .sort(([, a], [, c]) => String(a.name).localeCompare(String(c.name)))
@@ -102,6 +108,31 @@ function databases(b: DiagramBuilder, tf: TfJson, region: string, compute: reado
       });
     for (const c of compute) b.edge(c, primary, index === 0 && c === compute[0] ? 'SQL' : undefined);
   });
+  return drawn;
+}
+
+/** The private zone of the per-role database names the app resolves, and the one-shot roles job VM. */
+function databaseSupport(b: DiagramBuilder, tf: TfJson, net: string, from: string | undefined, primaries: string[]) {
+  const records = tfOfType(tf, 'google_dns_record_set');
+  for (const [name, p] of tfOfType(tf, 'google_dns_managed_zone')) {
+    const names = records.filter(([, r]) => tfRef(r.managed_zone) === `google_dns_managed_zone.${name}`).length;
+    b.endpointZone(
+      name,
+      `Cloud DNS ${str(p.visibility) === 'private' ? 'private ' : ''}zone`,
+      [str(p.dns_name)?.replace(/\.$/, '') ?? '', `${names} names (writer, reader per shard)`],
+      net,
+      from,
+    );
+  }
+  for (const [name, p] of tfOfType(tf, 'google_compute_instance')) {
+    b.bootstrapJob(
+      name,
+      'Database roles job (Compute Engine VM)',
+      [str(p.machine_type) ?? '', 'runs once per change, then powers off'],
+      net,
+      primaries,
+    );
+  }
 }
 
 export function readGcp(tf: TfJson, title: string): Diagram {
@@ -149,7 +180,7 @@ export function readGcp(tf: TfJson, title: string): Diagram {
   for (const c of compute) b.edge(lb, c, 'HTTP');
   const c0 = compute[0];
   b.edge(c0, cache(b, tf, net), 'TLS');
-  databases(b, tf, net, compute);
+  databaseSupport(b, tf, net, c0, databases(b, tf, net, compute));
   for (const [name, p] of tfOfType(tf, 'google_compute_router_nat'))
     b.nat(name, 'Cloud NAT', [str(p.name) ?? '', 'regional'], net, c0);
   const secrets = tfOfType(tf, 'google_secret_manager_secret').length;

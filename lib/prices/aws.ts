@@ -51,6 +51,18 @@ export const AWS_PRICES: PriceTable = {
       source: 'https://aws.amazon.com/rds/proxy/pricing/',
       note: 'per vCPU of the instances behind the proxy, at least 2',
     },
+    'database:db.serverless': {
+      usd: 0.12,
+      unit: 'hour',
+      source: AURORA,
+      note: 'per ACU-hour: Aurora Serverless v2, Aurora PostgreSQL, Aurora Standard',
+    },
+    'rds-proxy-serverless': {
+      usd: 0.015,
+      unit: 'hour',
+      source: 'https://aws.amazon.com/rds/proxy/pricing/',
+      note: 'per ACU-hour of the Aurora Serverless v2 instances behind the proxy, at least 8 ACU',
+    },
     'alb-hour': { usd: 0.0225, unit: 'hour', source: 'https://aws.amazon.com/elasticloadbalancing/pricing/' },
     'alb-lcu': {
       usd: 0.008,
@@ -122,6 +134,18 @@ export const AWS_PRICES: PriceTable = {
       unit: 'GB-month',
       source: 'https://aws.amazon.com/s3/pricing/',
       note: 'S3 Standard, access logs',
+    },
+    'lambda-requests': {
+      usd: 0.2,
+      unit: 'million requests',
+      source: 'https://aws.amazon.com/lambda/pricing/',
+      note: 'x86; the perpetual free tier (1M requests, 400,000 GB-seconds a month) not applied; cross-checked: infracost lambda_function_test.golden',
+    },
+    'lambda-gb-second': {
+      usd: 0.0000166667,
+      unit: 'GB-second',
+      source: 'https://aws.amazon.com/lambda/pricing/',
+      note: 'x86 duration, first 6 billion GB-seconds; cross-checked: infracost lambda_function_test.golden',
     },
     'email-notifications': {
       usd: 2,

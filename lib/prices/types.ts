@@ -11,11 +11,13 @@ import type { Cloud } from '../constants';
 export type PriceUnit =
   | 'hour'
   | 'vCPU-hour'
+  | 'ACU-hour'
   | 'GiB-hour'
   | 'GB-month'
   | 'GB'
   | 'month'
   | 'million requests'
+  | 'GB-second'
   | '10k requests'
   | '100k notifications';
 

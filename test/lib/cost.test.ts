@@ -1,13 +1,20 @@
 import { CLOUDS, type Cloud } from '../../lib/constants';
 import {
-  AWS_WEB_ACL_RULES,
+  AZURE_PRIVATE_DNS_ZONES,
   awsAlarmCount,
+  awsSecretCount,
+  awsWebAcls,
+  azureCacheInstances,
   azureGatewayCapacity,
+  azureGatewaySku,
   BOOT_DISK,
   cloudCost,
   databaseServers,
   GCP_ARMOR_RULES,
+  GCP_ROLES_JOB,
+  gcpSecretVersions,
   instanceSplit,
+  memorystoreBand,
   PRICE_TABLES,
   sizeTablePriceKeys,
 } from '../../lib/cost';
@@ -100,18 +107,9 @@ describe('price coverage', () => {
     expect(unavailable).toEqual([
       'aws spot',
       'gcp spot',
-      'gcp cache:5',
-      'gcp cache:13',
-      'gcp cache:26',
-      'gcp cache:52',
-      'gcp cache-cluster:REDIS_STANDARD_SMALL',
-      'gcp cache-cluster:REDIS_HIGHMEM_MEDIUM',
-      'gcp cache-cluster:REDIS_HIGHMEM_XLARGE',
       'gcp lb-address',
       'gcp alerting',
       'azure spot',
-      'azure disk:Premium_LRS-30',
-      'azure cache:Balanced_B3',
       'azure cache:Balanced_B10',
       'azure cache:Balanced_B20',
       'azure cache:Balanced_B50',
@@ -119,7 +117,21 @@ describe('price coverage', () => {
       'azure database:MO_Standard_E2ds_v5',
       'azure database:MO_Standard_E4ds_v5',
       'azure database:MO_Standard_E8ds_v5',
+      'azure container-job',
     ]);
+  });
+
+  it('GIVEN the GCP size table WHEN priced THEN every machine type has a Spot list price and every cache size its Memorystore band prices', () => {
+    const keys = sizeTablePriceKeys('gcp');
+    expect(keys.filter((k) => k.startsWith('spot:'))).toEqual([
+      'spot:e2-medium',
+      'spot:n2-standard-2',
+      'spot:n2-standard-4',
+      'spot:n2-standard-8',
+    ]);
+    // 5 GB is band M2, 13 and 26 GB M3, 52 GB M4 (Memorystore capacity tiers).
+    expect([5, 13, 26, 52].map(memorystoreBand)).toEqual(['M2', 'M3', 'M3', 'M4']);
+    expect(keys.filter((k) => !isListPrice(PRICE_TABLES.gcp.prices[k]))).toEqual([]);
   });
 });
 
@@ -161,16 +173,39 @@ describe('cost arithmetic', () => {
     expect(line('database replicas')?.atMin).toBeCloseTo(402.96, 2);
     expect(line('database storage')?.atMin).toBe(10);
     expect(line('RDS Proxy')?.atMin).toBeCloseTo(65.7, 2);
-    // 3 NAT gateways × $0.045 × 730 = 98.55, their 3 addresses 10.95; key $1; 2 secrets $0.80; 12 alarms $1.20; dashboard $3.
+    // 3 NAT gateways × $0.045 × 730 = 98.55, their 3 addresses 10.95; key $1;
+    // 3 secrets (cache token, admin, app login) $1.20; 12 alarms $1.20; dashboard $3.
     expect(line('NAT gateways')?.atMin).toBeCloseTo(98.55, 2);
-    expect(line('secrets')?.atMin).toBeCloseTo(0.8, 2);
+    expect(line('secrets')?.atMin).toBeCloseTo(1.2, 2);
     expect(line('alarms')?.atMin).toBeCloseTo(1.2, 2);
-    // Sum: 147.17 + 4.80 + 16.43 + 10.95 + 9 + 255.79 + 201.48 + 402.96 + 10 + 65.70 + 98.55 + 10.95 + 1 + 0.80 + 1.20 + 3
-    //    = 1,239.78 at min; at max 1,239.78 − 147.17 − 4.80 + 735.84 + 24.00 = 1,847.65.
-    expect(cost.atMin).toBeCloseTo(1239.78, 1);
-    expect(cost.atMax).toBeCloseTo(1847.65, 1);
+    // Sum: 147.17 + 4.80 + 16.43 + 10.95 + 9 + 255.79 + 201.48 + 402.96 + 10 + 65.70 + 98.55 + 10.95 + 1 + 1.20 + 1.20 + 3
+    //    = 1,240.18 at min; at max 1,240.18 − 147.17 − 4.80 + 735.84 + 24.00 = 1,848.05.
+    expect(cost.atMin).toBeCloseTo(1240.18, 1);
+    expect(cost.atMax).toBeCloseTo(1848.05, 1);
+    // The bootstrap functions run only at deploy time: listed with their unit prices, not in the total.
+    expect(cost.notEstimated).toEqual(
+      expect.arrayContaining([
+        'database bootstrap functions (Lambda, per deploy): requests: $0.2 per million requests',
+        'database bootstrap functions (Lambda, per deploy): duration: $0.0000166667 per GB-second',
+      ]),
+    );
     expect(cost.complete).toBe(true);
     expect(cost.unpriced).toEqual([]);
+  });
+
+  it('GIVEN database size small on AWS (Aurora Serverless v2, 0.5-2 ACU) WHEN estimated THEN instances bill ACU-hours at the minimum capacity at min and the maximum at max, and RDS Proxy its 8 ACU floor', () => {
+    // dev: one writer. 0.5 ACU × $0.12 × 730 h = 43.80; 2 ACU = 175.20.
+    const dev = cloudCost(resolved('dev'), 'aws');
+    expect(dev.items.find((i) => i.item === 'database primaries')).toMatchObject({ atMin: 43.8, atMax: 175.2 });
+    expect(dev.items.find((i) => i.item === 'database primaries')?.detail).toBe(
+      '0.5-2 ACU (db.serverless) × $0.12/h × 730 h',
+    );
+    // Staging with one reader and pooling: the reader bills like the writer; the proxy bills
+    // max(8, 2 instances × ACU) = 8 ACU × $0.015 × 730 h = 87.60 at both ends.
+    const staging = cloudCost(resolved('staging', { database: { size: 'small', readReplicas: 1 } }), 'aws');
+    expect(staging.items.find((i) => i.item === 'database replicas')).toMatchObject({ atMin: 43.8, atMax: 175.2 });
+    expect(staging.items.find((i) => i.item === 'RDS Proxy')).toMatchObject({ atMin: 87.6, atMax: 87.6 });
+    expect(staging.unpriced.filter((u) => u.startsWith('database') || u.startsWith('RDS'))).toEqual([]);
   });
 
   it('GIVEN traffic WHEN estimated THEN egress is billed from requests × response size at the average-to-peak ratio', () => {
@@ -179,6 +214,60 @@ describe('cost arithmetic', () => {
     expect(cost.items.find((i) => i.item === 'internet egress')?.atMin).toBeCloseTo(721.8, 0);
     // WAF: 1,051.2 million × $0.60 = 630.72.
     expect(cost.items.find((i) => i.item === 'WAF requests')?.atMin).toBeCloseTo(630.72, 1);
+  });
+
+  it('GIVEN the example on AWS (CDN and WAF in us-east-1) WHEN estimated with traffic THEN both web ACLs bill their rules and the requests they inspect', () => {
+    // 2,000 req/s × 0.4 × 2,628,000 s = 2,102.4 million requests; nothing is offloaded by default,
+    // so the CloudFront ACL and the load balancer's ACL each inspect all of them: × $0.60 = 1,261.44.
+    const cost = cloudCost(resolved('example'), 'aws', resolveTraffic({ peakRequestsPerSecond: 2000 }));
+    const line = (item: string) => cost.items.find((i) => i.item === item)?.atMin;
+    expect([line('WAF web ACL'), line('WAF rules'), line('WAF requests')]).toEqual([5, 4, 1261.44]);
+    expect([
+      line('WAF web ACL (CloudFront)'),
+      line('WAF rules (CloudFront)'),
+      line('WAF requests (CloudFront)'),
+    ]).toEqual([5, 3, 1261.44]);
+    // Half the requests answered by the CDN: the load balancer's ACL inspects the other half.
+    const offloaded = cloudCost(
+      resolved('example'),
+      'aws',
+      resolveTraffic({ peakRequestsPerSecond: 2000, assumptions: { cdnOffloadShare: 0.5 } }),
+    );
+    expect(offloaded.items.find((i) => i.item === 'WAF requests')?.atMin).toBeCloseTo(630.72, 2);
+    expect(offloaded.items.find((i) => i.item === 'WAF requests (CloudFront)')?.atMin).toBeCloseTo(1261.44, 2);
+  });
+
+  it('GIVEN the example on GCP (Spot 25 %) WHEN estimated THEN the Spot group is billed at the listed Spot price, not the upper bound', () => {
+    const cost = cloudCost(resolved('example'), 'gcp');
+    const spot = cost.items.find((i) => i.item.startsWith('compute (Spot'));
+    // Spot group 1-3 n2-standard-2 (it keeps one VM) × $0.055736 × 730 h: 40.69 / 122.06.
+    expect(spot).toMatchObject({ item: 'compute (Spot)', atMin: 40.69, atMax: 122.06 });
+    expect(cost.unpriced.some((u) => u.startsWith('Spot'))).toBe(false);
+  });
+
+  it('GIVEN each GCP cache shape WHEN estimated THEN Memorystore bills Basic GB-hours, every read-replica node, or cluster node-hours', () => {
+    const cache = (spec: ResolvedSpec) => cloudCost(spec, 'gcp').items.filter((i) => i.group === 'cache');
+    // dev: 5 GB Basic (M2 $0.027) × 730 = 98.55.
+    expect(cache(resolved('dev'))).toMatchObject([{ item: 'cache (Basic Tier)', atMin: 98.55 }]);
+    // prod: 13 GB, 1 read replica = 2 nodes × 13 GB × $0.023 (M3 node) × 730 = 436.54.
+    expect(cache(resolved('prod'))).toMatchObject([
+      { item: 'cache nodes (Standard Tier, read replicas)', atMin: 436.54 },
+    ]);
+    // Cluster: 3 shards × (1 + 1) REDIS_HIGHMEM_MEDIUM × $0.1923 × 730 = 842.27.
+    expect(cache(SPECS.grown?.() as ResolvedSpec)).toMatchObject([{ item: 'cache nodes', atMin: 842.27 }]);
+  });
+
+  it('GIVEN Azure caches WHEN estimated THEN Managed Redis bills one instance, two with high availability, and names the SKUs it lacks', () => {
+    // dev: Balanced_B3 without high availability: 1 × $0.065 × 730 = 47.45.
+    const dev = cloudCost(resolved('dev'), 'azure');
+    expect(dev.items.find((i) => i.group === 'cache')).toMatchObject({ item: 'cache instances', atMin: 47.45 });
+    // Boot disks: the 30 GiB Premium SSD bills as one P4 each, $5.28 a month.
+    expect(dev.items.find((i) => i.item === 'boot disks')?.atMin).toBeCloseTo(
+      (instanceSplit(resolved('dev'), 'azure').onDemand[0] + instanceSplit(resolved('dev'), 'azure').spot[0]) * 5.28,
+      2,
+    );
+    const b3ha = resolved('dev', { cache: { highAvailability: true, replicasPerShard: 1 } });
+    expect(cloudCost(b3ha, 'azure').items.find((i) => i.group === 'cache')?.atMin).toBeCloseTo(94.9, 2);
   });
 
   it('GIVEN a cloud whose cache and database prices are missing WHEN estimated THEN the total says partial and names them', () => {
@@ -212,15 +301,19 @@ describe('billed quantities match the synthesized stacks', () => {
     expect(nodes).toBe(spec.cache.shards * (1 + spec.cache.replicasPerShard));
     expect(cfnOfType(t, 'AWS::EC2::NatGateway')).toHaveLength(spec.isProd ? spec.network.zones : 1);
     expect(cfnOfType(t, 'AWS::CloudWatch::Alarm')).toHaveLength(awsAlarmCount(spec));
-    expect(cfnOfType(t, 'AWS::SecretsManager::Secret')).toHaveLength(
-      1 + spec.database.shards.length + (spec.cdn.enabled ? 1 : 0),
-    );
+    expect(cfnOfType(t, 'AWS::SecretsManager::Secret')).toHaveLength(awsSecretCount(spec));
+    // The app login on every size: a password custom resource per shard, the two bootstrap functions once.
+    expect(cfnOfType(t, 'Custom::DatabaseAppPassword')).toHaveLength(spec.database.shards.length);
+    expect(cfnOfType(t, 'AWS::Lambda::Function')).toHaveLength(2);
     expect(cfnOfType(t, 'AWS::RDS::DBProxy')).toHaveLength(
       spec.database.connectionPooling ? spec.database.shards.length : 0,
     );
-    const acls = cfnOfType(t, 'AWS::WAFv2::WebACL');
-    expect(acls.map(([, p]) => (p.Rules as unknown[]).length)).toEqual(
-      spec.loadBalancer.waf ? [AWS_WEB_ACL_RULES] : [],
+    const acls = cfnOfType(t, 'AWS::WAFv2::WebACL').map(([, p]) => ({
+      edge: p.Scope === 'CLOUDFRONT',
+      rules: (p.Rules as unknown[]).length,
+    }));
+    expect(acls.sort((a, b) => Number(a.edge) - Number(b.edge))).toEqual(
+      awsWebAcls(spec).map(({ edge, rules }) => ({ edge, rules })),
     );
     const [, asg] = cfnOfType(t, 'AWS::AutoScaling::AutoScalingGroup')[0] ?? ['', {}];
     const dist = (asg.MixedInstancesPolicy as { InstancesDistribution?: { OnDemandBaseCapacity: number } } | undefined)
@@ -248,7 +341,43 @@ describe('billed quantities match the synthesized stacks', () => {
     expect(policies.map(([, p]) => (p.rule as unknown[]).length)).toEqual(
       spec.loadBalancer.waf ? [GCP_ARMOR_RULES] : [],
     );
-    expect(tfOfType(tf, 'google_secret_manager_secret_version')).toHaveLength(1 + spec.database.shards.length);
+    // Terraform writes the cache's and, per shard, the admin and logins versions; the roles job publishes the app's.
+    expect(tfOfType(tf, 'google_secret_manager_secret_version')).toHaveLength(
+      gcpSecretVersions(spec) - spec.database.shards.length,
+    );
+    expect(tfOfType(tf, 'google_secret_manager_secret')).toHaveLength(1 + 3 * spec.database.shards.length);
+    const jobs = tfOfType(tf, 'google_compute_instance').map(([, p]) => ({
+      machine: p.machine_type,
+      disk: (p.boot_disk as { initialize_params: { size: number; type: string } }).initialize_params,
+    }));
+    expect(jobs).toEqual([
+      {
+        machine: GCP_ROLES_JOB.machineType,
+        disk: expect.objectContaining({ size: GCP_ROLES_JOB.diskGiB, type: 'pd-balanced' }),
+      },
+    ]);
+    expect(tfOfType(tf, 'google_dns_managed_zone')).toHaveLength(1);
+    expect(tfOfType(tf, 'google_compute_global_address').filter(([, p]) => p.address_type !== 'INTERNAL')).toHaveLength(
+      1,
+    );
+    const node = spec.cache.nodeType.gcp;
+    if (spec.cache.clustered) {
+      const [, cluster] = tfOfType(tf, 'google_redis_cluster')[0] ?? ['', {}];
+      expect(cluster).toMatchObject({
+        node_type: node.clusterType,
+        shard_count: spec.cache.shards,
+        replica_count: spec.cache.replicasPerShard,
+      });
+    } else {
+      const [, redis] = tfOfType(tf, 'google_redis_instance')[0] ?? ['', {}];
+      const replicas = spec.cache.replicasPerShard;
+      expect(redis).toMatchObject({
+        memory_size_gb: Number(node.type),
+        tier: replicas === 0 ? 'BASIC' : 'STANDARD_HA',
+      });
+      if (replicas > 0)
+        expect(redis).toMatchObject({ read_replicas_mode: 'READ_REPLICAS_ENABLED', replica_count: replicas });
+    }
     const split = instanceSplit(spec, 'gcp');
     const bounds = tfOfType(tf, 'google_compute_region_autoscaler').map(([, a]) => {
       const p = a.autoscaling_policy as { min_replicas: number; max_replicas: number };
@@ -274,13 +403,19 @@ describe('billed quantities match the synthesized stacks', () => {
       const [, gateway] = tfOfType(tf, 'azurerm_application_gateway')[0] ?? ['', {}];
       const cap = azureGatewayCapacity(spec);
       expect(gateway.autoscale_configuration).toEqual({ min_capacity: cap.min, max_capacity: cap.max });
-      expect((gateway.sku as { name: string }).name).toBe(
-        spec.loadBalancer.waf || spec.cdn.enabled ? 'WAF_v2' : 'Standard_v2',
-      );
+      expect((gateway.sku as { name: string }).name).toBe(azureGatewaySku(spec));
       expect(tfOfType(tf, 'azurerm_public_ip')).toHaveLength(2);
       expect(tfOfType(tf, 'azurerm_private_endpoint')).toHaveLength(2);
-      expect(tfOfType(tf, 'azurerm_private_dns_zone')).toHaveLength(3);
+      expect(tfOfType(tf, 'azurerm_private_dns_zone')).toHaveLength(AZURE_PRIVATE_DNS_ZONES);
       expect(tfOfType(tf, 'azurerm_nat_gateway')).toHaveLength(1);
+      expect(tfOfType(tf, 'azurerm_container_group')).toHaveLength(1);
+      const [, redis] = tfOfType(tf, 'azurerm_managed_redis')[0] ?? ['', {}];
+      expect(redis).toMatchObject({
+        sku_name: spec.cache.nodeType.azure.type,
+        high_availability_enabled: azureCacheInstances(spec) === 2,
+      });
+      for (const [, set] of tfOfType(tf, 'azurerm_linux_virtual_machine_scale_set'))
+        expect(set.os_disk).toMatchObject({ disk_size_gb: BOOT_DISK.azure.gib, storage_account_type: 'Premium_LRS' });
     },
   );
 });

@@ -61,7 +61,8 @@ describe('diagram readers', () => {
 
   it('GIVEN the example (CDN and WAF on) WHEN drawn THEN each cloud names its own CDN, WAF and load balancer', () => {
     const expected: Record<Cloud, [string[], string[], string[]]> = {
-      aws: [['Amazon CloudFront'], ['AWS WAF web ACL'], ['Application Load Balancer']],
+      // The CloudFront-scope ACL in front of the distribution, the regional one on the load balancer.
+      aws: [['Amazon CloudFront'], ['AWS WAF web ACL (CloudFront)', 'AWS WAF web ACL'], ['Application Load Balancer']],
       gcp: [['Cloud CDN'], ['Cloud Armor policy'], ['External Application Load Balancer (global)']],
       azure: [['Azure Front Door'], ['WAF policy (Application Gateway)'], ['Application Gateway v2']],
     };
@@ -70,6 +71,30 @@ describe('diagram readers', () => {
       expect([titles(d, 'edge'), titles(d, 'waf'), titles(d, 'lb')]).toEqual(expected[cloud]);
     }
   });
+
+  it.each([
+    ['aws', 'Database bootstrap (AWS Lambda, at deploy)', undefined],
+    ['gcp', 'Database roles job (Compute Engine VM)', 'Cloud DNS private zone'],
+    ['azure', 'Database bootstrap job (Container Instances)', 'Private DNS zone'],
+  ] as const)(
+    'GIVEN the grown spec (2 shards) on %s WHEN drawn THEN the bootstrap job reaches every primary and the endpoint zone is the one drawn',
+    (cloud, job, zone) => {
+      const d = diagramOf('grown', cloud);
+      const [jobNode, ...otherJobs] = d.nodes.filter((n) => n.kind === 'job');
+      expect([jobNode?.title, otherJobs]).toEqual([job, []]);
+      const primaries = d.nodes.filter(
+        (n) => n.kind === 'database' && /^(Aurora writer|Cloud SQL primary|Flexible server primary)$/.test(n.title),
+      );
+      expect(primaries).toHaveLength(2);
+      expect(d.edges.filter((e) => e.from === jobNode?.id).map((e) => [e.to, e.dashed])).toEqual(
+        primaries.map((p) => [p.id, true]),
+      );
+      // Only the zone of the per-role names (writer, readers per shard); the private-link zones are not drawn.
+      const zones = d.nodes.filter((n) => n.kind === 'dns');
+      expect(zones.map((n) => n.title)).toEqual(zone ? [zone] : []);
+      if (zone) expect(zones[0]?.lines).toContain('db.shop-api-prd.internal');
+    },
+  );
 
   it('GIVEN the grown spec (no CDN) WHEN drawn THEN there is no CDN node and the internet reaches the WAF first', () => {
     for (const cloud of CLOUDS) {

@@ -1,5 +1,5 @@
 import { CLOUDS, ENVIRONMENTS } from '../../lib/constants';
-import { NAME_RULES, type NameKind, Names, nameProblems, stackName } from '../../lib/naming';
+import { cacheRevisionSuffix, NAME_RULES, type NameKind, Names, nameProblems, stackName } from '../../lib/naming';
 
 describe('naming', () => {
   it('derives names from name + environment short code', () => {
@@ -52,5 +52,13 @@ describe('naming', () => {
     expect(stackName('shop-api', 'prod', 'aws')).toBe('shop-api-prod');
     expect(stackName('shop-api', 'prod', 'gcp')).toBe('shop-api-prod-gcp');
     expect(stackName('shop-api', 'dev', 'azure')).toBe('shop-api-dev-azure');
+  });
+});
+
+describe('cache revisions', () => {
+  it('GIVEN revision 0 THEN no suffix (existing caches keep their names); later revisions -r<n>', () => {
+    expect(cacheRevisionSuffix(0)).toBe('');
+    expect(cacheRevisionSuffix(1)).toBe('-r1');
+    expect(cacheRevisionSuffix(99)).toBe('-r99');
   });
 });

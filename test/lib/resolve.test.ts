@@ -10,7 +10,7 @@ describe('size tables', () => {
     compute: { aws: /^(t3|m7i)\.[a-z0-9]+$/, gcp: /^(e2|n2)-[a-z]+-?\d*$/, azure: /^Standard_[A-Z]\d+[a-z]*_v\d$/ },
     cache: { aws: /^cache\.(t4g|r7g)\.[a-z0-9]+$/, gcp: /^\d+$/, azure: /^Balanced_B\d+$/ },
     database: {
-      aws: /^db\.(t4g|r7g)\.[a-z0-9]+$/,
+      aws: /^db\.(r7g\.[a-z0-9]+|serverless)$/,
       gcp: /^db-custom-\d+-\d+$/,
       azure: /^(GP|MO)_Standard_[A-Z]\d+ds_v5$/,
     },

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { AWS_RESOURCE_LIMIT, awsResourceEstimate, awsWriterHasDataApi } from '../../lib/resource-count';
+import { AWS_RESOURCE_LIMIT, awsResourceEstimate } from '../../lib/resource-count';
 import { AwsBlueprintStack } from '../../stacks/aws-stack';
 import { resolved } from '../fixtures';
 
@@ -32,7 +32,6 @@ function estimate(spec: ResolvedSpec): number {
     cacheShards: spec.cache.shards,
     schedules: spec.compute.schedules.length,
     cdn: spec.cdn.enabled,
-    appLogin: awsWriterHasDataApi(spec.database.instanceType.aws.type),
   }).total;
 }
 
@@ -52,8 +51,8 @@ const cases: Array<[string, ResolvedSpec]> = [
     resolved('prod', { database: { connectionPooling: false, highAvailability: false, readReplicas: 0 } }),
   ],
   ['10 cache shards', resolved('prod', { cache: { shards: 10 } })],
-  ['dev, medium database (app login), 3 shards', resolved('dev', { database: { size: 'medium', shards: 3 } })],
-  ['dev, small database (no Data API: no app login), 3 shards', resolved('dev', { database: { shards: 3 } })],
+  ['dev, medium database, 3 shards', resolved('dev', { database: { size: 'medium', shards: 3 } })],
+  ['dev, small database (Aurora Serverless v2, app login too), 3 shards', resolved('dev', { database: { shards: 3 } })],
   [
     'CDN and 5 schedules',
     resolved('prod', { cdn: { enabled: true }, compute: { scaling: { schedules: schedules(5) } } }),

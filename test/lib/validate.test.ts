@@ -764,12 +764,21 @@ describe('validate: warnings', () => {
     ]);
   });
 
-  it('GIVEN 10 pooled shards on AWS THEN the RDS Proxy quota is a warning, not a problem', () => {
-    // size small: no app login (T classes lack the Data API), so 10 pooled shards still fit in one stack.
-    const result = validate(patch({ clouds: ['aws'], database: { size: 'small', shards: 10, readReplicas: 1 } }));
+  it("GIVEN 5 pooled shards on AWS THEN a quarter of the account's RDS Proxy quota is a warning, not a problem", () => {
+    const result = validate(patch({ clouds: ['aws'], database: { shards: 5, readReplicas: 1 } }));
     expect(result.ok).toBe(true);
     expect(result.warnings.map((w) => w.path)).toEqual(['database.shards']);
-    expect(formatProblem(result.warnings[0] as Problem)).toContain('10 RDS Proxies');
+    expect(formatProblem(result.warnings[0] as Problem)).toContain('5 RDS Proxies');
+    expect(validate(patch({ clouds: ['aws'], database: { shards: 4, readReplicas: 1 } })).warnings).toEqual([]);
+  });
+
+  it('GIVEN 10 pooled shards on AWS THEN the quota warning stands beside the stack-size problem that refuses them', () => {
+    // Every size has the app login (15 resources a shard), so 10 pooled shards exceed one stack.
+    const result = validate(patch({ clouds: ['aws'], database: { size: 'small', shards: 10, readReplicas: 1 } }));
+    expect(result.warnings.map((w) => w.path)).toEqual(['database.shards']);
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('CloudFormation resources'),
+    ]);
   });
 
   it('GIVEN the example THEN there is no warning', () => {

@@ -43,6 +43,8 @@ function awsSignal(namespace: string, metric: string): AlarmSignal | undefined {
     'AWS/AutoScaling:GroupInServiceInstances': 'group-at-max',
     'AWS/AutoScaling:GroupDesiredCapacity': 'group-at-max',
     'AWS/RDS:CPUUtilization': 'db-cpu',
+    // Serverless v2: capacity in use as a share of the maximum, beside CPUUtilization in one alarm.
+    'AWS/RDS:ACUUtilization': 'db-cpu',
     'AWS/RDS:VolumeBytesUsed': 'db-storage',
     'AWS/RDS:FreeLocalStorage': 'db-storage',
     'AWS/RDS:FreeStorageSpace': 'db-storage',

@@ -1,236 +1,196 @@
+import type { Action, Risk } from '../../lib/change/types';
 import type { Cloud } from '../../lib/constants';
 
 /*
- * The documented exceptions and effects the safety suite checks against:
+ * What the safety suite checks the change model's report against:
  *
- * EXPECTED_REPLACEMENTS — per growth scenario, the stateful resources that ARE replaced (or
- * destroyed) on a cloud, by the nature of the product, each with the reason and where it is
- * documented. The test asserts the actual set equals this one: a new replacement fails, and
- * so does a listed one that no longer happens.
+ * EXPECTED — per growth scenario, every change that needs attention (risk other than none) and
+ * every stateful resource replaced, deleted or failing, per cloud: type, action and risk, with the
+ * reason. The test asserts the actual set equals this one: a new risky change fails, and so does a
+ * listed one that no longer happens. Entries with `bug` are defects of today's output (the review,
+ * issue 9): the cloud helper who fixes one edits (or removes) its entry, and reports it.
  *
- * SIZE_EFFECTS — what each changed attribute of a size change does on the running system, per
- * cloud and component. The test asserts that every attribute a size change touches is listed
- * and that "replaced" agrees with the diff (cloudformation-diff on AWS, the force-new table
- * on Terraform). docs/parity-readme-section.md is rendered from it.
+ * COMPONENT_OF — which component each resource type a size change touches belongs to, for the
+ * size-change table of the README (docs/parity-readme-section.md is rendered from the model).
  */
 
-export interface ExpectedReplacement {
+export interface Expected {
   readonly cloud: Cloud;
-  /** Resource type (CloudFormation or Terraform). */
   readonly type: string;
+  readonly action: Action;
+  readonly risk: Risk;
   readonly reason: string;
+  /** The review item this is a defect of, while it is one. */
+  readonly bug?: string;
 }
 
-export const EXPECTED_REPLACEMENTS: Readonly<Record<string, readonly ExpectedReplacement[]>> = {
+const AZURE_REDIS_SKU: Expected = {
+  cloud: 'azure',
+  type: 'azurerm_managed_redis',
+  action: 'replace',
+  risk: 'data-loss',
+  reason:
+    'cache size up: azurerm 4.55 replaces Azure Managed Redis on a sku_name change (in-place scaling came later, hashicorp/terraform-provider-azurerm#31203); in prod prevent_destroy makes that plan fail instead',
+};
+const AZURE_REPLICA_ORDER: Expected = {
+  cloud: 'azure',
+  type: 'azurerm_postgresql_flexible_server',
+  action: 'fails',
+  risk: 'fails',
+  reason: 'database size up with replicas: Terraform scales the primary before its replicas, Azure refuses',
+  bug: 'issue 9 B11',
+};
+const AZURE_PG_RESTART: Expected = {
+  cloud: 'azure',
+  type: 'azurerm_postgresql_flexible_server',
+  action: 'restart',
+  risk: 'downtime',
+  reason: 'the replica restarts on its new compute size',
+};
+const AWS_RDS_RESTART: Expected = {
+  cloud: 'aws',
+  type: 'AWS::RDS::DBInstance',
+  action: 'restart',
+  risk: 'downtime',
+  reason: 'each Aurora instance restarts on the new class',
+};
+const GCP_SQL_RESTART: Expected = {
+  cloud: 'gcp',
+  type: 'google_sql_database_instance',
+  action: 'restart',
+  risk: 'downtime',
+  reason: 'Cloud SQL restarts each instance on the new tier',
+};
+const CDN_LOCK = (cloud: Cloud, type: string, action: Action): Expected => ({
+  cloud,
+  type,
+  action,
+  risk: 'downtime',
+  reason: 'CDN on locks the origin to the CDN in the same deploy, before DNS moves',
+  bug: 'issue 9 B10',
+});
+
+export const EXPECTED: Readonly<Record<string, readonly Expected[]>> = {
   grow: [
-    {
-      cloud: 'azure',
-      type: 'azurerm_managed_redis',
-      reason:
-        'cache size up: azurerm 4.55 replaces Azure Managed Redis on a sku_name change (in-place scaling came in a later provider release, hashicorp/terraform-provider-azurerm#31203); in prod prevent_destroy makes that plan fail instead; docs/azure.md',
-    },
+    CDN_LOCK('aws', 'AWS::ElasticLoadBalancingV2::Listener', 'create'),
+    CDN_LOCK('azure', 'azurerm_web_application_firewall_policy', 'create'),
+    CDN_LOCK('azure', 'azurerm_network_security_rule', 'update'),
+    AWS_RDS_RESTART,
+    GCP_SQL_RESTART,
+    AZURE_REPLICA_ORDER,
+    AZURE_PG_RESTART,
+    AZURE_REDIS_SKU,
   ],
-  'size-up': [
-    {
-      cloud: 'azure',
-      type: 'azurerm_managed_redis',
-      reason: 'cache size up: sku_name is force-new in azurerm 4.55 (see grow); docs/azure.md',
-    },
-  ],
+  'size-up': [AWS_RDS_RESTART, GCP_SQL_RESTART, AZURE_REPLICA_ORDER, AZURE_PG_RESTART, AZURE_REDIS_SKU],
   'cache-failover': [
     {
       cloud: 'gcp',
       type: 'google_redis_instance',
-      reason: 'BASIC → STANDARD_HA: the Memorystore tier is immutable; docs/gcp.md',
+      action: 'fails',
+      risk: 'fails',
+      reason:
+        'BASIC → STANDARD_HA re-creates Memorystore; the instance templates (create_before_destroy) refer to it, so the new instance is created first under the same fixed name',
+      bug: 'tier change with a fixed name under a create_before_destroy dependent',
+    },
+    {
+      cloud: 'gcp',
+      type: 'google_secret_manager_secret_version',
+      action: 'replace',
+      risk: 'data-loss',
+      reason: 'the cache secret version carries the re-created instance’s AUTH string: a new version',
     },
     {
       cloud: 'azure',
       type: 'azurerm_managed_redis',
-      reason: 'high_availability_enabled is force-new on Azure Managed Redis; docs/azure.md',
+      action: 'replace',
+      risk: 'data-loss',
+      reason: 'high_availability_enabled is force-new on Azure Managed Redis',
     },
   ],
   'cache-cluster': [
     {
       cloud: 'aws',
       type: 'AWS::ElastiCache::ReplicationGroup',
+      action: 'fails',
+      risk: 'fails',
       reason:
-        'cluster mode on (NumNodeGroups, ClusterMode): CloudFormation replaces the replication group; docs/aws.md',
+        'cluster mode on requires replacing the replication group, which has a custom ReplicationGroupId: CloudFormation cannot replace it and rolls back',
+      bug: 'cache shards 1 → N on AWS with a fixed replication group id',
     },
     {
       cloud: 'gcp',
       type: 'google_redis_instance',
-      reason: 'one shard → several moves from Memorystore for Redis to Redis Cluster (another product); docs/gcp.md',
+      action: 'delete',
+      risk: 'data-loss',
+      reason: 'one shard → several moves from Memorystore for Redis to Redis Cluster (another product)',
     },
     {
       cloud: 'gcp',
       type: 'google_secret_manager_secret_version',
+      action: 'replace',
+      risk: 'data-loss',
       reason:
         'the cache secret switches from a password to IAM auth: a new secret version (the secret keeps its address)',
     },
     {
       cloud: 'azure',
       type: 'azurerm_managed_redis',
-      reason: 'a clustering-policy change deletes and re-creates the database; docs/azure.md',
+      action: 'replace',
+      risk: 'data-loss',
+      reason: 'a clustering-policy change deletes and re-creates the database (azurerm Update)',
     },
   ],
-  // AWS: none. The RDS Proxy stays in the isolated subnets of the first two zones, so a third zone
-  // no longer changes its VpcSubnetIds (which would replace it); docs/aws.md.
-  zones: [],
+  zones: [
+    {
+      cloud: 'aws',
+      type: 'AWS::RDS::DBProxy',
+      action: 'fails',
+      risk: 'fails',
+      reason: 'VpcSubnetIds of an RDS Proxy requires replacement and DBProxyName is fixed: the update rolls back',
+      bug: 'issue 9 B8',
+    },
+    {
+      cloud: 'gcp',
+      type: 'google_compute_region_instance_group_manager',
+      action: 'fails',
+      risk: 'fails',
+      reason:
+        'distribution_policy_zones is force-new; the group is destroyed first while the backend service still uses it (resourceInUseByAnotherResource)',
+      bug: 'issue 9 B9',
+    },
+    {
+      cloud: 'azure',
+      type: 'azurerm_application_gateway',
+      action: 'replace',
+      risk: 'downtime',
+      reason: 'zones is force-new on the Application Gateway: it is re-created (minutes without a load balancer)',
+      bug: 'zones 2 → 3 on Azure re-creates the Application Gateway',
+    },
+  ],
 };
 
 export type Component = 'compute' | 'cache' | 'database' | 'alarms';
 
-/** What happens to the running system when a size change touches these attributes. */
-export type SizeEffectKind = 'in place' | 'in place, restarts' | 'rolling replacement' | 'replaced';
-
-export interface SizeEffect {
-  readonly cloud: Cloud;
-  readonly component: Component;
-  readonly type: string;
-  /** Changed attribute paths (prefixes) this entry covers. */
-  readonly paths: readonly string[];
-  readonly kind: SizeEffectKind;
-  readonly text: string;
-}
-
-export const SIZE_EFFECTS: readonly SizeEffect[] = [
-  // ---- AWS (impact from @aws-cdk/cloudformation-diff)
-  {
-    cloud: 'aws',
-    component: 'compute',
-    type: 'AWS::EC2::LaunchTemplate',
-    paths: ['Properties.LaunchTemplateData'],
-    kind: 'in place',
-    text: 'new launch template version',
-  },
-  {
-    cloud: 'aws',
-    component: 'compute',
-    type: 'AWS::AutoScaling::AutoScalingGroup',
-    paths: ['Properties.MixedInstancesPolicy', 'Properties.LaunchTemplate'],
-    kind: 'rolling replacement',
-    text: 'instance refresh replaces the VMs a batch at a time (min healthy 100 %)',
-  },
-  {
-    cloud: 'aws',
-    component: 'cache',
-    type: 'AWS::ElastiCache::ReplicationGroup',
-    paths: ['Properties.CacheNodeType'],
-    kind: 'in place',
-    text: 'online node-type scaling; data kept, a brief write pause at the switch-over',
-  },
-  {
-    cloud: 'aws',
-    component: 'database',
-    type: 'AWS::RDS::DBInstance',
-    paths: ['Properties.DBInstanceClass'],
-    kind: 'in place, restarts',
-    text: 'each Aurora instance restarts on the new class; the writer is unavailable while it restarts',
-  },
-  {
-    cloud: 'aws',
-    component: 'database',
-    type: 'AWS::RDS::DBCluster',
-    paths: ['Properties.EnableHttpEndpoint'],
-    kind: 'in place',
-    text: 'small → medium leaves the T classes, which lack the RDS Data API: the Data API goes on and each shard gets the app login (app secret, role statements, multi-user rotation) instead of the admin secret',
-  },
-  {
-    cloud: 'aws',
-    component: 'database',
-    type: 'AWS::IAM::Policy',
-    paths: ['Properties.PolicyDocument'],
-    kind: 'in place',
-    text: 'the instances read the app secret instead of the admin secret; the proxy reads both',
-  },
-  {
-    cloud: 'aws',
-    component: 'database',
-    type: 'AWS::RDS::DBProxy',
-    paths: ['Properties.Auth'],
-    kind: 'in place',
-    text: 'the proxy also accepts the app login',
-  },
-  {
-    cloud: 'aws',
-    component: 'database',
-    type: 'AWS::AutoScaling::AutoScalingGroup',
-    paths: ['DependsOn'],
-    kind: 'in place',
-    text: 'new instances wait for the app login of every shard',
-  },
-  {
-    cloud: 'aws',
-    component: 'alarms',
-    type: 'AWS::CloudWatch::Alarm',
-    paths: ['Properties.Threshold', 'Properties.AlarmDescription'],
-    kind: 'in place',
-    text: 'thresholds follow the new size',
-  },
-  // ---- GCP (force-new from test/safety/stateful.ts)
-  {
-    cloud: 'gcp',
-    component: 'compute',
-    type: 'google_compute_region_instance_template',
-    paths: ['machine_type'],
-    kind: 'rolling replacement',
-    text: 'new instance template (create before destroy); the groups replace their VMs in a rolling update (surge = zones, none unavailable)',
-  },
-  {
-    cloud: 'gcp',
-    component: 'cache',
-    type: 'google_redis_instance',
-    paths: ['memory_size_gb'],
-    kind: 'in place',
-    text: 'Memorystore resizes in place (Standard tier: data kept, brief failover; Basic tier: flushed)',
-  },
-  {
-    cloud: 'gcp',
-    component: 'database',
-    type: 'google_sql_database_instance',
-    paths: ['settings.tier'],
-    kind: 'in place, restarts',
-    text: 'Cloud SQL restarts each instance on the new tier (minutes of downtime per instance)',
-  },
-  {
-    cloud: 'gcp',
-    component: 'alarms',
-    type: 'google_monitoring_alert_policy',
-    paths: ['conditions'],
-    kind: 'in place',
-    text: 'thresholds follow the new size',
-  },
-  // ---- Azure (force-new from test/safety/stateful.ts)
-  {
-    cloud: 'azure',
-    component: 'compute',
-    type: 'azurerm_linux_virtual_machine_scale_set',
-    paths: ['sku'],
-    kind: 'rolling replacement',
-    text: 'the scale-set model changes; Rolling upgrade mode re-creates the VMs on the new size in batches',
-  },
-  {
-    cloud: 'azure',
-    component: 'cache',
-    type: 'azurerm_managed_redis',
-    paths: ['sku_name'],
-    kind: 'replaced',
-    text: 'REPLACED by azurerm 4.55 (data lost; same name and endpoint): plan a cold cache, or scale with `az redisenterprise update` and refresh state',
-  },
-  {
-    cloud: 'azure',
-    component: 'database',
-    type: 'azurerm_postgresql_flexible_server',
-    paths: ['sku_name'],
-    kind: 'in place, restarts',
-    text: 'each server restarts on the new SKU (with HA, Azure fails over to the standby first); with replicas, raise database.replicaSize in one deploy and database.size in the next: Terraform updates the primary first and Azure refuses a primary larger than its replicas',
-  },
-  {
-    cloud: 'azure',
-    component: 'alarms',
-    type: 'azurerm_monitor_metric_alert',
-    paths: ['criteria', 'description'],
-    kind: 'in place',
-    text: 'thresholds follow the new size',
-  },
-];
+/** The component of every resource type a size change touches. */
+export const COMPONENT_OF: Readonly<Record<string, Component>> = {
+  'AWS::EC2::LaunchTemplate': 'compute',
+  'AWS::AutoScaling::AutoScalingGroup': 'compute',
+  'AWS::ElastiCache::ReplicationGroup': 'cache',
+  'AWS::RDS::DBInstance': 'database',
+  // small is Aurora Serverless v2: a size change also changes the cluster's capacity range.
+  'AWS::RDS::DBCluster': 'database',
+  'AWS::CloudWatch::Alarm': 'alarms',
+  'AWS::CloudWatch::Dashboard': 'alarms',
+  google_compute_region_instance_template: 'compute',
+  google_compute_region_instance_group_manager: 'compute',
+  google_redis_instance: 'cache',
+  google_sql_database_instance: 'database',
+  google_monitoring_alert_policy: 'alarms',
+  azurerm_linux_virtual_machine_scale_set: 'compute',
+  azurerm_managed_redis: 'cache',
+  // A replaced cache moves its private endpoint and access key with it.
+  azurerm_private_endpoint: 'cache',
+  azurerm_key_vault_secret: 'cache',
+  azurerm_postgresql_flexible_server: 'database',
+  azurerm_monitor_metric_alert: 'alarms',
+};

@@ -1,20 +1,14 @@
+import type { Change } from '../../lib/change/types';
 import { CLOUD_LABEL, CLOUDS, type Cloud } from '../../lib/constants';
-import type { ResourceChange } from './diff';
-import { type Component, EXPECTED_REPLACEMENTS, SIZE_EFFECTS, type SizeEffect } from './expectations';
+import { COMPONENT_OF, type Component, EXPECTED } from './expectations';
+import type { ScenarioResult } from './run';
 import type { Scenario } from './scenarios';
 
 /*
- * Markdown for the README section: what a size change replaces or restarts on each cloud, and
- * the growth steps that replace a stateful resource by design. Rendered from the measured
- * diffs and the documented tables, so it cannot drift from what the suite checks.
+ * Markdown for the README section: what a size change does on each cloud, and what each growth
+ * step needs attention for. Rendered from the change model's report (the one `blueprint diff`
+ * prints) and the documented expectations, so it cannot drift from what the suite checks.
  */
-
-/** The size-effect entry covering one changed path of a resource, if any. */
-export function effectFor(cloud: Cloud, change: ResourceChange, path: string): SizeEffect | undefined {
-  return SIZE_EFFECTS.find(
-    (e) => e.cloud === cloud && e.type === change.type && e.paths.some((p) => path === p || path.startsWith(`${p}.`)),
-  );
-}
 
 const COMPONENTS: ReadonlyArray<[Component, string]> = [
   ['compute', 'Compute size'],
@@ -22,61 +16,66 @@ const COMPONENTS: ReadonlyArray<[Component, string]> = [
   ['database', 'Database size'],
 ];
 
-/** The size-change table: component × cloud, from the effects a size-up diff actually hit. */
-export function sizeChangeTable(changes: Readonly<Record<Cloud, readonly ResourceChange[]>>): string {
-  const hit = (cloud: Cloud, component: Component) => {
-    const effects = new Set<SizeEffect>();
-    for (const change of changes[cloud]) {
-      for (const path of change.paths) {
-        const e = effectFor(cloud, change, path);
-        if (e && e.component === component) effects.add(e);
-      }
-    }
-    const list = SIZE_EFFECTS.filter((e) => effects.has(e));
-    if (list.length === 0) return 'nothing changes';
-    return list.map((e) => `**${e.kind}**: \`${e.type}\` — ${e.text}`).join('<br>');
-  };
+/** One cell: each distinct (type, action, risk) of a component's changes, with the model's reason. */
+function cell(changes: readonly Change[], component: Component): string {
+  const seen = new Map<string, Change>();
+  for (const c of changes) {
+    if (COMPONENT_OF[c.type] !== component) continue;
+    const key = `${c.type} ${c.action} ${c.risk}`;
+    if (!seen.has(key)) seen.set(key, c);
+  }
+  if (seen.size === 0) return 'nothing changes';
+  return [...seen.values()]
+    .map(
+      (c) =>
+        `**${c.action}**${c.risk === 'none' ? '' : ` (${c.risk})`}: \`${c.type}\` — ${c.reason.replace(/\|/g, '\\|')}`,
+    )
+    .join('<br>');
+}
+
+/** The size-change table: component × cloud, from the model's report of the size-up step. */
+export function sizeChangeTable(sizeUp: ScenarioResult): string {
+  const changes = (cloud: Cloud) => sizeUp.report.clouds[cloud]?.changes ?? [];
   return [
     `| size up | ${CLOUDS.map((c) => CLOUD_LABEL[c]).join(' | ')} |`,
     `|---|${CLOUDS.map(() => '---').join('|')}|`,
-    ...COMPONENTS.map(([component, label]) => `| ${label} | ${CLOUDS.map((c) => hit(c, component)).join(' | ')} |`),
+    ...COMPONENTS.map(
+      ([component, label]) => `| ${label} | ${CLOUDS.map((c) => cell(changes(c), component)).join(' | ')} |`,
+    ),
   ].join('\n');
 }
 
-/** The growth steps that replace a stateful resource by design, per scenario and cloud. */
-export function replacementList(scenarioList: readonly Scenario[]): string {
+/** The growth steps and what each needs attention for, per cloud (EXPECTED). */
+export function attentionList(scenarioList: readonly Scenario[]): string {
   const lines: string[] = [];
   for (const s of scenarioList) {
-    const expected = EXPECTED_REPLACEMENTS[s.id] ?? [];
+    const expected = EXPECTED[s.id] ?? [];
     if (expected.length === 0) {
-      lines.push(`- **${s.id}** (${s.description}): no stateful resource is replaced on any cloud.`);
+      lines.push(`- **${s.id}** (${s.description}): every change is safe on every cloud.`);
       continue;
     }
     lines.push(`- **${s.id}** (${s.description}):`);
-    for (const r of expected) lines.push(`  - ${CLOUD_LABEL[r.cloud]}: \`${r.type}\` replaced — ${r.reason}`);
+    for (const e of expected) {
+      const bug = e.bug ? ` **Defect (${e.bug}).**` : '';
+      lines.push(`  - ${CLOUD_LABEL[e.cloud]}: \`${e.type}\` ${e.action} (${e.risk}) — ${e.reason}.${bug}`);
+    }
   }
   return lines.join('\n');
 }
 
 /** The safety part of the README section. */
-export function readmeSafety(
-  scenarioList: readonly Scenario[],
-  sizeChanges: Readonly<Record<Cloud, readonly ResourceChange[]>>,
-): string {
-  const sizeUp = scenarioList.find((s) => s.id === 'size-up');
+export function readmeSafety(results: readonly ScenarioResult[]): string {
+  const sizeUp = results.find((r) => r.scenario.id === 'size-up');
+  if (!sizeUp) throw new Error('the size-up scenario is missing');
   return [
-    '## What a size change replaces or restarts',
+    '## What a spec change does',
     '',
-    `Measured by the stateful safety suite (\`test/safety/\`) on the \`size-up\` step${sizeUp ? ` (${sizeUp.description})` : ''}:`,
-    'AWS impacts come from `@aws-cdk/cloudformation-diff` between the two templates, Terraform ones',
-    "from the provider's force-new arguments (`test/safety/stateful.ts`). Every stateful resource",
-    '(databases, replicas, caches, secrets, keys, passwords, network, Key Vault) keeps its logical',
-    'id / Terraform address on every growth step below; the listed exceptions are replacements by design.',
+    `\`blueprint diff --from OLD --spec NEW\` reports it before a deploy; the stateful safety suite (\`test/safety/\`) runs the same model (\`lib/change\`) on the growth steps below. On the \`size-up\` step (${sizeUp.scenario.description}):`,
     '',
-    sizeChangeTable(sizeChanges),
+    sizeChangeTable(sizeUp),
     '',
-    'Growth steps checked, and the stateful replacements each one causes by design:',
+    'Growth steps checked, and every change on them that needs attention (risk other than none) or replaces, deletes or fails a stateful resource:',
     '',
-    replacementList(scenarioList),
+    attentionList(results.map((r) => r.scenario)),
   ].join('\n');
 }

@@ -1,51 +1,39 @@
-import * as fs from 'node:fs';
+import type { ChangeReport, Side } from '../../lib/change/types';
 import { CLOUDS, type Cloud } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { type Synthesized, synthToFiles, type Template, type TerraformJson } from '../support/outputs';
-import { cloudFormationChanges, type ResourceChange, terraformChanges } from './diff';
+import { changeReport, synthOutputs } from '../../stacks/change';
 import { type Scenario, scenarios } from './scenarios';
+
+/*
+ * The growth scenarios through the change model (lib/change via stacks/change.ts), the same
+ * function `blueprint diff` calls: each distinct spec is synthesized once (ungated, as the diff
+ * does), then each step is compared on every cloud.
+ */
 
 export interface ScenarioResult {
   readonly scenario: Scenario;
-  readonly before: Synthesized;
-  readonly after: Synthesized;
-  /** Changes of the resources that existed before, per cloud. */
-  readonly changes: Record<Cloud, ResourceChange[]>;
+  readonly before: Side;
+  readonly after: Side;
+  readonly report: ChangeReport;
 }
 
-/** The output of one cloud. */
-export function outputOf(s: Synthesized, cloud: Cloud): Template | TerraformJson {
-  const out = s[cloud];
-  if (out === undefined) throw new Error(`no ${cloud} output`);
-  return out;
-}
+/** The changes of one cloud in a scenario's report. */
+export const changesOf = (r: ScenarioResult, cloud: Cloud) => r.report.clouds[cloud]?.changes ?? [];
 
-/** Changes between two outputs of one cloud. */
-export function changesOf(before: Synthesized, after: Synthesized, cloud: Cloud): ResourceChange[] {
-  return cloud === 'aws'
-    ? cloudFormationChanges(outputOf(before, 'aws') as Template, outputOf(after, 'aws') as Template)
-    : terraformChanges(outputOf(before, cloud) as TerraformJson, outputOf(after, cloud) as TerraformJson);
-}
-
-/** Synthesizes every scenario's specs on every cloud (each distinct spec once) and diffs them. */
+/** Synthesizes every scenario's specs on every cloud (each distinct spec once) and builds their reports. */
 export function runScenarios(list: readonly Scenario[] = scenarios()): ScenarioResult[] {
-  const cache = new Map<ResolvedSpec, Synthesized>();
-  const synth = (spec: ResolvedSpec): Synthesized => {
-    let out = cache.get(spec);
-    if (!out) {
-      out = synthToFiles(spec, CLOUDS);
-      fs.rmSync(out.dir, { recursive: true, force: true });
-      cache.set(spec, out);
+  const cache = new Map<ResolvedSpec, Side>();
+  const side = (spec: ResolvedSpec): Side => {
+    let s = cache.get(spec);
+    if (!s) {
+      s = { outputs: synthOutputs(spec, CLOUDS), spec };
+      cache.set(spec, s);
     }
-    return out;
+    return s;
   };
   return list.map((scenario) => {
-    const before = synth(scenario.from);
-    const after = synth(scenario.to);
-    const changes = Object.fromEntries(CLOUDS.map((c) => [c, changesOf(before, after, c)])) as Record<
-      Cloud,
-      ResourceChange[]
-    >;
-    return { scenario, before, after, changes };
+    const before = side(scenario.from);
+    const after = side(scenario.to);
+    return { scenario, before, after, report: changeReport(before, after, CLOUDS) };
   });
 }

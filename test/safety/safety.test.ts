@@ -1,19 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { statefulClass } from '../../lib/change/stateful';
+import type { CfnTemplate, Change, TerraformConfig } from '../../lib/change/types';
 import { CLOUDS, type Cloud } from '../../lib/constants';
 import { README_SECTION } from '../parity/generate';
-import type { Template, TerraformJson } from '../support/outputs';
-import { cloudFormationChanges, type ResourceChange, statefulAddresses, terraformChanges } from './diff';
-import { EXPECTED_REPLACEMENTS, SIZE_EFFECTS } from './expectations';
-import { effectFor, readmeSafety } from './report';
-import { outputOf, runScenarios, type ScenarioResult } from './run';
+import { COMPONENT_OF, EXPECTED } from './expectations';
+import { readmeSafety } from './report';
+import { changesOf, runScenarios, type ScenarioResult } from './run';
 import { scenarios } from './scenarios';
-import { FORCE_NEW, STATEFUL_CFN_TYPES } from './stateful';
 
 /*
- * Stateful safety: growing a spec never removes, renames or replaces a database, replica,
- * cache, secret, key, password or network resource, except the documented replacements.
- * Each scenario's two specs are synthesized once for all clouds (beforeAll).
+ * Stateful safety, on the change model `blueprint diff` uses: growing a spec never loses, replaces
+ * or fails on a database, replica, cache, secret, key, password or network resource, and never
+ * needs attention, except the documented (EXPECTED) changes. Each scenario's specs are
+ * synthesized once for all clouds (beforeAll).
  */
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -30,168 +30,102 @@ const resultOf = (id: string): ScenarioResult => {
   return r;
 };
 
-const REPLACING = new Set<ResourceChange['effect']>(['destroyed', 'replaced', 'may-replace']);
+/** A change the suite holds to the documentation: risky, or a stateful resource replaced / deleted / failing. */
+const watched = (c: Change) =>
+  c.risk !== 'none' || (statefulClass(c.type) !== undefined && ['replace', 'delete', 'fails'].includes(c.action));
 
-/** Type of a stateful address in an output. */
-function typeOf(output: Template | TerraformJson, address: string): string | undefined {
-  if ('Resources' in output) return output.Resources[address]?.Type;
-  return address.slice(0, address.indexOf('.'));
+const key = (x: { type: string; action: string; risk: string }) => `${x.type} ${x.action} ${x.risk}`;
+
+/** Stateful addresses of one cloud's output (logical ids / Terraform addresses). */
+function statefulAddresses(output: CfnTemplate | TerraformConfig | undefined): string[] {
+  if (output === undefined) return [];
+  if ('Resources' in output) {
+    const t = output as CfnTemplate;
+    return Object.keys(t.Resources).filter((id) => statefulClass(t.Resources[id]?.Type ?? '') !== undefined);
+  }
+  const tf = output as TerraformConfig;
+  return Object.entries(tf.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName)
+      .filter(([, config]) => statefulClass(type, config) !== undefined)
+      .map(([name]) => `${type}.${name}`),
+  );
 }
 
 describe.each(list.map((s) => [s.id, s.description] as const))('%s: %s', (id) => {
-  test.each(CLOUDS)('%s: every stateful resource keeps its address, or is a documented replacement', (cloud) => {
-    const r = resultOf(id);
-    const before = outputOf(r.before, cloud);
-    const after = outputOf(r.after, cloud);
-    const kept = new Set(statefulAddresses(after));
-    const documented = new Set((EXPECTED_REPLACEMENTS[id] ?? []).filter((e) => e.cloud === cloud).map((e) => e.type));
-    const lost = statefulAddresses(before).filter((a) => {
-      const gone = !kept.has(a) || typeOf(before, a) !== typeOf(after, a);
-      return gone && !documented.has(typeOf(before, a) ?? '');
-    });
-    expect(lost).toEqual([]);
-  });
-
-  test.each(CLOUDS)('%s: stateful replacements are exactly the documented ones', (cloud) => {
-    const r = resultOf(id);
-    const replaced = r.changes[cloud]
-      .filter((c) => c.stateful && REPLACING.has(c.effect))
-      .map((c) => `${c.type} (${c.effect}: ${c.paths.join(', ') || 'removed'})`);
-    const actualTypes = [
-      ...new Set(r.changes[cloud].filter((c) => c.stateful && REPLACING.has(c.effect)).map((c) => c.type)),
-    ].sort();
-    const expectedTypes = [
-      ...new Set((EXPECTED_REPLACEMENTS[id] ?? []).filter((e) => e.cloud === cloud).map((e) => e.type)),
-    ].sort();
-    // The detail (what changed) is in the message when this fails.
-    expect({ types: actualTypes, detail: actualTypes.length === expectedTypes.length ? [] : replaced }).toEqual({
-      types: expectedTypes,
-      detail: [],
+  test.each(CLOUDS)('%s: the changes that need attention are exactly the documented ones', (cloud) => {
+    // GIVEN the step's report WHEN we keep the watched changes THEN they equal EXPECTED (detail on failure)
+    const actual = changesOf(resultOf(id), cloud).filter(watched);
+    const expected = (EXPECTED[id] ?? []).filter((e) => e.cloud === cloud);
+    const detail = actual
+      .filter((c) => !expected.some((e) => key(e) === key(c)))
+      .map((c) => `${c.resource} ${c.action} ${c.risk}: ${c.reason}`);
+    expect({ changes: [...new Set(actual.map(key))].sort(), undocumented: detail }).toEqual({
+      changes: [...new Set(expected.map(key))].sort(),
+      undocumented: [],
     });
   });
-});
 
-describe('AWS: @aws-cdk/cloudformation-diff between the templates', () => {
-  test.each(list.map((s) => s.id))(
-    '%s: no stateful resource WILL_REPLACE, MAY_REPLACE or WILL_DESTROY beyond the documented ones',
-    (id) => {
+  test.each(CLOUDS)(
+    '%s: every stateful address of the old output survives, or its delete is in the report',
+    (cloud) => {
       const r = resultOf(id);
-      const documented = new Set((EXPECTED_REPLACEMENTS[id] ?? []).filter((e) => e.cloud === 'aws').map((e) => e.type));
-      const replaced = r.changes.aws
-        .filter((c) => STATEFUL_CFN_TYPES.includes(c.type) && REPLACING.has(c.effect) && !documented.has(c.type))
-        .map((c) => `${c.address} ${c.effect}`);
-      expect(replaced).toEqual([]);
+      const kept = new Set(statefulAddresses(r.after.outputs[cloud]));
+      const reported = new Set(
+        changesOf(r, cloud)
+          .filter((c) => c.action === 'delete' || c.action === 'fails')
+          .map((c) => c.resource),
+      );
+      const lost = statefulAddresses(r.before.outputs[cloud]).filter((a) => !kept.has(a) && !reported.has(a));
+      expect(lost).toEqual([]);
     },
   );
+});
 
-  test('the grown template really grew (readers and shards added)', () => {
+describe('the growth steps really grow', () => {
+  test('grow: the AWS template gains shards and readers', () => {
     const r = resultOf('grow');
-    const count = (t: Template, type: string) => Object.values(t.Resources).filter((x) => x.Type === type).length;
-    const before = outputOf(r.before, 'aws') as Template;
-    const after = outputOf(r.after, 'aws') as Template;
-    expect(count(after, 'AWS::RDS::DBCluster')).toBe(3);
-    expect(count(after, 'AWS::RDS::DBInstance')).toBeGreaterThan(count(before, 'AWS::RDS::DBInstance'));
+    const created = changesOf(r, 'aws').filter((c) => c.action === 'create');
+    expect(created.filter((c) => c.type === 'AWS::RDS::DBCluster')).toHaveLength(2);
+    expect(created.filter((c) => c.type === 'AWS::RDS::DBInstance').length).toBeGreaterThan(2);
+  });
+
+  test('zones: every cloud reports a change (no step is silently a no-op)', () => {
+    for (const cloud of CLOUDS) expect(changesOf(resultOf('zones'), cloud).length).toBeGreaterThan(0);
   });
 });
 
 describe('size change', () => {
-  test.each(CLOUDS)('%s: every attribute a size change touches has a documented effect', (cloud) => {
-    const undocumented = resultOf('size-up')
-      .changes[cloud].flatMap((c) => c.paths.map((p) => ({ c, p })))
-      .filter(({ c, p }) => effectFor(cloud, c, p) === undefined)
-      .map(({ c, p }) => `${c.type} ${p}`);
-    expect(undocumented).toEqual([]);
+  test.each(CLOUDS)('%s: every resource a size change touches belongs to a documented component', (cloud) => {
+    const unexplained = changesOf(resultOf('size-up'), cloud)
+      .filter((c) => COMPONENT_OF[c.type] === undefined)
+      .map((c) => `${c.type} ${c.attributes.join(',')}`);
+    expect(unexplained).toEqual([]);
   });
 
-  test.each(CLOUDS)('%s: the effects table agrees with the diff on what is replaced', (cloud) => {
-    // "replaced" needs a replacement in the diff, "in place" forbids one; a rolling replacement
-    // of VMs may come from an updated group (AWS) or a replaced template (GCP).
-    const agrees = (kind: string, effect: ResourceChange['effect']) =>
-      kind === 'rolling replacement' || (kind === 'replaced') === REPLACING.has(effect);
-    const disagreements = resultOf('size-up')
-      .changes[cloud].flatMap((c) => c.paths.map((p) => ({ c, e: effectFor(cloud, c, p) })))
-      .filter(({ c, e }) => e !== undefined && !agrees(e.kind, c.effect))
-      .map(({ c, e }) => `${c.address}: diff says ${c.effect}, table says ${e?.kind}`);
-    expect(disagreements).toEqual([]);
+  test.each(CLOUDS)('%s: each size change has an effect the model explains (a rule or an in-place update)', (cloud) => {
+    const changes = changesOf(resultOf('size-up'), cloud);
+    for (const c of changes) expect(c.reason).not.toBe('');
+    const byComponent = (component: string) => changes.some((c) => COMPONENT_OF[c.type] === component);
+    expect([byComponent('compute'), byComponent('database')]).toEqual([true, true]);
   });
 
-  test('every documented effect is hit by the size-up step of its cloud', () => {
-    const unused = SIZE_EFFECTS.filter(
-      (e) => !resultOf('size-up').changes[e.cloud].some((c) => c.paths.some((p) => effectFor(e.cloud, c, p) === e)),
-    ).map((e) => `${e.cloud} ${e.type} ${e.paths.join(',')}`);
+  test('every component type is touched by the size-up step of its cloud', () => {
+    const cloudOf = (type: string): Cloud =>
+      type.startsWith('AWS::') ? 'aws' : type.startsWith('google_') ? 'gcp' : 'azure';
+    const unused = Object.keys(COMPONENT_OF).filter(
+      (type) => !changesOf(resultOf('size-up'), cloudOf(type)).some((c) => c.type === type),
+    );
     expect(unused).toEqual([]);
   });
 });
 
-/* The checks must be able to fail: break a copy of an output and the diff must say so. */
-describe('the diff catches what the safety checks are for', () => {
-  const base = () => resultOf('grow').before;
-
-  test('Terraform: a renamed Cloud SQL instance is a replacement, a removed secret is destroyed', () => {
-    const before = outputOf(base(), 'gcp') as TerraformJson;
-    const after = structuredClone(before);
-    const [[name, primary]] = Object.entries(after.resource.google_sql_database_instance ?? {}).filter(
-      ([, r]) => r.master_instance_name === undefined,
-    ) as Array<[string, Record<string, unknown>]>;
-    primary.name = `${String(primary.name)}-x`;
-    const secrets = after.resource.google_secret_manager_secret ?? {};
-    const [secret] = Object.keys(secrets);
-    if (secret) delete secrets[secret];
-    const changes = terraformChanges(before, after);
-    expect(changes).toContainEqual(
-      expect.objectContaining({ address: `google_sql_database_instance.${name}`, effect: 'replaced', paths: ['name'] }),
-    );
-    expect(changes).toContainEqual(
-      expect.objectContaining({ address: `google_secret_manager_secret.${secret}`, effect: 'destroyed' }),
-    );
-  });
-
-  test('Terraform: a changed Flexible Server version is a replacement; a new SKU is not', () => {
-    const before = outputOf(base(), 'azure') as TerraformJson;
-    const after = structuredClone(before);
-    const servers = Object.values(after.resource.azurerm_postgresql_flexible_server ?? {});
-    for (const s of servers) s.sku_name = 'GP_Standard_D4ds_v5';
-    const [first] = servers;
-    if (first) first.version = '17';
-    const effects = terraformChanges(before, after)
-      .filter((c) => c.type === 'azurerm_postgresql_flexible_server')
-      .map((c) => c.effect);
-    expect(effects).toContain('replaced');
-    expect(effects).toContain('updated');
-  });
-
-  test('AWS: cloudformation-diff reports a renamed cluster and a removed key', () => {
-    const before = outputOf(base(), 'aws') as Template;
-    const after = structuredClone(before);
-    const [clusterId] = Object.entries(after.Resources).find(([, r]) => r.Type === 'AWS::RDS::DBCluster') ?? [];
-    const [keyId] = Object.entries(after.Resources).find(([, r]) => r.Type === 'AWS::KMS::Key') ?? [];
-    const cluster = after.Resources[clusterId ?? ''];
-    if (cluster?.Properties) cluster.Properties.DBClusterIdentifier = 'renamed-db';
-    if (keyId) delete after.Resources[keyId];
-    const changes = cloudFormationChanges(before, after);
-    expect(changes).toContainEqual(expect.objectContaining({ address: clusterId, effect: 'replaced', stateful: true }));
-    expect(changes).toContainEqual(expect.objectContaining({ address: keyId, effect: 'destroyed', stateful: true }));
-  });
-});
-
 describe('tables', () => {
-  test('every Terraform type of the force-new table occurs in a synthesized output', () => {
-    const seen = new Set(
-      results.flatMap((r) =>
-        (['gcp', 'azure'] as Cloud[]).flatMap((c) =>
-          [r.before, r.after].flatMap((s) => Object.keys((s[c] as TerraformJson).resource)),
-        ),
-      ),
-    );
-    expect(Object.keys(FORCE_NEW).filter((t) => !seen.has(t))).toEqual([]);
-  });
-
-  test('every documented replacement names a scenario that exists', () => {
-    expect(Object.keys(EXPECTED_REPLACEMENTS).filter((id) => !list.some((s) => s.id === id))).toEqual([]);
+  test('every documented expectation names a scenario that exists', () => {
+    expect(Object.keys(EXPECTED).filter((id) => !list.some((s) => s.id === id))).toEqual([]);
   });
 });
 
-test(`${README_SECTION} carries the current size-change effects (regenerate with \`npm run parity\`)`, () => {
+test(`${README_SECTION} carries the current safety section (regenerate with \`npm run parity\`)`, () => {
   const committed = fs.readFileSync(path.join(ROOT, README_SECTION), 'utf8');
-  expect(committed).toContain(readmeSafety(list, resultOf('size-up').changes));
+  expect(committed).toContain(readmeSafety(results));
 });

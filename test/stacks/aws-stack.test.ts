@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { OUTPUT_NAMES } from '../../lib/constants';
@@ -249,36 +250,115 @@ describe('AwsBlueprintStack: removing a shard', () => {
 });
 
 describe('AwsBlueprintStack: the app is not the admin', () => {
-  test('GIVEN shards with an app login WHEN built THEN the instances read the app secrets and the cache token only, and DATABASE_SECRET names the app secret', () => {
-    const t = template(resolved('prod', { database: { shards: 2 } }));
-    const [, rolePolicy] =
-      Object.entries(t.Resources).find(
-        ([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('ComputeGroupRole'),
-      ) ?? [];
-    if (!rolePolicy) throw new Error('no instance role policy');
-    const document = rolePolicy.Properties?.PolicyDocument as {
-      Statement: Array<{ Action: unknown; Resource: unknown }>;
-    };
-    const reads = document.Statement.filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
-    const targets = reads.flatMap((st) => [st.Resource].flat()).map((r) => JSON.stringify(r));
-    expect(targets.filter((r) => r.includes('AppSecretAttachment'))).toHaveLength(2);
-    expect(targets.filter((r) => r.includes('CacheAuthToken'))).toHaveLength(1);
-    expect(targets.filter((r) => /ClusterSecretAttachment|ClusterSecret[0-9A-F]/.test(r))).toEqual([]);
-    expect(targets).toHaveLength(3);
-    expect(JSON.stringify(t.Outputs.DatabaseSecret)).toContain('DatabaseAppSecretAttachment');
-  });
+  test.each([
+    ['prod, 2 shards', resolved('prod', { database: { shards: 2 } }), 2],
+    ['the dev preset (size small, Aurora Serverless v2)', resolved('dev'), 1],
+  ])(
+    'GIVEN %s WHEN built THEN the instances read the app secrets and the cache token only, never an admin secret, and DATABASE_SECRET names the app secret',
+    (_n, spec, shards) => {
+      const t = template(spec);
+      const [, rolePolicy] =
+        Object.entries(t.Resources).find(
+          ([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('ComputeGroupRole'),
+        ) ?? [];
+      if (!rolePolicy) throw new Error('no instance role policy');
+      const document = rolePolicy.Properties?.PolicyDocument as {
+        Statement: Array<{ Action: unknown; Resource: unknown }>;
+      };
+      const reads = document.Statement.filter((st) => [st.Action].flat().includes('secretsmanager:GetSecretValue'));
+      const targets = reads.flatMap((st) => [st.Resource].flat()).map((r) => JSON.stringify(r));
+      expect(targets.filter((r) => r.includes('AppSecretAttachment'))).toHaveLength(shards);
+      expect(targets.filter((r) => r.includes('CacheAuthToken'))).toHaveLength(1);
+      expect(targets.filter((r) => /ClusterSecretAttachment|ClusterSecret[0-9A-F]/.test(r))).toEqual([]);
+      expect(targets).toHaveLength(shards + 1);
+      // Nothing else in the template lets the instance role read the admin secret either.
+      const adminSecret = Object.keys(t.Resources).find((id) => /DatabaseClusterSecretAttachment/.test(id));
+      const grants = Object.entries(t.Resources).filter(
+        ([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles).includes('ComputeGroupRole'),
+      );
+      expect(
+        grants.filter(([, r]) => JSON.stringify(r.Properties?.PolicyDocument).includes(adminSecret ?? '?')),
+      ).toEqual([]);
+      expect(JSON.stringify(t.Outputs.DatabaseSecret)).toContain('DatabaseAppSecretAttachment');
+    },
+  );
 
-  test('GIVEN app logins WHEN built THEN the app group starts only after every shard login has its password', () => {
-    const t = template(resolved('prod', { database: { shards: 2 } })) as TemplateJson & {
-      Resources: Record<string, { DependsOn?: string[] }>;
-    };
-    const [, asg] = Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup') ?? [];
-    const passwords = Object.entries(t.Resources)
-      .filter(([, r]) => r.Type === 'Custom::DatabaseAppPassword')
-      .map(([id]) => id);
-    expect(passwords).toHaveLength(2);
-    expect(asg?.DependsOn).toEqual(expect.arrayContaining(passwords));
-  });
+  test.each([
+    ['prod, 2 shards', resolved('prod', { database: { shards: 2 } }), 2],
+    ['the dev preset', resolved('dev'), 1],
+  ])(
+    'GIVEN %s WHEN built THEN the app group starts only after every shard login has its password',
+    (_n, spec, shards) => {
+      const t = template(spec) as TemplateJson & {
+        Resources: Record<string, { DependsOn?: string[] }>;
+      };
+      const [, asg] =
+        Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::AutoScaling::AutoScalingGroup') ?? [];
+      const passwords = Object.entries(t.Resources)
+        .filter(([, r]) => r.Type === 'Custom::DatabaseAppPassword')
+        .map(([id]) => id);
+      expect(passwords).toHaveLength(shards);
+      expect(asg?.DependsOn).toEqual(expect.arrayContaining(passwords));
+    },
+  );
+});
+
+describe('AwsBlueprintStack: database size small <-> medium (Aurora Serverless v2 <-> provisioned)', () => {
+  // Staging with one reader and pooling: writer, reader, proxy and the app login all present.
+  const small = template(resolved('staging', { database: { size: 'small', readReplicas: 1 } }));
+  const medium = template(resolved('staging', { database: { size: 'medium', readReplicas: 1 } }));
+  const REPLACING = [
+    ResourceImpact.WILL_REPLACE,
+    ResourceImpact.MAY_REPLACE,
+    ResourceImpact.WILL_DESTROY,
+    ResourceImpact.WILL_ORPHAN,
+  ];
+
+  /** Every changed resource per @aws-cdk/cloudformation-diff: impact and changed properties. */
+  const changes = (from: TemplateJson, to: TemplateJson) => {
+    const out: Record<string, { type: string; impact: ResourceImpact; properties: string[] }> = {};
+    fullDiff(from, to).resources.forEachDifference((id, change) => {
+      out[id] = {
+        type: change.newResourceType ?? change.oldResourceType ?? '',
+        impact: change.changeImpact,
+        properties: Object.keys(change.propertyUpdates).sort(),
+      };
+    });
+    return out;
+  };
+
+  test.each([
+    ['small -> medium', small, medium],
+    ['medium -> small', medium, small],
+  ])(
+    'GIVEN %s WHEN cloudformation-diff compares the templates THEN the writer and reader change class in place, the cluster only its capacity range, and nothing is replaced, added or removed',
+    (_n, from, to) => {
+      const c = changes(from, to);
+      expect(c.DatabaseClusterWriterD43085C6).toEqual({
+        type: 'AWS::RDS::DBInstance',
+        impact: ResourceImpact.WILL_UPDATE,
+        properties: ['DBInstanceClass'],
+      });
+      // Serverless readers sit in promotion tier 1 (they scale with the writer), provisioned ones in 2.
+      expect(c.DatabaseClusterReader1D8B76102).toEqual({
+        type: 'AWS::RDS::DBInstance',
+        impact: ResourceImpact.WILL_UPDATE,
+        properties: ['DBInstanceClass', 'PromotionTier'],
+      });
+      expect(c.DatabaseCluster5B53A178).toEqual({
+        type: 'AWS::RDS::DBCluster',
+        impact: ResourceImpact.WILL_UPDATE,
+        properties: ['ServerlessV2ScalingConfiguration'],
+      });
+      expect(Object.entries(c).filter(([, x]) => REPLACING.includes(x.impact))).toEqual([]);
+      expect(Object.keys(to.Resources).sort()).toEqual(Object.keys(from.Resources).sort());
+      // Everything else that changes is an alarm or the dashboard.
+      const others = Object.values(c)
+        .map((x) => x.type)
+        .filter((type) => !type.startsWith('AWS::RDS::'));
+      expect([...new Set(others)].sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard']);
+    },
+  );
 });
 
 describe('awsAppContext', () => {

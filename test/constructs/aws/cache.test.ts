@@ -26,6 +26,15 @@ const group = (template: Template) => {
 };
 
 describe('AwsCache', () => {
+  test('GIVEN cache.revision 2 WHEN built THEN the group id carries -r2, so CloudFormation can create the new group before deleting the old', () => {
+    expect(group(build(resolved('prod', { cache: { revision: 2 } })).template).Properties.ReplicationGroupId).toBe(
+      'shop-api-prd-redis-r2',
+    );
+    expect(group(build(resolved('prod', { cache: { revision: 0 } })).template).Properties.ReplicationGroupId).toBe(
+      'shop-api-prd-redis',
+    );
+  });
+
   test('GIVEN prod (1 shard, 1 replica) WHEN built THEN a Multi-AZ, failover-enabled Valkey group encrypts in transit and at rest', () => {
     const { template } = build(resolved('prod'));
     expect(group(template).Properties).toMatchObject({

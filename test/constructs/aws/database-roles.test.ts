@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsDatabase, databaseId } from '../../../constructs/aws/database';
-import { hasDataApi, PASSWORD_FUNCTION, taggedStatements } from '../../../constructs/aws/database-roles';
+import { PASSWORD_FUNCTION, taggedStatements } from '../../../constructs/aws/database-roles';
 import { AwsNetwork } from '../../../constructs/aws/network';
 import { AwsSecrets } from '../../../constructs/aws/secrets';
 import { APP_USER, appRoleStatements } from '../../../lib/database-roles';
@@ -135,14 +135,25 @@ describe('AWS app login', () => {
     expect(auth).toMatch(/DatabaseClusterSecretAttachment/);
   });
 
-  test('GIVEN a small database (a T class, which has no Data API) WHEN built THEN there is no app login and the app keeps the admin secret', () => {
-    expect(hasDataApi('db.t4g.medium')).toBe(false);
-    expect(hasDataApi('db.r7g.large')).toBe(true);
+  test('GIVEN the dev preset (size small: Aurora Serverless v2) WHEN built THEN the Data API is on and the shard gets the same app login as every size', () => {
     const small = build(resolved('dev'));
-    expect(small.db.appCredentials).toBeUndefined();
-    small.template.resourceCountIs('Custom::DatabaseStatement', 0);
-    small.template.hasResourceProperties('AWS::RDS::DBCluster', { EnableHttpEndpoint: Match.absent() });
-    expect(small.db.appSecret).toBe(small.db.secret);
+    small.template.hasResourceProperties('AWS::RDS::DBCluster', {
+      EnableHttpEndpoint: true,
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 },
+    });
+    small.template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+    expect(ofType(small.template, 'Custom::DatabaseStatement').map(([, r]) => sqlOf(r))).toEqual(
+      taggedStatements(appRoleStatements({ withClone: false })),
+    );
+    small.template.resourceCountIs('Custom::DatabaseAppPassword', 1);
+    small.template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLMultiUser' }),
+    });
+    expect(small.db.appSecret).toBe(small.db.appCredentials.secret);
+    expect(small.db.appSecret).not.toBe(small.db.secret);
+    expect(small.stack.resolve(small.db.endpoints.secret)).toEqual({
+      Ref: expect.stringMatching(/^DatabaseAppSecretAttachment/),
+    });
   });
 });
 

@@ -10,6 +10,7 @@ import {
   DATABASE_PARAMETERS,
   databaseId,
   readerCount,
+  serverlessCapacity,
   shardRemoval,
   weeklyWindow,
 } from '../../../constructs/aws/database';
@@ -17,6 +18,7 @@ import { AwsNetwork } from '../../../constructs/aws/network';
 import { AwsSecrets } from '../../../constructs/aws/secrets';
 import { DATABASE_AUDIT } from '../../../lib/operations';
 import type { ResolvedSpec } from '../../../lib/resolve';
+import { DATABASE_SIZES } from '../../../lib/sizes';
 import { awsAppContext } from '../../../stacks/aws-stack';
 import { resolved } from '../../fixtures';
 
@@ -103,6 +105,70 @@ describe('AwsDatabase', () => {
         MonitoringInterval: 60,
         AutoMinorVersionUpgrade: true,
       });
+    }
+  });
+
+  test('GIVEN size small WHEN built THEN the writer and readers are Aurora Serverless v2 in the size table range, and the readers scale with the writer', () => {
+    const spec = resolved('staging', { database: { size: 'small', readReplicas: 2 } });
+    expect(serverlessCapacity(spec)).toEqual(DATABASE_SIZES.small.aws.capacityUnits);
+    const { template, db } = build(spec);
+    expect(db.capacityUnits).toEqual({ min: 0.5, max: 2 });
+    expect(cluster(template).Properties.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0.5, MaxCapacity: 2 });
+    const instances = template.findResources('AWS::RDS::DBInstance');
+    const byId = Object.fromEntries(
+      Object.entries(instances).map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), r.Properties]),
+    );
+    expect(Object.keys(byId).sort()).toEqual([
+      'DatabaseClusterReader1',
+      'DatabaseClusterReader2',
+      'DatabaseClusterWriter',
+    ]);
+    for (const props of Object.values(byId)) {
+      expect(props).toMatchObject({
+        DBInstanceClass: 'db.serverless',
+        EnablePerformanceInsights: true,
+        MonitoringInterval: 60,
+      });
+    }
+    // Tier 0-1 serverless readers follow the writer's capacity: a failover never lands on 0.5 ACU.
+    expect(byId.DatabaseClusterWriter?.PromotionTier).toBe(0);
+    expect(byId.DatabaseClusterReader1?.PromotionTier).toBe(1);
+    expect(byId.DatabaseClusterReader2?.PromotionTier).toBe(1);
+  });
+
+  test('GIVEN replicaSize large with size medium WHEN built THEN the readers run on the replica class, the writer on its own', () => {
+    const { template } = build(
+      resolved('prod', { database: { size: 'medium', replicaSize: 'large', readReplicas: 2 } }),
+    );
+    const classes = Object.entries(template.findResources('AWS::RDS::DBInstance'))
+      .map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ''), (r.Properties as { DBInstanceClass: string }).DBInstanceClass])
+      .sort();
+    expect(classes).toEqual([
+      ['DatabaseClusterReader1', DATABASE_SIZES.large.aws.type],
+      ['DatabaseClusterReader2', DATABASE_SIZES.large.aws.type],
+      ['DatabaseClusterWriter', DATABASE_SIZES.medium.aws.type],
+    ]);
+  });
+
+  test('GIVEN serverless readers (replicaSize small) under a provisioned writer WHEN built THEN the cluster carries the serverless range', () => {
+    const spec = resolved('prod', { database: { size: 'medium', replicaSize: 'small', readReplicas: 1 } });
+    const { template } = build(spec);
+    expect(serverlessCapacity(spec)).toEqual(DATABASE_SIZES.small.aws.capacityUnits);
+    expect(cluster(template).Properties.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 0.5, MaxCapacity: 2 });
+    const classes = Object.values(template.findResources('AWS::RDS::DBInstance')).map(
+      (r) => (r.Properties as { DBInstanceClass: string }).DBInstanceClass,
+    );
+    expect(classes.sort()).toEqual(['db.r7g.large', 'db.serverless']);
+  });
+
+  test('GIVEN size medium WHEN built THEN provisioned instances and no serverless range', () => {
+    const spec = resolved('staging', { database: { size: 'medium' } });
+    expect(serverlessCapacity(spec)).toBeUndefined();
+    const { template, db } = build(spec);
+    expect(db.capacityUnits).toBeUndefined();
+    expect(cluster(template).Properties.ServerlessV2ScalingConfiguration).toBeUndefined();
+    for (const instance of Object.values(template.findResources('AWS::RDS::DBInstance'))) {
+      expect(instance.Properties.DBInstanceClass).toBe('db.r7g.large');
     }
   });
 

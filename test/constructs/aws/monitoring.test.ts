@@ -1,6 +1,11 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { auroraMaxConnections, GROUP_AT_MAX_EXPRESSION } from '../../../constructs/aws/monitoring';
+import {
+  auroraMaxConnections,
+  auroraServerlessMaxConnections,
+  GROUP_AT_MAX_EXPRESSION,
+  SERVERLESS_CPU_EXPRESSION,
+} from '../../../constructs/aws/monitoring';
 import { ALARM_SIGNALS } from '../../../lib/constants';
 import type { ResolvedSpec } from '../../../lib/resolve';
 import { AwsBlueprintStack, awsAppContext } from '../../../stacks/aws-stack';
@@ -106,6 +111,54 @@ describe('AwsMonitoring', () => {
     );
     expect(cpu).toHaveLength(3);
     expect(auroraMaxConnections(16)).toBe(1802);
+  });
+
+  test.each([
+    [{ min: 1, max: 1 }, 189],
+    [{ min: 1, max: 4 }, 823],
+    [{ min: 1, max: 16 }, 3360],
+    [{ min: 1, max: 64 }, 5000],
+    [{ min: 0.5, max: 16 }, 2000],
+    [{ min: 0.5, max: 2 }, 400],
+  ])(
+    'GIVEN Serverless v2 capacity %o WHEN max_connections is derived THEN it is %d (AWS table, interpolated; 2,000 cap at a 0.5 minimum)',
+    (capacity, expected) => {
+      expect(auroraServerlessMaxConnections(capacity)).toBe(expected);
+    },
+  );
+
+  test('GIVEN the dev preset (Aurora Serverless v2, 0.5-2 ACU) WHEN built THEN connections alarm at 80% of the 2 ACU max_connections and db-cpu on CPU or ACU utilisation', () => {
+    const { template } = build(resolved('dev'));
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    const [, connections] = alarms.find(([id]) => id.startsWith('MonitoringDatabaseConnections')) ?? [];
+    expect(connections?.Properties).toMatchObject({ MetricName: 'DatabaseConnections', Threshold: 320 });
+    expect(connections?.Properties.AlarmDescription).toContain('max_connections ~400');
+    const [, cpu] = alarms.find(([id]) => id.startsWith('MonitoringDatabaseCpu')) ?? [];
+    const metrics = cpu?.Properties.Metrics as Array<{
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string } };
+    }>;
+    expect(cpu?.Properties).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe(SERVERLESS_CPU_EXPRESSION);
+    expect(metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : [])).sort()).toEqual([
+      'ACUUtilization',
+      'CPUUtilization',
+    ]);
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'))).toContain(
+      'ServerlessDatabaseCapacity',
+    );
+  });
+
+  test('GIVEN the prod preset (provisioned) WHEN built THEN db-cpu reads CPUUtilization alone and the dashboard has no ACU graph', () => {
+    const { template } = build(resolved('prod'));
+    const [, cpu] =
+      Object.entries(template.findResources('AWS::CloudWatch::Alarm')).find(([id]) =>
+        id.startsWith('MonitoringDatabaseCpu'),
+      ) ?? [];
+    expect(cpu?.Properties).toMatchObject({ MetricName: 'CPUUtilization', Threshold: 80 });
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'))).not.toContain(
+      'ServerlessDatabaseCapacity',
+    );
   });
 
   test('GIVEN a clustered cache WHEN built THEN cache alarms exist per shard over that shard nodes', () => {

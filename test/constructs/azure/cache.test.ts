@@ -32,6 +32,12 @@ describe('AzureCache', () => {
     });
   });
 
+  test('GIVEN cache.revision 3 WHEN synthesized THEN the Managed Redis name carries -r3', () => {
+    expect(redis(synth(resolved('dev', { cache: { revision: 3 } }))).name).toMatch(
+      /^redis-shop-api-dev-[0-9a-f]{6}-r3$/,
+    );
+  });
+
   test('GIVEN prod WHEN synthesized THEN a replacing plan is refused (prevent_destroy); dev may replace', () => {
     expect(redis(prod).lifecycle).toEqual({ prevent_destroy: true });
     expect(redis(synth(resolved('dev'))).lifecycle).toBeUndefined();

@@ -55,6 +55,11 @@ describe('AzureLoadBalancer', () => {
     });
   });
 
+  test('GIVEN a zone change later WHEN synthesized THEN the gateway keeps the zones it was created with (zones is ForceNew)', () => {
+    expect(gateway(synth(resolved('dev'))).zones).toEqual(['1', '2']);
+    expect(gateway(prod).lifecycle).toEqual({ ignore_changes: ['zones'] });
+  });
+
   test('GIVEN WAF off WHEN synthesized THEN Standard_v2 and no policy', () => {
     const json = synth(resolved('dev', { loadBalancer: { waf: false } }));
     expect(gateway(json).sku.name).toBe('Standard_v2');

@@ -16,6 +16,13 @@ function cache(spec: ResolvedSpec, props: Partial<GcpCacheProps> = {}): Json {
 }
 
 describe('GcpCache', () => {
+  it('GIVEN cache.revision 1 WHEN synthesized THEN the Memorystore name carries -r1 (a tier change can then create before destroy)', () => {
+    expect(only(cache(resolved('dev', { cache: { revision: 1 } })), 'google_redis_instance').name).toBe(
+      'shop-api-dev-redis-r1',
+    );
+    expect(only(cache(resolved('dev')), 'google_redis_instance').name).toBe('shop-api-dev-redis');
+  });
+
   describe('GIVEN the prod preset (one shard, one replica)', () => {
     const tf = cache(resolved('prod'));
     const redis = only(tf, 'google_redis_instance');
