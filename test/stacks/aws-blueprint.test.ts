@@ -83,6 +83,31 @@ describe('AwsBlueprint', () => {
     expect(after[r1]).toEqual(before[r1]);
   });
 
+  test('GIVEN a serverless size (small) WHEN the writer hook changes its window THEN it stays Serverless v2; an instance hook with an instanceType makes every instance provisioned', () => {
+    const spec = resolved('staging', { database: { size: 'small', readReplicas: 1 } });
+    const classes = (t: Template) =>
+      Object.entries(t.findResources('AWS::RDS::DBInstance')).map(([id, r]) => [
+        id.replace(/[0-9A-F]{8}$/, ''),
+        r.Properties,
+      ]);
+    const windowed = blueprint({
+      spec,
+      overrides: { database: { writer: (p) => ({ ...p, preferredMaintenanceWindow: 'sun:05:00-sun:06:00' }) } },
+    }).template;
+    for (const [id, props] of classes(windowed)) {
+      expect({ id, cls: props.DBInstanceClass }).toEqual({ id, cls: 'db.serverless' });
+      expect({ id, w: props.PreferredMaintenanceWindow }).toEqual({
+        id,
+        w: String(id).includes('Writer') ? 'sun:05:00-sun:06:00' : undefined,
+      });
+    }
+    const provisioned = blueprint({
+      spec,
+      overrides: { database: { instance: (p) => ({ ...p, instanceType: new ec2.InstanceType('r7g.large') }) } },
+    }).template;
+    for (const [, props] of classes(provisioned)) expect(props.DBInstanceClass).toBe('db.r7g.large');
+  });
+
   test('GIVEN a brought key and alarm topic WHEN built THEN neither is created and the alarms notify the topic', () => {
     const { template, stack } = blueprint({}, (s) => ({
       key: new kms.Key(s, 'TeamKey'),
