@@ -13,7 +13,7 @@
  * BLUEPRINT_CONSUMER_AWS_CDK_LIB=<version> installs that aws-cdk-lib instead (range checks).
  * Prints install size and time per consumer and the total time.
  */
-const { execFileSync, spawnSync } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -27,6 +27,19 @@ const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
 function run(cmd, args, cwd, env = {}) {
   const result = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.status !== 0) throw new Error(`${path.basename(cwd)}: ${cmd} ${args.join(' ')} exited ${result.status}`);
+}
+
+/** Runs a command, its output kept in `log` (printed once the consumer ends, so parallel runs stay readable). */
+function runLogged(cmd, args, cwd, log, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env } });
+    child.stdout.on('data', (d) => log.push(String(d)));
+    child.stderr.on('data', (d) => log.push(String(d)));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(cwd)}: ${cmd} ${args.join(' ')} exited ${code}`)),
+    );
+  });
 }
 
 /** Paths a published package must not carry: tests, snapshots, scripts, docs beyond the three. */
@@ -71,7 +84,8 @@ function duMiB(dir) {
   return Number(out.split('\t')[0]);
 }
 
-function consumer(name, tarball, work) {
+/** One consumer app: install, check what is (not) installed, then its own `npm test`. */
+async function consumer(name, tarball, work, log) {
   const dir = path.join(work, name);
   fs.cpSync(path.join(consumers, name), dir, { recursive: true });
   const pkgFile = path.join(dir, 'package.json');
@@ -95,7 +109,7 @@ function consumer(name, tarball, work) {
   fs.writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
 
   const installStart = Date.now();
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  await runLogged('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir, log);
   const installSeconds = seconds(installStart);
   const mib = duMiB(path.join(dir, 'node_modules'));
   for (const absent of spec.absent ?? []) {
@@ -105,37 +119,56 @@ function consumer(name, tarball, work) {
     throw new Error(`${name}: scaling-blueprint got nested dependencies of its own (a second engine copy?)`);
   }
   const testStart = Date.now();
-  run('npm', ['test', '--silent'], dir, { CHECKPOINT_DISABLE: '1' });
-  console.log(
+  await runLogged('npm', ['test', '--silent'], dir, log, { CHECKPOINT_DISABLE: '1' });
+  log.push(
     `consumer ${name}: install ${installSeconds} s, node_modules ${mib} MiB (none of ${(spec.absent ?? []).join(', ') || '-'}), compile + synth ${seconds(testStart)} s`,
   );
 }
 
-function main() {
+/** How many consumers install and build at once: installs wait on the disk, so two overlap well on two cores. */
+const PARALLEL = 2;
+
+async function main() {
   const names =
     process.argv.slice(2).length > 0
       ? process.argv.slice(2)
       : fs
-          .readdirSync(__dirname)
-          .filter((d) => fs.existsSync(path.join(__dirname, d, 'package.json')))
+          .readdirSync(consumers)
+          .filter((d) => fs.existsSync(path.join(consumers, d, 'package.json')))
           .sort();
+  if (names.length === 0) throw new Error('no consumer apps found in test/consumers/');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-consumers-'));
   try {
     // npm pack runs prepack: the package build (swc, declarations, ESM entries).
     run('npm', ['pack', '--silent', '--pack-destination', work], root);
     const tarball = path.join(work, `${repo.name}-${repo.version}.tgz`);
     checkTarball(tarball);
-    for (const name of names) consumer(name, tarball, work);
-    console.log(`consumer tests: ${names.length} passed in ${seconds(started)} s`);
+    const queue = [...names];
+    const failures = [];
+    const worker = async () => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        const log = [];
+        try {
+          await consumer(name, tarball, work, log);
+        } catch (error) {
+          failures.push(name);
+          log.push(`consumer ${name} FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+        }
+        process.stdout.write(log.map((l) => (l.endsWith('\n') ? l : `${l}\n`)).join(''));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, names.length) }, worker));
+    console.log(`consumer tests (${seconds(started)} s):`);
+    console.log(`consumers: ${names.length - failures.length} passed, ${failures.length} failed`);
+    if (failures.length > 0) throw new Error(`failed: ${failures.join(', ')}`);
   } finally {
-    if (process.env.BLUEPRINT_KEEP_CONSUMERS !== '1') fs.rmSync(work, { recursive: true, force: true });
-    else console.log(`kept ${work}`);
+    if (process.env.BLUEPRINT_KEEP_CONSUMERS === '1') console.log(`kept ${work}`);
+    // Over a gigabyte of node_modules: removed in the background, so the run does not wait on the disk.
+    else spawn('rm', ['-rf', work], { detached: true, stdio: 'ignore' }).unref();
   }
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error) => {
   console.error(`consumer tests: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
-}
+});
