@@ -213,36 +213,26 @@ function composeAwsBlueprint(scope: Construct, props: AwsBlueprintProps): AwsBlu
  * and the outputs of the environment contract (CfnOutputs in your stack). Construct ids inside
  * are part of every stateful resource's logical id: they never change (test/stacks pins them).
  */
+/** Fields are filled from composeAwsBlueprint's result (definite assignment: `!`). */
 export class AwsBlueprint extends Construct implements AwsBlueprintParts {
-  public readonly spec: ResolvedSpec;
-  public readonly secrets: AwsSecrets;
-  public readonly network: AwsNetwork;
-  public readonly cache: AwsCache;
+  public readonly spec!: ResolvedSpec;
+  public readonly secrets!: AwsSecrets;
+  public readonly network!: AwsNetwork;
+  public readonly cache!: AwsCache;
   /** One per shard; [0] is the unsharded database. */
-  public readonly databases: AwsDatabase[];
-  public readonly loadBalancer: AwsLoadBalancer;
+  public readonly databases!: AwsDatabase[];
+  public readonly loadBalancer!: AwsLoadBalancer;
   public readonly cdn?: AwsCdn;
-  public readonly computeGroup: AwsComputeGroup;
-  public readonly monitoring: AwsMonitoring;
+  public readonly computeGroup!: AwsComputeGroup;
+  public readonly monitoring!: AwsMonitoring;
   /** The environment contract, as given to the instances and the outputs. */
-  public readonly contract: ReturnType<typeof environmentContract>;
+  public readonly contract!: ReturnType<typeof environmentContract>;
   /** The public entry: the CDN when on, else the load balancer. */
-  public readonly url: string;
+  public readonly url!: string;
 
   constructor(scope: Construct, id: string, props: AwsBlueprintProps) {
     super(scope, id);
-    const parts = composeAwsBlueprint(this, props);
-    this.spec = parts.spec;
-    this.secrets = parts.secrets;
-    this.network = parts.network;
-    this.cache = parts.cache;
-    this.databases = parts.databases;
-    this.loadBalancer = parts.loadBalancer;
-    if (parts.cdn) this.cdn = parts.cdn;
-    this.computeGroup = parts.computeGroup;
-    this.monitoring = parts.monitoring;
-    this.contract = parts.contract;
-    this.url = parts.url;
+    Object.assign(this, composeAwsBlueprint(this, props));
   }
 }
 
@@ -269,20 +259,20 @@ export interface AwsBlueprintStackProps extends StackProps, Omit<AwsBlueprintPro
  * template are those of the stack before the blueprint became a construct.
  */
 export class AwsBlueprintStack extends Stack implements AwsBlueprintParts {
-  public readonly spec: ResolvedSpec;
-  public readonly secrets: AwsSecrets;
-  public readonly network: AwsNetwork;
-  public readonly cache: AwsCache;
+  public readonly spec!: ResolvedSpec;
+  public readonly secrets!: AwsSecrets;
+  public readonly network!: AwsNetwork;
+  public readonly cache!: AwsCache;
   /** One per shard; [0] is the unsharded database. */
-  public readonly databases: AwsDatabase[];
-  public readonly loadBalancer: AwsLoadBalancer;
+  public readonly databases!: AwsDatabase[];
+  public readonly loadBalancer!: AwsLoadBalancer;
   public readonly cdn?: AwsCdn;
-  public readonly computeGroup: AwsComputeGroup;
-  public readonly monitoring: AwsMonitoring;
+  public readonly computeGroup!: AwsComputeGroup;
+  public readonly monitoring!: AwsMonitoring;
   /** The environment contract, as given to the instances and the outputs. */
-  public readonly contract: ReturnType<typeof environmentContract>;
+  public readonly contract!: ReturnType<typeof environmentContract>;
   /** The public entry: the CDN when on, else the load balancer. */
-  public readonly url: string;
+  public readonly url!: string;
 
   constructor(scope: Construct, id: string, props: AwsBlueprintStackProps) {
     const spec = resolveSpecInput(props.spec);
@@ -290,18 +280,7 @@ export class AwsBlueprintStack extends Stack implements AwsBlueprintParts {
       description: `Scaling blueprint ${spec.name} (${spec.environment}): network, load balancer, app group, cache, database`,
       ...props,
     });
-    const b = composeAwsBlueprint(this, { ...props, spec });
-    this.spec = b.spec;
-    this.secrets = b.secrets;
-    this.network = b.network;
-    this.cache = b.cache;
-    this.databases = b.databases;
-    this.loadBalancer = b.loadBalancer;
-    if (b.cdn) this.cdn = b.cdn;
-    this.computeGroup = b.computeGroup;
-    this.monitoring = b.monitoring;
-    this.contract = b.contract;
-    this.url = b.url;
+    Object.assign(this, composeAwsBlueprint(this, { ...props, spec }));
   }
 }
 
