@@ -1,3 +1,4 @@
+import type { CompanyRules } from './company-rules';
 import type { LoadResult } from './load';
 import { Names } from './naming';
 import { type ResolvedSpec, resolve } from './resolve';
@@ -12,6 +13,17 @@ import { formatProblem, validate } from './validate';
 
 /** A spec in any of the forms the blueprint constructs accept. */
 export type SpecInput = LoadResult | ResolvedSpec | Spec;
+
+/** What every cloud's blueprint construct takes besides its own bring-your-own props. */
+export interface BlueprintBaseProps {
+  /** The spec: what `loadSpec(file)` returns, the resolved spec, or the spec written in TypeScript. */
+  readonly spec: SpecInput;
+  /**
+   * Company-wide rules: tags on every resource (merged over the spec's) and a prefix on every
+   * derived name. @default - none
+   */
+  readonly companyRules?: CompanyRules;
+}
 
 /** An invalid spec given to a construct: every problem, one per line. */
 export class SpecInputError extends Error {

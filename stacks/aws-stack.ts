@@ -19,7 +19,7 @@ import { OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { stackName } from '../lib/naming';
 import type { ResolvedSpec } from '../lib/resolve';
-import { resolveSpecInput, type SpecInput, SpecInputError } from '../lib/spec-input';
+import { type BlueprintBaseProps, resolveSpecInput, type SpecInput, SpecInputError } from '../lib/spec-input';
 import { addAwsPolicyGates, assertPolicyClean, useBaselineWasmCompiler } from './aws-policy';
 
 /**
@@ -52,9 +52,7 @@ export interface AwsBlueprintOverrides {
 }
 
 /** Props of {@link AwsBlueprint}. */
-export interface AwsBlueprintProps {
-  /** The spec: what `loadSpec(file)` returns, the resolved spec, or the spec written in TypeScript. */
-  readonly spec: SpecInput;
+export interface AwsBlueprintProps extends BlueprintBaseProps {
   /** Bring your own VPC (see AwsNetworkProps.vpc). @default - a new VPC from the spec */
   readonly vpc?: ec2.IVpc;
   /** Which subnets of a brought VPC each tier uses. @default - see AwsSubnetSelections */
@@ -70,11 +68,6 @@ export interface AwsBlueprintProps {
   readonly certificate?: acm.ICertificate;
   /** Viewer certificate of the CDN (us-east-1). @default - see AwsCdnProps.certificate */
   readonly cdnCertificate?: acm.ICertificate;
-  /**
-   * Company-wide rules: tags on every resource (merged over the spec's) and a prefix on every
-   * derived name. @default - none
-   */
-  readonly companyRules?: CompanyRules;
   /** Per-resource overrides. @default - none */
   readonly overrides?: AwsBlueprintOverrides;
 }

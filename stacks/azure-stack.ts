@@ -22,7 +22,7 @@ import { ENV_CONTRACT, OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { applyOverride, type Override } from '../lib/override';
 import type { ResolvedSpec } from '../lib/resolve';
-import { resolveSpecInput, type SpecInput } from '../lib/spec-input';
+import { type BlueprintBaseProps, resolveSpecInput } from '../lib/spec-input';
 import { stackHas } from './terraform-providers';
 import { applyTerraformCompanyRules } from './terraform-rules';
 import { type BackendFactory, configureState } from './terraform-state';
@@ -62,9 +62,7 @@ export interface AzureBlueprintOverrides {
 }
 
 /** Props of {@link AzureBlueprint}. */
-export interface AzureBlueprintProps {
-  /** The spec: what `loadSpec(file)` returns, the resolved spec, or the spec written in TypeScript. */
-  readonly spec: SpecInput;
+export interface AzureBlueprintProps extends BlueprintBaseProps {
   /**
    * Public CIDR ranges allowed through the Key Vault firewall (the machine that runs Terraform),
    * added to `spec.terraform.runnerCidrs`. @default [] (the spec's ranges only)
@@ -82,11 +80,6 @@ export interface AzureBlueprintProps {
   readonly network?: AzureExistingNetwork;
   /** Bring your own action group (resource id): every alert notifies it. @default an action group emailing alerts.email */
   readonly actionGroupId?: string;
-  /**
-   * Company-wide rules: tags on every resource (merged over the spec's) and a prefix on every
-   * derived name. @default - none
-   */
-  readonly companyRules?: CompanyRules;
   /** Per-construct overrides, applied last. @default none */
   readonly overrides?: AzureBlueprintOverrides;
 }

@@ -15,7 +15,7 @@ import { OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { applyOverride, type Override } from '../lib/override';
 import type { ResolvedSpec } from '../lib/resolve';
-import { resolveSpecInput, type SpecInput } from '../lib/spec-input';
+import { type BlueprintBaseProps, resolveSpecInput } from '../lib/spec-input';
 import { stackHas } from './terraform-providers';
 import { applyTerraformCompanyRules } from './terraform-rules';
 import { type BackendFactory, configureState } from './terraform-state';
@@ -43,9 +43,7 @@ export interface GcpBlueprintOverrides {
 }
 
 /** Props of {@link GcpBlueprint}. */
-export interface GcpBlueprintProps {
-  /** The spec: what `loadSpec(file)` returns, the resolved spec, or the spec written in TypeScript. */
-  readonly spec: SpecInput;
+export interface GcpBlueprintProps extends BlueprintBaseProps {
   /**
    * Bring your own network: a VPC with a regional subnet for the VMs and a private service access
    * range already peered (`privateServiceAccess` lists what Cloud SQL and Memorystore wait for; may
@@ -66,11 +64,6 @@ export interface GcpBlueprintProps {
    * policy notifies them and no email channel is created. @default - one email channel to alerts.email
    */
   readonly notificationChannelIds?: readonly string[];
-  /**
-   * Company-wide rules: tags on every resource (merged over the spec's) and a prefix on every
-   * derived name. @default - none
-   */
-  readonly companyRules?: CompanyRules;
   /** Per-resource overrides, applied last. @default none */
   readonly overrides?: GcpBlueprintOverrides;
 }
