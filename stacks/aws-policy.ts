@@ -11,8 +11,8 @@ import {
   type PolicyValidationPluginReport,
   Validations,
 } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { backend } from './backend';
 
 /*
  * The AWS policy gates (docs/aws.md "Policy gates"), on every real synth:
@@ -237,6 +237,9 @@ export class ControlTowerGuard {
   }
 }
 
+/** Apps whose gates are registered (addAwsPolicyGates), so synthWithPolicyGates adds them once. */
+const gated = new WeakSet<App>();
+
 /** The built-in validation keeps its engine (about 2 s to build) for the whole process. */
 let builtinValidation: CloudFormationValidatePlugin | undefined;
 
@@ -259,6 +262,11 @@ export function useBaselineWasmCompiler(): void {
  * process-wide setting; a one-shot synth process may call useBaselineWasmCompiler() first.
  */
 export function addAwsPolicyGates(app: App): ControlTowerGuard {
+  gated.add(app);
+  // cdk-nag and the Guard validator are optional peers: loaded here, so importing the package's
+  // AWS entry works without them and a missing one is named when the gates are asked for.
+  const { AwsSolutionsChecks } = backend('aws', () => require('cdk-nag') as typeof import('cdk-nag'));
+  backend('aws', () => require.resolve(`${GUARD_PACKAGE}/package.json`));
   builtinValidation ??= new CloudFormationValidatePlugin();
   const guard = new ControlTowerGuard();
   Validations.of(app).addPlugins(guard.start, builtinValidation, guard.collect, new AwsSolutionsChecks(app));
@@ -350,4 +358,30 @@ export function assertPolicyClean(assemblyDir: string): void {
   if (findings.length > 0) {
     throw new Error([`${findings.length} unacknowledged policy finding(s):`, ...formatFindings(findings)].join('\n'));
   }
+}
+
+/** Options of {@link synthWithPolicyGates}. */
+export interface PolicyGateOptions {
+  /**
+   * Set V8's process-wide `--liftoff-only` flag first (see useBaselineWasmCompiler): faster gated
+   * synths, but every WebAssembly module the process compiles later stays unoptimized.
+   * @default false - a library call never changes process-wide settings unasked
+   */
+  readonly baselineWasmCompiler?: boolean;
+}
+
+/**
+ * The policy gates on a library user's app, in one call, in place of `app.synth()`: registers
+ * the three gates (built-in CloudFormation validation, cdk-nag AwsSolutions, Control Tower
+ * Guard rules) unless addAwsPolicyGates already did, synthesizes, and throws listing every
+ * finding, warning or error, that no acknowledgement covers: the user's own resources are
+ * checked like the blueprint's. While a context lookup is pending (the CDK CLI performs it and
+ * runs the app again) the template holds placeholders and is returned unchecked.
+ */
+export function synthWithPolicyGates(app: App, options: PolicyGateOptions = {}): ReturnType<App['synth']> {
+  if (options.baselineWasmCompiler) useBaselineWasmCompiler();
+  if (!gated.has(app)) addAwsPolicyGates(app);
+  const assembly = app.synth();
+  if ((assembly.manifest.missing ?? []).length === 0) assertPolicyClean(assembly.directory);
+  return assembly;
 }

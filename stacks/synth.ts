@@ -19,13 +19,14 @@ export interface SynthResult {
 export function synthesize(spec: ResolvedSpec, outDir: string, clouds: readonly Cloud[]): SynthResult[] {
   const results: SynthResult[] = [];
   if (clouds.includes('aws')) {
-    const { synthAws } = backend('AWS', () => require('./aws-stack') as typeof import('./aws-stack'));
+    const { synthAws } = backend('aws', () => require('./aws-stack') as typeof import('./aws-stack'));
     const aws = synthAws(spec, path.join(outDir, 'aws'));
     results.push({ cloud: 'aws', stackName: aws.stackName, file: aws.templateFile });
   }
   const terraformClouds = clouds.filter((c) => c !== 'aws');
   if (terraformClouds.length > 0) {
-    const { synthTerraform } = require('./terraform-app') as typeof import('./terraform-app');
+    const first = terraformClouds[0] as Exclude<Cloud, 'aws'>;
+    const { synthTerraform } = backend(first, () => require('./terraform-app') as typeof import('./terraform-app'));
     const terraformDir = path.join(outDir, 'terraform');
     const names = synthTerraform(spec, terraformDir, terraformClouds);
     names.forEach((stackName, i) => {
