@@ -22,8 +22,8 @@ const CACHED_PATH = /^\/([A-Za-z0-9._~!$&'()+,;=:@%/-]{0,254}\/)?\*?$|^\/[A-Za-z
 const IMAGE =
   /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
-const TAG_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
-const TAG_VALUE = /^[a-z0-9_-]{0,63}$/;
+export const TAG_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+export const TAG_VALUE = /^[a-z0-9_-]{0,63}$/;
 const CRON = /^\S+ \S+ \S+ \S+ \S+$/;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 const KEY_VAULT_SECRET =

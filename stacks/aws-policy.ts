@@ -11,8 +11,8 @@ import {
   type PolicyValidationPluginReport,
   Validations,
 } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { backend } from './backend';
 import { SyncWorker } from './sync-worker';
 
 /*
@@ -354,6 +354,9 @@ class ThreadedCloudFormationValidate extends CloudFormationValidatePlugin {
   }
 }
 
+/** Apps whose gates are registered (addAwsPolicyGates), so synthWithPolicyGates adds them once. */
+const gated = new WeakSet<App>();
+
 /**
  * Makes V8 compile WebAssembly with its baseline compiler (Liftoff) only. The built-in
  * validation is a 9 MB WebAssembly module run once per synth: Liftoff alone builds it faster,
@@ -373,6 +376,11 @@ export function useBaselineWasmCompiler(): void {
  * process-wide setting; a one-shot synth process may call useBaselineWasmCompiler() first.
  */
 export function addAwsPolicyGates(app: App): ControlTowerGuard {
+  gated.add(app);
+  // cdk-nag and the Guard validator are optional peers: loaded here, so importing the package's
+  // AWS entry works without them and a missing one is named when the gates are asked for.
+  const { AwsSolutionsChecks } = backend('aws', () => require('cdk-nag') as typeof import('cdk-nag'));
+  backend('aws', () => require.resolve(`${GUARD_PACKAGE}/package.json`));
   const builtin = new ThreadedCloudFormationValidate();
   const guard = new ControlTowerGuard();
   // Guard and the built-in validation start first and run on other threads while cdk-nag runs here.
@@ -465,4 +473,30 @@ export function assertPolicyClean(assemblyDir: string): void {
   if (findings.length > 0) {
     throw new Error([`${findings.length} unacknowledged policy finding(s):`, ...formatFindings(findings)].join('\n'));
   }
+}
+
+/** Options of {@link synthWithPolicyGates}. */
+export interface PolicyGateOptions {
+  /**
+   * Set V8's process-wide `--liftoff-only` flag first (see useBaselineWasmCompiler): faster gated
+   * synths, but every WebAssembly module the process compiles later stays unoptimized.
+   * @default false - a library call never changes process-wide settings unasked
+   */
+  readonly baselineWasmCompiler?: boolean;
+}
+
+/**
+ * The policy gates on a library user's app, in one call, in place of `app.synth()`: registers
+ * the three gates (built-in CloudFormation validation, cdk-nag AwsSolutions, Control Tower
+ * Guard rules) unless addAwsPolicyGates already did, synthesizes, and throws listing every
+ * finding, warning or error, that no acknowledgement covers: the user's own resources are
+ * checked like the blueprint's. While a context lookup is pending (the CDK CLI performs it and
+ * runs the app again) the template holds placeholders and is returned unchecked.
+ */
+export function synthWithPolicyGates(app: App, options: PolicyGateOptions = {}): ReturnType<App['synth']> {
+  if (options.baselineWasmCompiler) useBaselineWasmCompiler();
+  if (!gated.has(app)) addAwsPolicyGates(app);
+  const assembly = app.synth();
+  if ((assembly.manifest.missing ?? []).length === 0) assertPolicyClean(assembly.directory);
+  return assembly;
 }

@@ -1,20 +1,25 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, CfnOutput, type CfnResource, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { Construct } from 'constructs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct, type IConstruct } from 'constructs';
 import { AwsCache, type AwsCacheProps } from '../constructs/aws/cache';
 import { AwsCdn, type AwsCdnProps } from '../constructs/aws/cdn';
 import { AwsComputeGroup, type AwsComputeGroupProps } from '../constructs/aws/compute-group';
-import { AwsDatabase, type AwsDatabaseProps, databaseId } from '../constructs/aws/database';
+import { AwsDatabase, type AwsDatabaseProps, databaseId, PROXY_ZONES } from '../constructs/aws/database';
 import { AwsLoadBalancer, type AwsLoadBalancerProps } from '../constructs/aws/load-balancer';
 import { AwsMonitoring, type AwsMonitoringProps } from '../constructs/aws/monitoring';
-import { AwsNetwork, type AwsNetworkProps } from '../constructs/aws/network';
+import { AwsNetwork, type AwsNetworkProps, type AwsSubnetSelections } from '../constructs/aws/network';
 import { AwsSecrets, type AwsSecretsProps } from '../constructs/aws/secrets';
+import { type CompanyRules, companyTagProblems, withCompanyRules } from '../lib/company-rules';
 import { OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { stackName } from '../lib/naming';
 import type { ResolvedSpec } from '../lib/resolve';
+import { type BlueprintBaseProps, resolveSpecInput, type SpecInput, SpecInputError } from '../lib/spec-input';
 
 /**
  * CloudFormation output logical ids cannot contain "_", so each contract name maps to its
@@ -45,108 +50,229 @@ export interface AwsBlueprintOverrides {
   readonly monitoring?: AwsMonitoringProps['overrides'];
 }
 
-/** Props of {@link AwsBlueprintStack}. */
-export interface AwsBlueprintStackProps extends StackProps {
-  /** The resolved spec. */
-  readonly spec: ResolvedSpec;
+/** Props of {@link AwsBlueprint}. */
+export interface AwsBlueprintProps extends BlueprintBaseProps {
   /** Bring your own VPC (see AwsNetworkProps.vpc). @default - a new VPC from the spec */
   readonly vpc?: ec2.IVpc;
+  /** Which subnets of a brought VPC each tier uses. @default - see AwsSubnetSelections */
+  readonly subnets?: AwsSubnetSelections;
+  /**
+   * Bring your own data key (see AwsSecretsProps.key): it must let CloudWatch Logs, CloudWatch
+   * alarms and EventBridge use it. @default - a new customer managed key with yearly rotation
+   */
+  readonly key?: kms.IKey;
+  /** Bring your own alarm topic (see AwsMonitoringProps.topic). @default - a new encrypted topic mailing alerts.email */
+  readonly alarmTopic?: sns.ITopic;
+  /** Certificate of the load balancer's HTTPS listener. @default - the spec's certificate.aws in the region, else a new DNS-validated one */
+  readonly certificate?: acm.ICertificate;
+  /** Viewer certificate of the CDN (us-east-1). @default - see AwsCdnProps.certificate */
+  readonly cdnCertificate?: acm.ICertificate;
   /** Per-resource overrides. @default - none */
   readonly overrides?: AwsBlueprintOverrides;
 }
 
-/**
- * The whole backend on AWS from one resolved spec: key, network, cache, database shards,
- * load balancer (+ WAF), optional CDN, the app's Auto Scaling group, monitoring, and the
- * outputs of the environment contract. Construct ids here are part of every stateful
- * resource's logical id: they never change (test/stacks/aws-stack.test.ts pins them).
- */
-export class AwsBlueprintStack extends Stack {
-  public readonly spec: ResolvedSpec;
-  public readonly secrets: AwsSecrets;
-  public readonly network: AwsNetwork;
-  public readonly cache: AwsCache;
+/** What the AWS blueprint builds: every construct it composes, the contract and the URL. */
+export interface AwsBlueprintParts {
+  readonly spec: ResolvedSpec;
+  readonly secrets: AwsSecrets;
+  readonly network: AwsNetwork;
+  readonly cache: AwsCache;
   /** One per shard; [0] is the unsharded database. */
-  public readonly databases: AwsDatabase[];
-  public readonly loadBalancer: AwsLoadBalancer;
-  public readonly cdn?: AwsCdn;
-  public readonly computeGroup: AwsComputeGroup;
-  public readonly monitoring: AwsMonitoring;
+  readonly databases: AwsDatabase[];
+  readonly loadBalancer: AwsLoadBalancer;
+  readonly cdn?: AwsCdn;
+  readonly computeGroup: AwsComputeGroup;
+  readonly monitoring: AwsMonitoring;
   /** The environment contract, as given to the instances and the outputs. */
-  public readonly contract: ReturnType<typeof environmentContract>;
+  readonly contract: ReturnType<typeof environmentContract>;
   /** The public entry: the CDN when on, else the load balancer. */
-  public readonly url: string;
+  readonly url: string;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Builds the whole backend into `scope` (a construct of the user's, or the stack itself).
+ * AwsBlueprintStack builds straight into the stack rather than into a child with id `Default`:
+ * CDK leaves `Default` out of logical ids but not out of construct paths, and aws-cdk-lib writes
+ * paths into the template (Name tags of the VPC's resources and launch templates, the
+ * description of the hosted rotation's security group, which CloudFormation can only change by
+ * replacing the group), so the stack's template stays exactly what it was.
+ */
+function composeAwsBlueprint(scope: Construct, props: AwsBlueprintProps): AwsBlueprintParts {
+  const parts = {} as Mutable<AwsBlueprintParts>;
+  const spec = withCompanyRules(resolveSpecInput(props.spec), props.companyRules);
+  const o = props.overrides ?? {};
+  parts.spec = spec;
+
+  parts.secrets = new AwsSecrets(scope, 'Secrets', {
+    spec,
+    overrides: o.secrets,
+    ...(props.key ? { key: props.key } : {}),
+  });
+  const key = parts.secrets.key;
+  parts.network = new AwsNetwork(scope, 'Network', {
+    spec,
+    key,
+    overrides: o.network,
+    ...(props.vpc ? { vpc: props.vpc } : {}),
+    ...(props.subnets ? { subnets: props.subnets } : {}),
+  });
+  const { vpc, appSubnets, dataSubnets, publicSubnets } = parts.network;
+
+  parts.cache = new AwsCache(scope, 'Cache', { spec, vpc, subnets: dataSubnets, key, overrides: o.cache });
+  parts.databases = spec.database.shards.map(
+    (shard) =>
+      new AwsDatabase(scope, databaseId(shard), {
+        spec,
+        shard,
+        vpc,
+        subnets: dataSubnets,
+        proxySubnets: { ...dataSubnets, availabilityZones: vpc.availabilityZones.slice(0, PROXY_ZONES) },
+        rotationSubnets: appSubnets,
+        key,
+        overrides: o.database,
+      }),
+  );
+
+  parts.loadBalancer = new AwsLoadBalancer(scope, 'LoadBalancer', {
+    spec,
+    vpc,
+    subnets: publicSubnets,
+    key,
+    ...(props.certificate ? { certificate: props.certificate } : {}),
+    overrides: o.loadBalancer,
+  });
+  if (spec.cdn.enabled) {
+    parts.cdn = new AwsCdn(scope, 'Cdn', {
+      spec,
+      loadBalancer: parts.loadBalancer.loadBalancer,
+      ...(parts.loadBalancer.originSecret ? { originSecret: parts.loadBalancer.originSecret } : {}),
+      ...(parts.loadBalancer.certificate ? { loadBalancerCertificate: parts.loadBalancer.certificate } : {}),
+      ...(props.cdnCertificate ? { certificate: props.cdnCertificate } : {}),
+      overrides: o.cdn,
+    });
+  }
+
+  parts.contract = environmentContract({
+    shards: parts.databases.map((db) => db.endpoints),
+    cacheHost: parts.cache.host,
+    cachePort: parts.cache.port,
+    cacheSecret: parts.cache.authToken.secretArn,
+  });
+  parts.computeGroup = new AwsComputeGroup(scope, 'ComputeGroup', {
+    spec,
+    vpc,
+    subnets: appSubnets,
+    targetGroup: parts.loadBalancer.targetGroup,
+    loadBalancer: parts.loadBalancer.loadBalancer,
+    environment: parts.contract,
+    // The app's logins and the cache token only: the admin secrets stay with operators.
+    readableSecrets: [...parts.databases.map((db) => db.appSecret), parts.cache.authToken],
+    overrides: o.computeGroup,
+  });
+  // New instances start once every shard's app login works.
+  const groupResource = parts.computeGroup.group.node.defaultChild as CfnResource;
+  for (const db of parts.databases) groupResource.node.addDependency(db.appCredentials.ready);
+  parts.cache.allowFrom(parts.computeGroup.group);
+  for (const db of parts.databases) db.allowFrom(parts.computeGroup.group);
+
+  parts.monitoring = new AwsMonitoring(scope, 'Monitoring', {
+    spec,
+    loadBalancer: parts.loadBalancer.loadBalancer,
+    targetGroup: parts.loadBalancer.targetGroup,
+    group: parts.computeGroup.group,
+    databases: parts.databases,
+    cache: parts.cache,
+    key,
+    ...(props.alarmTopic ? { topic: props.alarmTopic } : {}),
+    overrides: o.monitoring,
+  });
+
+  parts.url = parts.cdn ? parts.cdn.url : parts.loadBalancer.url;
+  const values: Record<OutputName, string> = { ...parts.contract, LOAD_BALANCER_URL: parts.url };
+  for (const name of OUTPUT_NAMES) {
+    new CfnOutput(scope, AWS_OUTPUT_IDS[name], { value: values[name], description: name });
+  }
+
+  applyCompanyRules(scope, { tags: spec.tags });
+  return parts;
+}
+
+/**
+ * The whole backend on AWS as a construct for a stack of yours: key, network (or yours), cache,
+ * database shards, load balancer (+ WAF), optional CDN, the app's Auto Scaling group, monitoring,
+ * and the outputs of the environment contract (CfnOutputs in your stack). Construct ids inside
+ * are part of every stateful resource's logical id: they never change (test/stacks pins them).
+ */
+/** Fields are filled from composeAwsBlueprint's result (definite assignment: `!`). */
+export class AwsBlueprint extends Construct implements AwsBlueprintParts {
+  public readonly spec!: ResolvedSpec;
+  public readonly secrets!: AwsSecrets;
+  public readonly network!: AwsNetwork;
+  public readonly cache!: AwsCache;
+  /** One per shard; [0] is the unsharded database. */
+  public readonly databases!: AwsDatabase[];
+  public readonly loadBalancer!: AwsLoadBalancer;
+  public readonly cdn?: AwsCdn;
+  public readonly computeGroup!: AwsComputeGroup;
+  public readonly monitoring!: AwsMonitoring;
+  /** The environment contract, as given to the instances and the outputs. */
+  public readonly contract!: ReturnType<typeof environmentContract>;
+  /** The public entry: the CDN when on, else the load balancer. */
+  public readonly url!: string;
+
+  constructor(scope: Construct, id: string, props: AwsBlueprintProps) {
+    super(scope, id);
+    Object.assign(this, composeAwsBlueprint(this, props));
+  }
+}
+
+/**
+ * Company-wide tags on every taggable resource under `scope` (CDK's Tags, an Aspect: resources
+ * added later are covered too), the user's own included. Name prefixes apply to the names the
+ * blueprint derives (AwsBlueprintProps.companyRules).
+ */
+export function applyCompanyRules(scope: IConstruct, rules: CompanyRules): void {
+  const problems = companyTagProblems(rules.tags);
+  if (problems.length > 0) throw new SpecInputError('companyRules', problems);
+  for (const [k, v] of Object.entries(rules.tags ?? {})) Tags.of(scope).add(k, v);
+}
+
+/** Props of {@link AwsBlueprintStack}: the blueprint's and the stack's. */
+export interface AwsBlueprintStackProps extends StackProps, Omit<AwsBlueprintProps, 'spec'> {
+  /** The spec: what `loadSpec(file)` returns, the resolved spec, or the spec written in TypeScript. */
+  readonly spec: SpecInput;
+}
+
+/**
+ * The whole backend on AWS as its own stack: the AwsBlueprint's composition built straight into
+ * the stack (see composeAwsBlueprint for why not into a child), so logical ids, paths and the
+ * template are those of the stack before the blueprint became a construct.
+ */
+export class AwsBlueprintStack extends Stack implements AwsBlueprintParts {
+  public readonly spec!: ResolvedSpec;
+  public readonly secrets!: AwsSecrets;
+  public readonly network!: AwsNetwork;
+  public readonly cache!: AwsCache;
+  /** One per shard; [0] is the unsharded database. */
+  public readonly databases!: AwsDatabase[];
+  public readonly loadBalancer!: AwsLoadBalancer;
+  public readonly cdn?: AwsCdn;
+  public readonly computeGroup!: AwsComputeGroup;
+  public readonly monitoring!: AwsMonitoring;
+  /** The environment contract, as given to the instances and the outputs. */
+  public readonly contract!: ReturnType<typeof environmentContract>;
+  /** The public entry: the CDN when on, else the load balancer. */
+  public readonly url!: string;
 
   constructor(scope: Construct, id: string, props: AwsBlueprintStackProps) {
+    const spec = resolveSpecInput(props.spec);
     super(scope, id, {
-      description: `Scaling blueprint ${props.spec.name} (${props.spec.environment}): network, load balancer, app group, cache, database`,
+      description: `Scaling blueprint ${spec.name} (${spec.environment}): network, load balancer, app group, cache, database`,
       ...props,
     });
-    const { spec } = props;
-    const o = props.overrides ?? {};
-    this.spec = spec;
-
-    this.secrets = new AwsSecrets(this, 'Secrets', { spec, overrides: o.secrets });
-    const key = this.secrets.key;
-    this.network = new AwsNetwork(this, 'Network', { spec, key, overrides: o.network, vpc: props.vpc });
-    const vpc = this.network.vpc;
-
-    this.cache = new AwsCache(this, 'Cache', { spec, vpc, key, overrides: o.cache });
-    this.databases = spec.database.shards.map(
-      (shard) => new AwsDatabase(this, databaseId(shard), { spec, shard, vpc, key, overrides: o.database }),
-    );
-
-    this.loadBalancer = new AwsLoadBalancer(this, 'LoadBalancer', { spec, vpc, key, overrides: o.loadBalancer });
-    if (spec.cdn.enabled) {
-      this.cdn = new AwsCdn(this, 'Cdn', {
-        spec,
-        loadBalancer: this.loadBalancer.loadBalancer,
-        ...(this.loadBalancer.originSecret ? { originSecret: this.loadBalancer.originSecret } : {}),
-        ...(this.loadBalancer.certificate ? { loadBalancerCertificate: this.loadBalancer.certificate } : {}),
-        overrides: o.cdn,
-      });
-    }
-
-    this.contract = environmentContract({
-      shards: this.databases.map((db) => db.endpoints),
-      cacheHost: this.cache.host,
-      cachePort: this.cache.port,
-      cacheSecret: this.cache.authToken.secretArn,
-    });
-    this.computeGroup = new AwsComputeGroup(this, 'ComputeGroup', {
-      spec,
-      vpc,
-      targetGroup: this.loadBalancer.targetGroup,
-      loadBalancer: this.loadBalancer.loadBalancer,
-      environment: this.contract,
-      // The app's logins and the cache token only: the admin secrets stay with operators.
-      readableSecrets: [...this.databases.map((db) => db.appSecret), this.cache.authToken],
-      overrides: o.computeGroup,
-    });
-    // New instances start once every shard's app login works.
-    const groupResource = this.computeGroup.group.node.defaultChild as CfnResource;
-    for (const db of this.databases) groupResource.node.addDependency(db.appCredentials.ready);
-    this.cache.allowFrom(this.computeGroup.group);
-    for (const db of this.databases) db.allowFrom(this.computeGroup.group);
-
-    this.monitoring = new AwsMonitoring(this, 'Monitoring', {
-      spec,
-      loadBalancer: this.loadBalancer.loadBalancer,
-      targetGroup: this.loadBalancer.targetGroup,
-      group: this.computeGroup.group,
-      databases: this.databases,
-      cache: this.cache,
-      key,
-      overrides: o.monitoring,
-    });
-
-    this.url = this.cdn ? this.cdn.url : this.loadBalancer.url;
-    const values: Record<OutputName, string> = { ...this.contract, LOAD_BALANCER_URL: this.url };
-    for (const name of OUTPUT_NAMES) {
-      new CfnOutput(this, AWS_OUTPUT_IDS[name], { value: values[name], description: name });
-    }
-
-    for (const [k, v] of Object.entries(spec.tags)) Tags.of(this).add(k, v);
+    Object.assign(this, composeAwsBlueprint(this, { ...props, spec }));
   }
 }
 

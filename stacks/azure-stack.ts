@@ -2,19 +2,29 @@ import { AzurermProvider, type AzurermProviderConfig } from '@cdktf/provider-azu
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { TlsProvider } from '@cdktf/provider-tls/lib/provider';
 import { Lazy, TerraformOutput, TerraformStack } from 'cdktf';
-import type { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { AzureCache, type AzureCacheProps } from '../constructs/azure/cache';
 import { AzureCdn, type AzureCdnProps } from '../constructs/azure/cdn';
 import { AzureComputeGroup, type AzureComputeGroupProps } from '../constructs/azure/compute-group';
 import { AzureDatabase, type AzureDatabaseProps } from '../constructs/azure/database';
 import { AzureLoadBalancer, type AzureLoadBalancerProps } from '../constructs/azure/load-balancer';
 import { AzureMonitoring, type AzureMonitoringProps } from '../constructs/azure/monitoring';
-import { AzureNetwork, type AzureNetworkProps, originLocked } from '../constructs/azure/network';
+import {
+  type AzureExistingNetwork,
+  type AzureLocation,
+  AzureNetwork,
+  type AzureNetworkProps,
+  originLocked,
+} from '../constructs/azure/network';
 import { AzureSecrets, type AzureSecretsProps } from '../constructs/azure/secrets';
+import { type CompanyRules, withCompanyRules } from '../lib/company-rules';
 import { ENV_CONTRACT, OUTPUT_NAMES, type OutputName } from '../lib/constants';
 import { environmentContract } from '../lib/contract';
 import { applyOverride, type Override } from '../lib/override';
 import type { ResolvedSpec } from '../lib/resolve';
+import { type BlueprintBaseProps, resolveSpecInput } from '../lib/spec-input';
+import { stackHas } from './terraform-providers';
+import { applyTerraformCompanyRules } from './terraform-rules';
 import { type BackendFactory, configureState } from './terraform-state';
 
 /**
@@ -36,9 +46,23 @@ export const AZURE_RESOURCE_PROVIDERS = [
   'Microsoft.Resources',
 ];
 
-export interface AzureBlueprintStackProps {
-  /** The resolved spec. */
-  readonly spec: ResolvedSpec;
+/** Per-construct overrides of the Azure blueprint, each the construct's own `overrides` prop. */
+export interface AzureBlueprintOverrides {
+  /** The azurerm provider, when the blueprint adds it. @default none */
+  readonly provider?: Override<AzurermProviderConfig>;
+  readonly network?: AzureNetworkProps['overrides'];
+  readonly secrets?: AzureSecretsProps['overrides'];
+  /** Flexible Servers (every server, each primary, each replica), databases, passwords, the roles job. */
+  readonly database?: AzureDatabaseProps['overrides'];
+  readonly cache?: AzureCacheProps['overrides'];
+  readonly loadBalancer?: AzureLoadBalancerProps['overrides'];
+  readonly cdn?: AzureCdnProps['overrides'];
+  readonly compute?: AzureComputeGroupProps['overrides'];
+  readonly monitoring?: AzureMonitoringProps['overrides'];
+}
+
+/** Props of {@link AzureBlueprint}. */
+export interface AzureBlueprintProps extends BlueprintBaseProps {
   /**
    * Public CIDR ranges allowed through the Key Vault firewall (the machine that runs Terraform),
    * added to `spec.terraform.runnerCidrs`. @default [] (the spec's ranges only)
@@ -50,20 +74,14 @@ export interface AzureBlueprintStackProps {
    * @default spec.loadBalancer.https.certificate.azureKeyVaultId
    */
   readonly certificateKeyVaultId?: string;
-  /** Where Terraform keeps state. @default the spec's terraform.state.azure, else a local file (stacks/terraform-state.ts) */
-  readonly backend?: BackendFactory;
+  /** Bring your own resource group (name and region). @default a new resource group named from the spec */
+  readonly resourceGroup?: AzureLocation;
+  /** Bring your own VNet and subnets (see AzureExistingNetwork). @default a new VNet from the spec's address plan */
+  readonly network?: AzureExistingNetwork;
+  /** Bring your own action group (resource id): every alert notifies it. @default an action group emailing alerts.email */
+  readonly actionGroupId?: string;
   /** Per-construct overrides, applied last. @default none */
-  readonly overrides?: {
-    readonly provider?: Override<AzurermProviderConfig>;
-    readonly network?: AzureNetworkProps['overrides'];
-    readonly secrets?: AzureSecretsProps['overrides'];
-    readonly database?: AzureDatabaseProps['overrides'];
-    readonly cache?: AzureCacheProps['overrides'];
-    readonly loadBalancer?: AzureLoadBalancerProps['overrides'];
-    readonly cdn?: AzureCdnProps['overrides'];
-    readonly compute?: AzureComputeGroupProps['overrides'];
-    readonly monitoring?: AzureMonitoringProps['overrides'];
-  };
+  readonly overrides?: AzureBlueprintOverrides;
 }
 
 /** The deploy-time inputs the stack cannot do without, from the spec and the props. */
@@ -83,7 +101,7 @@ export interface AzureDeployInputs {
  */
 export function azureDeployInputs(
   spec: ResolvedSpec,
-  props: Pick<AzureBlueprintStackProps, 'keyVaultAllowedIpRanges' | 'certificateKeyVaultId'>,
+  props: Pick<AzureBlueprintProps, 'keyVaultAllowedIpRanges' | 'certificateKeyVaultId'>,
 ): AzureDeployInputs {
   const ranges = [...new Set([...spec.terraform.runnerCidrs, ...(props.keyVaultAllowedIpRanges ?? [])])];
   const https = spec.loadBalancer.https;
@@ -106,12 +124,14 @@ export function azureDeployInputs(
 }
 
 /**
- * The whole backend on Azure (CDK for Terraform): network, Key Vault, PostgreSQL shards, Managed
- * Redis, Application Gateway (+ WAF), optional Front Door, VM scale sets with autoscale, alerts,
- * and the outputs of the environment contract. State goes where the spec or the `backend` prop
- * says (stacks/terraform-state.ts).
+ * The whole backend on Azure as a construct for a TerraformStack of yours: network (or yours),
+ * Key Vault, PostgreSQL shards, Managed Redis, Application Gateway (+ WAF), optional Front Door,
+ * VM scale sets with autoscale, alerts, and the outputs of the environment contract. It adds the
+ * azurerm, random and tls providers only when the stack has none of that kind (add yours before
+ * the blueprint). Construct ids below are part of every Terraform address: never rename them.
  */
-export class AzureBlueprintStack extends TerraformStack {
+export class AzureBlueprint extends Construct {
+  public readonly spec: ResolvedSpec;
   public readonly network: AzureNetwork;
   public readonly secrets: AzureSecrets;
   public readonly database: AzureDatabase;
@@ -123,50 +143,25 @@ export class AzureBlueprintStack extends TerraformStack {
   /** The outputs, by OUTPUT_NAMES name. */
   public readonly outputs: Readonly<Record<OutputName, TerraformOutput>>;
 
-  constructor(scope: Construct, id: string, props: AzureBlueprintStackProps) {
+  constructor(scope: Construct, id: string, props: AzureBlueprintProps) {
     super(scope, id);
-    const { spec } = props;
+    const spec = withCompanyRules(resolveSpecInput(props.spec), props.companyRules);
+    this.spec = spec;
+    if (props.companyRules) applyCompanyRules(this, props.companyRules);
     const o = props.overrides ?? {};
     const inputs = azureDeployInputs(spec, props);
-    configureState(this, spec, 'azure', props.backend);
+    const stack = TerraformStack.of(this);
+    if (!stackHas(stack, AzurermProvider)) azurermProvider(this, spec, o.provider);
+    if (!stackHas(stack, RandomProvider)) new RandomProvider(this, 'random');
+    if (!spec.compute.sshPublicKey && !stackHas(stack, TlsProvider)) new TlsProvider(this, 'tls');
 
-    new AzurermProvider(
-      this,
-      'azurerm',
-      applyOverride<AzurermProviderConfig>(
-        {
-          features: [
-            {
-              // Never purge on destroy (purge protection forbids it anyway); bring soft-deleted
-              // vaults and secrets back instead of failing on a name clash.
-              keyVault: [
-                {
-                  purgeSoftDeleteOnDestroy: false,
-                  purgeSoftDeletedSecretsOnDestroy: false,
-                  recoverSoftDeletedKeyVaults: true,
-                  recoverSoftDeletedSecrets: true,
-                },
-              ],
-              // Do not delete a resource group that still holds resources Terraform does not know.
-              resourceGroup: [{ preventDeletionIfContainsResources: true }],
-              // shared_preload_libraries only applies after a restart.
-              postgresqlFlexibleServer: [{ restartServerOnConfigurationValueChange: true }],
-              virtualMachineScaleSet: [
-                { rollInstancesWhenRequired: true, forceDelete: false, scaleToZeroBeforeDeletion: true },
-              ],
-            },
-          ],
-          ...(spec.accounts.azure ? { subscriptionId: spec.accounts.azure } : {}),
-          resourceProviderRegistrations: 'none',
-          resourceProvidersToRegister: AZURE_RESOURCE_PROVIDERS,
-        },
-        o.provider,
-      ),
-    );
-    new RandomProvider(this, 'random');
-    if (!spec.compute.sshPublicKey) new TlsProvider(this, 'tls');
+    this.network = new AzureNetwork(this, 'Network', {
+      spec,
+      existingResourceGroup: props.resourceGroup,
+      existingNetwork: props.network,
+      overrides: o.network,
+    });
 
-    this.network = new AzureNetwork(this, 'Network', { spec, overrides: o.network });
     const where = this.network.where;
     this.secrets = new AzureSecrets(this, 'Secrets', {
       spec,
@@ -235,6 +230,7 @@ export class AzureBlueprintStack extends TerraformStack {
       compute: this.compute,
       database: this.database,
       cache: this.cache,
+      actionGroupId: props.actionGroupId,
       overrides: o.monitoring,
     });
 
@@ -253,4 +249,99 @@ export class AzureBlueprintStack extends TerraformStack {
     }
     this.outputs = outputs;
   }
+}
+
+/** The azurerm provider with the blueprint's features and resource-provider registrations. */
+function azurermProvider(
+  scope: Construct,
+  spec: ResolvedSpec,
+  override?: Override<AzurermProviderConfig>,
+): AzurermProvider {
+  return new AzurermProvider(
+    scope,
+    'azurerm',
+    applyOverride<AzurermProviderConfig>(
+      {
+        features: [
+          {
+            // Never purge on destroy (purge protection forbids it anyway); bring soft-deleted
+            // vaults and secrets back instead of failing on a name clash.
+            keyVault: [
+              {
+                purgeSoftDeleteOnDestroy: false,
+                purgeSoftDeletedSecretsOnDestroy: false,
+                recoverSoftDeletedKeyVaults: true,
+                recoverSoftDeletedSecrets: true,
+              },
+            ],
+            // Do not delete a resource group that still holds resources Terraform does not know.
+            resourceGroup: [{ preventDeletionIfContainsResources: true }],
+            // shared_preload_libraries only applies after a restart.
+            postgresqlFlexibleServer: [{ restartServerOnConfigurationValueChange: true }],
+            virtualMachineScaleSet: [
+              { rollInstancesWhenRequired: true, forceDelete: false, scaleToZeroBeforeDeletion: true },
+            ],
+          },
+        ],
+        ...(spec.accounts.azure ? { subscriptionId: spec.accounts.azure } : {}),
+        resourceProviderRegistrations: 'none',
+        resourceProvidersToRegister: AZURE_RESOURCE_PROVIDERS,
+      },
+      override,
+    ),
+  );
+}
+
+/** Props of {@link AzureBlueprintStack}: the blueprint's, plus where Terraform keeps state. */
+export interface AzureBlueprintStackProps extends AzureBlueprintProps {
+  /** Where Terraform keeps state. @default the spec's terraform.state.azure, else a local file (stacks/terraform-state.ts) */
+  readonly backend?: BackendFactory;
+}
+
+/**
+ * The whole backend on Azure as its own Terraform stack: the state backend (stacks/terraform-state.ts)
+ * and an {@link AzureBlueprint} with construct id `Default`, which CDKTF leaves out of every
+ * Terraform address, so the addresses are those of the blueprint's own resources.
+ */
+export class AzureBlueprintStack extends TerraformStack {
+  public readonly blueprint: AzureBlueprint;
+  public readonly network: AzureNetwork;
+  public readonly secrets: AzureSecrets;
+  public readonly database: AzureDatabase;
+  public readonly cache: AzureCache;
+  public readonly loadBalancer: AzureLoadBalancer;
+  public readonly cdn?: AzureCdn;
+  public readonly compute: AzureComputeGroup;
+  public readonly monitoring: AzureMonitoring;
+  /** The outputs, by OUTPUT_NAMES name. */
+  public readonly outputs: Readonly<Record<OutputName, TerraformOutput>>;
+
+  constructor(scope: Construct, id: string, props: AzureBlueprintStackProps) {
+    super(scope, id);
+    const { backend, ...blueprintProps } = props;
+    const spec = resolveSpecInput(props.spec);
+    // Refused before anything is built: the first apply could not succeed (azureDeployInputs).
+    azureDeployInputs(spec, props);
+    configureState(this, spec, 'azure', backend);
+    const b = new AzureBlueprint(this, 'Default', { ...blueprintProps, spec });
+    this.blueprint = b;
+    this.network = b.network;
+    this.secrets = b.secrets;
+    this.database = b.database;
+    this.cache = b.cache;
+    this.loadBalancer = b.loadBalancer;
+    if (b.cdn) this.cdn = b.cdn;
+    this.compute = b.compute;
+    this.monitoring = b.monitoring;
+    this.outputs = b.outputs;
+  }
+}
+
+/**
+ * Company-wide tags on every resource under `scope` that takes tags (an Aspect: resources added
+ * later are covered too), the user's own included; the company's value wins for the same key.
+ * Name prefixes apply to the names the blueprint derives (AzureBlueprintProps.companyRules).
+ */
+export function applyCompanyRules(scope: IConstruct, rules: CompanyRules): void {
+  applyTerraformCompanyRules(scope, rules, 'tags');
 }

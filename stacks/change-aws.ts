@@ -1,5 +1,6 @@
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
+import { isCustomResource } from '../lib/change/aws';
 import { baseReason, engineChange, statefulClass } from '../lib/change/stateful';
 import type { CfnResource, CfnTemplate, Change } from '../lib/change/types';
 
@@ -21,9 +22,12 @@ export function replacementOf(type: string, property: string): 'yes' | 'maybe' |
   return loadResourceModel(type)?.properties[property]?.causesReplacement as 'yes' | 'maybe' | 'no' | undefined;
 }
 
-/** The property names of a type in the CloudFormation schema (undefined: unknown type). */
+/**
+ * The property names of a type in the CloudFormation schema (undefined: unknown type). A custom
+ * resource has the generic custom resource's (ServiceToken); its other properties are its provider's.
+ */
 export function schemaProperties(type: string): string[] | undefined {
-  const model = loadResourceModel(type);
+  const model = loadResourceModel(isCustomResource(type) ? 'AWS::CloudFormation::CustomResource' : type);
   return model ? Object.keys(model.properties) : undefined;
 }
 

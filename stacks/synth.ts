@@ -40,12 +40,14 @@ export interface SynthOptions {
 
 /** The Terraform half of a synth in a worker: loads cdktf and the providers there, nowhere else. */
 const TERRAFORM_WORKER = `
-let synthTerraform, reviveSpec;
-init(() => {
-  ({ synthTerraform } = require(__wd.terraformApp));
-  ({ reviveSpec } = require(__wd.resolve));
+const { backend } = require(__wd.backend);
+const { reviveSpec } = require(__wd.resolve);
+// Loaded with the first request: a missing engine is reported as backend() words it, for that cloud.
+let app;
+serve(({ spec, outdir, clouds }) => {
+  app ??= backend(clouds[0], () => require(__wd.terraformApp));
+  return app.synthTerraform(reviveSpec(spec), outdir, clouds);
 });
-serve(({ spec, outdir, clouds }) => synthTerraform(reviveSpec(spec), outdir, clouds));
 `;
 
 /** A Terraform synth running in a worker: `collect` waits for its stack names. */
@@ -64,6 +66,7 @@ function terraformThread(): SyncWorker {
   if (terraformWorker?.closing) terraformWorker = undefined;
   terraformWorker ??= new SyncWorker(TERRAFORM_WORKER, {
     terraformApp: require.resolve('./terraform-app'),
+    backend: require.resolve('./backend'),
     resolve: require.resolve('../lib/resolve'),
   });
   terraformIdle = setTimeout(() => {
@@ -104,7 +107,7 @@ export function synthesize(
 
   // The validation engine takes the longest to start: it is warmed first, on its own thread.
   if (withAws && checks) {
-    const policy = require('./aws-policy') as typeof import('./aws-policy');
+    const policy = backend('aws', () => require('./aws-policy') as typeof import('./aws-policy'));
     // As synthAws does by default, before the engine compiles (see useBaselineWasmCompiler).
     policy.useBaselineWasmCompiler();
     policy.prewarmCloudFormationValidation();
@@ -115,7 +118,7 @@ export function synthesize(
 
   const results: SynthResult[] = [];
   if (withAws) {
-    const { synthAws } = backend('AWS', () => require('./aws-stack') as typeof import('./aws-stack'));
+    const { synthAws } = backend('aws', () => require('./aws-stack') as typeof import('./aws-stack'));
     try {
       const aws = synthAws(spec, path.join(outDir, 'aws'), { checks });
       results.push({ cloud: 'aws', stackName: aws.stackName, file: aws.templateFile });
@@ -130,9 +133,10 @@ export function synthesize(
     }
   }
   if (terraformClouds.length > 0) {
+    const first = terraformClouds[0] as Exclude<Cloud, 'aws'>;
     const names = terraform
       ? terraform.collect()
-      : (require('./terraform-app') as typeof import('./terraform-app')).synthTerraform(
+      : backend(first, () => require('./terraform-app') as typeof import('./terraform-app')).synthTerraform(
           spec,
           terraformDir,
           terraformClouds,

@@ -8,11 +8,11 @@ import { backend } from './backend';
 /** The Terraform clouds, each loaded only when asked for (a provider costs ~1 s to load). */
 const TERRAFORM_STACKS: Record<Exclude<Cloud, 'aws'>, (app: App, spec: ResolvedSpec) => void> = {
   gcp: (app, spec) => {
-    const { GcpBlueprintStack } = backend('GCP', () => require('./gcp-stack') as typeof import('./gcp-stack'));
+    const { GcpBlueprintStack } = backend('gcp', () => require('./gcp-stack') as typeof import('./gcp-stack'));
     new GcpBlueprintStack(app, stackName(spec.name, spec.environment, 'gcp'), { spec });
   },
   azure: (app, spec) => {
-    const { AzureBlueprintStack } = backend('Azure', () => require('./azure-stack') as typeof import('./azure-stack'));
+    const { AzureBlueprintStack } = backend('azure', () => require('./azure-stack') as typeof import('./azure-stack'));
     // The deploy inputs from the environment (BLUEPRINT_AZURE_*) are already in the spec (lib/load.ts).
     new AzureBlueprintStack(app, stackName(spec.name, spec.environment, 'azure'), { spec });
   },

@@ -9,6 +9,7 @@ module.exports = async () => {
     process.execPath,
     [
       require.resolve('@swc/cli/bin/swc.js'),
+      'api',
       'lib',
       'bin',
       'constructs',

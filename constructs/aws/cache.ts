@@ -9,7 +9,7 @@ import { hh, WINDOWS } from '../../lib/operations';
 import { applyOverride, type Override } from '../../lib/override';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { weeklyWindow } from './database';
-import { LOG_RETENTION } from './network';
+import { dataSubnetsOf, LOG_RETENTION } from './network';
 import { acknowledge } from './policy';
 
 /**
@@ -50,7 +50,7 @@ export interface AwsCacheProps {
   readonly spec: ResolvedSpec;
   /** The VPC. */
   readonly vpc: ec2.IVpc;
-  /** Subnets of the cache nodes. @default - the isolated subnets */
+  /** Subnets of the cache nodes. @default - the isolated subnets, else the private subnets with egress (dataSubnetsOf) */
   readonly subnets?: ec2.SubnetSelection;
   /** Key for encryption at rest, the auth token secret and the log groups. */
   readonly key: kms.IKey;
@@ -112,7 +112,7 @@ export class AwsCache extends Construct {
 
     this.subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
       description: `${spec.names.base} cache subnets (isolated)`,
-      subnetIds: vpc.selectSubnets(props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
+      subnetIds: vpc.selectSubnets(props.subnets ?? dataSubnetsOf(vpc)).subnetIds,
     });
 
     // ElastiCache AUTH tokens: 16-128 printable characters without @, " or /.

@@ -5,14 +5,21 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, type IConstruct } from 'constructs';
+import type { DatabaseSpec } from '../../lib/component-spec';
 import type { PostgresVersion } from '../../lib/constants';
 import type { ShardEndpoints } from '../../lib/contract';
 import { DATABASE_AUDIT, hh, SLOW_QUERY_MS, type WeeklyWindow, WINDOWS } from '../../lib/operations';
-import { applyOverride, type Override } from '../../lib/override';
-import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
+import {
+  applyInstanceOverrides,
+  applyOverride,
+  type DatabaseInstanceContext,
+  type InstanceOverride,
+  type Override,
+} from '../../lib/override';
+import type { ShardPlan } from '../../lib/resolve';
 import { type CapacityUnits, DATABASE_SIZES } from '../../lib/sizes';
 import { AwsAppCredentials } from './database-roles';
-import { LOG_RETENTION } from './network';
+import { dataSubnetsOf, LOG_RETENTION } from './network';
 import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
 
 /**
@@ -22,11 +29,18 @@ import { acknowledge, dropRedundantDependsOn, GUARD } from './policy';
  * the one running).
  */
 export const AURORA_VERSIONS: Record<PostgresVersion, rds.AuroraPostgresEngineVersion> = {
-  '14': rds.AuroraPostgresEngineVersion.VER_14_22,
-  '15': rds.AuroraPostgresEngineVersion.VER_15_17,
-  '16': rds.AuroraPostgresEngineVersion.VER_16_13,
-  '17': rds.AuroraPostgresEngineVersion.VER_17_9,
+  // `of` rather than the VER_* constants: the same template, and older aws-cdk-lib releases
+  // (which lack the newest constants) still build it (package.json peerDependencies).
+  '14': aurora('14.22', '14'),
+  '15': aurora('15.17', '15'),
+  '16': aurora('16.13', '16'),
+  '17': aurora('17.9', '17'),
 };
+
+/** An Aurora PostgreSQL version with the features aws-cdk-lib gives its own constants of these majors. */
+function aurora(full: string, major: string): rds.AuroraPostgresEngineVersion {
+  return rds.AuroraPostgresEngineVersion.of(full, major, { s3Import: true, s3Export: true });
+}
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
@@ -102,13 +116,13 @@ function applyRemovalPolicyTo(construct: IConstruct | undefined, policy: Removal
  * (small), else that of the readers' size (`database.replicaSize`) when they are; undefined when
  * every instance is provisioned.
  */
-export function serverlessCapacity(spec: Pick<ResolvedSpec, 'database'>): CapacityUnits | undefined {
+export function serverlessCapacity(spec: Pick<DatabaseSpec, 'database'>): CapacityUnits | undefined {
   const { size, replicaSize } = spec.database;
   return DATABASE_SIZES[size].aws.capacityUnits ?? DATABASE_SIZES[replicaSize].aws.capacityUnits;
 }
 
 /** Readers of a shard: its read replicas, and at least one standby when HA is on. */
-export function readerCount(spec: ResolvedSpec, shard: ShardPlan): number {
+export function readerCount(spec: Pick<DatabaseSpec, 'database'>, shard: ShardPlan): number {
   return Math.max(shard.readReplicas, spec.database.highAvailability ? 1 : 0);
 }
 
@@ -130,7 +144,7 @@ export interface ShardRemoval {
  * deletion protection; add one to the retained cluster to read the data again). Without deletion protection the cluster ends in a final snapshot; prod also keeps
  * the admin secret (it opens that snapshot) and the logs.
  */
-export function shardRemoval(spec: Pick<ResolvedSpec, 'isProd' | 'database'>): ShardRemoval {
+export function shardRemoval(spec: Pick<DatabaseSpec, 'isProd' | 'database'>): ShardRemoval {
   if (spec.database.deletionProtection) {
     return { cluster: RemovalPolicy.RETAIN, secretsAndLogs: RemovalPolicy.RETAIN, support: RemovalPolicy.RETAIN };
   }
@@ -141,12 +155,9 @@ export function shardRemoval(spec: Pick<ResolvedSpec, 'isProd' | 'database'>): S
 /** Zones an RDS Proxy spans: the two it needs, so a third zone never touches it. */
 export const PROXY_ZONES = 2;
 
-/** The isolated subnets of the VPC's first {@link PROXY_ZONES} zones. */
+/** The data subnets (isolated, else private: dataSubnetsOf) of the VPC's first {@link PROXY_ZONES} zones. */
 export function proxySubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  return {
-    subnetType: ec2.SubnetType.PRIVATE_ISOLATED,
-    availabilityZones: vpc.availabilityZones.slice(0, PROXY_ZONES),
-  };
+  return { ...dataSubnetsOf(vpc), availabilityZones: vpc.availabilityZones.slice(0, PROXY_ZONES) };
 }
 
 /** Construct id of a shard's database: shard 0 keeps the unsharded id. */
@@ -154,20 +165,29 @@ export function databaseId(shard: ShardPlan): string {
   return shard.index === 0 ? 'Database' : `DatabaseShard${shard.index}`;
 }
 
+/**
+ * Props of one cluster instance as the instance hooks see them: provisioned (with an
+ * `instanceType`) or Aurora Serverless v2 (without; the cluster's capacity range applies).
+ */
+export type AwsClusterInstanceProps = rds.ProvisionedClusterInstanceProps | rds.ServerlessV2ClusterInstanceProps;
+
 /** Props of {@link AwsDatabase}. */
 export interface AwsDatabaseProps {
-  /** The resolved spec: engine version, instance class, backups, protection, pooling. */
-  readonly spec: ResolvedSpec;
+  /**
+   * The database's part of a spec: a ResolvedSpec, or resolveDatabaseSpec({ name, environment,
+   * database }) for a database used alone.
+   */
+  readonly spec: DatabaseSpec;
   /** The shard this cluster serves; shard 0 keeps the unsharded names. @default - shard 0 */
   readonly shard?: ShardPlan;
   /** The VPC. */
   readonly vpc: ec2.IVpc;
-  /** Subnets of the cluster. @default - the isolated subnets */
+  /** Subnets of the cluster. @default - the isolated subnets, else the private subnets with egress (dataSubnetsOf) */
   readonly subnets?: ec2.SubnetSelection;
   /**
    * Subnets of the RDS Proxy. They must never change: VpcSubnetIds replaces a proxy, and its fixed
    * name makes CloudFormation fail that replacement.
-   * @default - the isolated subnets of the VPC's first two zones (a proxy needs two), so adding a zone leaves it alone
+   * @default - the data subnets of the VPC's first two zones (a proxy needs two), so adding a zone leaves it alone
    */
   readonly proxySubnets?: ec2.SubnetSelection;
   /** Subnets of the rotation function, which must reach the Secrets Manager API. @default - the private subnets with egress */
@@ -176,8 +196,18 @@ export interface AwsDatabaseProps {
   readonly key: kms.IKey;
   /** Per-resource overrides, applied last. @default - none */
   readonly overrides?: {
-    /** Props of the Aurora cluster. @default - none */
+    /**
+     * Props of the Aurora cluster. Change instances through `instance`, `writer` and `reader`:
+     * a `writer` / `readers` given here replaces the instances with all their settings.
+     * @default - none
+     */
     readonly cluster?: Override<rds.DatabaseClusterProps>;
+    /** Every instance, writer and readers alike, before the role's own hook. @default - none */
+    readonly instance?: InstanceOverride<AwsClusterInstanceProps, DatabaseInstanceContext>;
+    /** The writer, after `instance`; `instance.shard` says which shard. @default - none */
+    readonly writer?: InstanceOverride<AwsClusterInstanceProps, DatabaseInstanceContext>;
+    /** Each reader, after `instance`; `instance.replica` is its number (Reader<n>). @default - none */
+    readonly reader?: InstanceOverride<AwsClusterInstanceProps, DatabaseInstanceContext>;
     /** Props of the RDS Proxy. @default - none */
     readonly proxy?: Override<rds.DatabaseProxyProps>;
     /** Parameters of the cluster parameter group. @default - none */
@@ -234,7 +264,7 @@ export class AwsDatabase extends Construct {
     const { spec, vpc, key } = props;
     const db = spec.database;
     const shard = props.shard ?? db.shards[0] ?? { index: 0, suffix: '', readReplicas: db.readReplicas };
-    const subnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    const subnets = props.subnets ?? dataSubnetsOf(vpc);
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_VERSIONS[db.engineVersion] });
     this.capacityUnits = serverlessCapacity(spec);
     this.clusterIdentifier = spec.names.of('awsDatabase', shard.suffix);
@@ -273,9 +303,15 @@ export class AwsDatabase extends Construct {
           clusterIdentifier: this.clusterIdentifier,
           credentials: rds.Credentials.fromGeneratedSecret(db.adminUser, { encryptionKey: key }),
           defaultDatabaseName: db.databaseName,
-          writer: this.instance('Writer', db.instanceType.aws.type, key, false),
+          writer: this.instance('Writer', db.instanceType.aws.type, key, { shard: shard.index }, props.overrides),
           readers: Array.from({ length: this.readers }, (_, i) =>
-            this.instance(`Reader${i + 1}`, db.replicaInstanceType.aws.type, key, true),
+            this.instance(
+              `Reader${i + 1}`,
+              db.replicaInstanceType.aws.type,
+              key,
+              { shard: shard.index, replica: i + 1 },
+              props.overrides,
+            ),
           ),
           ...(this.capacityUnits
             ? { serverlessV2MinCapacity: this.capacityUnits.min, serverlessV2MaxCapacity: this.capacityUnits.max }
@@ -390,9 +426,16 @@ export class AwsDatabase extends Construct {
    * One instance of the cluster. Serverless (small) and provisioned instances share the construct
    * id, so a size change is an instance-class change in place, never a new instance. Serverless
    * readers scale with the writer (promotion tier 1): they are the failover targets, and one
-   * left at the minimum would take over the writer's load at 0.5 ACU.
+   * left at the minimum would take over the writer's load at 0.5 ACU. The instance hooks see the
+   * props and may change the kind: props with an `instanceType` make a provisioned instance.
    */
-  private instance(id: string, instanceClass: string, key: kms.IKey, reader: boolean): rds.IClusterInstance {
+  private instance(
+    id: string,
+    instanceClass: string,
+    key: kms.IKey,
+    at: DatabaseInstanceContext,
+    o: AwsDatabaseProps['overrides'],
+  ): rds.IClusterInstance {
     const common = {
       autoMinorVersionUpgrade: true,
       publiclyAccessible: false,
@@ -400,16 +443,24 @@ export class AwsDatabase extends Construct {
       performanceInsightEncryptionKey: key,
       performanceInsightRetention: rds.PerformanceInsightRetention.DEFAULT,
     };
-    if (instanceClass === SERVERLESS_CLASS) {
-      return rds.ClusterInstance.serverlessV2(id, { ...common, scaleWithWriter: reader });
-    }
-    const instanceType = new ec2.InstanceType(instanceClass.replace(/^db\./, ''));
-    return rds.ClusterInstance.provisioned(id, { ...common, instanceType });
+    const computed: AwsClusterInstanceProps =
+      instanceClass === SERVERLESS_CLASS
+        ? { ...common, scaleWithWriter: at.replica !== undefined }
+        : { ...common, instanceType: new ec2.InstanceType(instanceClass.replace(/^db\./, '')) };
+    const props = applyInstanceOverrides<AwsClusterInstanceProps, DatabaseInstanceContext>(
+      computed,
+      at,
+      o?.instance,
+      at.replica === undefined ? o?.writer : o?.reader,
+    );
+    return 'instanceType' in props && props.instanceType
+      ? rds.ClusterInstance.provisioned(id, props)
+      : rds.ClusterInstance.serverlessV2(id, props);
   }
 
   /** The RDS Proxy in front of the writer, accepting the app login (and the admin, for operators). */
   private createProxy(
-    spec: ResolvedSpec,
+    spec: DatabaseSpec,
     shard: ShardPlan,
     props: AwsDatabaseProps,
     secrets: secretsmanager.ISecret[],

@@ -202,6 +202,8 @@ export interface AwsLoadBalancerProps {
   readonly spec: ResolvedSpec;
   /** The VPC; the load balancer goes in its public subnets. */
   readonly vpc: ec2.IVpc;
+  /** Subnets of the load balancer. @default - the public subnets */
+  readonly subnets?: ec2.SubnetSelection;
   /** Key that encrypts the CDN origin secret. @default - the AWS managed Secrets Manager key */
   readonly key?: kms.IKey;
   /** Bring your own access-log bucket (SSE-S3, with the ELB delivery policy). @default - a new private log bucket */
@@ -282,7 +284,7 @@ export class AwsLoadBalancer extends Construct {
         {
           vpc,
           internetFacing: true,
-          vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+          vpcSubnets: props.subnets ?? { subnetType: ec2.SubnetType.PUBLIC },
           securityGroup: this.securityGroup,
           loadBalancerName: spec.names.of('awsLoadBalancer'),
           idleTimeout: Duration.seconds(spec.loadBalancer.idleTimeoutSeconds),

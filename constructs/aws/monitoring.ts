@@ -90,6 +90,12 @@ export interface AwsMonitoringProps {
   readonly databases: readonly AwsDatabase[];
   /** The cache. */
   readonly cache: AwsCache;
+  /**
+   * Bring your own alarm topic (e.g. the team's on-call topic): every alarm and the scaling events
+   * go to it; no topic or email subscription is created. It must let CloudWatch and EventBridge
+   * publish (and use its key). @default - a new KMS-encrypted, TLS-only topic mailing alerts.email
+   */
+  readonly topic?: sns.ITopic;
   /** Key that encrypts the topic (its policy must let CloudWatch and EventBridge use it). */
   readonly key: kms.IKey;
   /** Per-resource overrides, applied last. @default - none */
@@ -106,8 +112,8 @@ export interface AwsMonitoringProps {
  * Database alarms exist per shard, cache alarms per shard of a clustered cache.
  */
 export class AwsMonitoring extends Construct {
-  /** The alarm topic. */
-  public readonly topic: sns.Topic;
+  /** The alarm topic (created or brought). */
+  public readonly topic: sns.ITopic;
   /** Every alarm, with the signal it implements. */
   public readonly alarms: AwsAlarm[] = [];
   /** The dashboard. */
@@ -123,15 +129,20 @@ export class AwsMonitoring extends Construct {
     const { spec } = props;
     this.rules = alarmRules(spec.compute.maxInstances);
 
-    this.topic = new sns.Topic(
-      this,
-      'Topic',
-      applyOverride<sns.TopicProps>(
-        { displayName: `${spec.names.base} alarms`, masterKey: props.key, enforceSSL: true },
-        props.overrides?.topic,
-      ),
-    );
-    this.topic.addSubscription(new subscriptions.EmailSubscription(spec.alerts.email));
+    if (props.topic) {
+      this.topic = props.topic;
+    } else {
+      const topic = new sns.Topic(
+        this,
+        'Topic',
+        applyOverride<sns.TopicProps>(
+          { displayName: `${spec.names.base} alarms`, masterKey: props.key, enforceSSL: true },
+          props.overrides?.topic,
+        ),
+      );
+      topic.addSubscription(new subscriptions.EmailSubscription(spec.alerts.email));
+      this.topic = topic;
+    }
     this.action = new actions.SnsAction(this.topic);
 
     // Scaling notifications through EventBridge: ASG notifications to a KMS-encrypted topic

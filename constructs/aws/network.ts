@@ -103,16 +103,40 @@ export class PlannedIpAddresses implements ec2.IIpAddresses {
   }
 }
 
+/**
+ * Subnets of the data tier (databases, caches) in a VPC: its isolated subnets, or its private
+ * subnets with egress when it has no isolated ones (a default `new ec2.Vpc()` has none); the
+ * security groups, not the route table, keep the data private then.
+ */
+export function dataSubnetsOf(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return {
+    subnetType: vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS,
+  };
+}
+
+/** Subnet selections of a brought VPC, by tier. */
+export interface AwsSubnetSelections {
+  /** App instances (and the rotation functions): they need egress. @default - the private subnets with egress */
+  readonly app?: ec2.SubnetSelection;
+  /** Databases and caches. @default - the isolated subnets, else the private subnets with egress (dataSubnetsOf) */
+  readonly data?: ec2.SubnetSelection;
+  /** The internet-facing load balancer. @default - the public subnets */
+  readonly public?: ec2.SubnetSelection;
+}
+
 /** Props of {@link AwsNetwork}. */
 export interface AwsNetworkProps {
   /** The resolved spec: CIDR, zones and the subnet plan. */
   readonly spec: ResolvedSpec;
   /**
-   * Bring your own VPC. It must have private subnets with egress (app instances) and isolated
-   * subnets (databases, caches) in at least two zones; no flow log is added to it.
+   * Bring your own VPC: public subnets (load balancer), private subnets with egress (app
+   * instances) and, for the data tier, isolated subnets or else the private ones, in at least
+   * two zones; no flow log is added to it. Pick other subnets with `subnets`.
    * @default - a new VPC built from the spec's address plan
    */
   readonly vpc?: ec2.IVpc;
+  /** Which subnets of a brought VPC each tier uses. @default - see AwsSubnetSelections */
+  readonly subnets?: AwsSubnetSelections;
   /** Key that encrypts the flow-log group. @default - the log group is encrypted by CloudWatch Logs' own key */
   readonly key?: kms.IKey;
   /** Per-resource overrides, applied last. @default - none */
@@ -141,21 +165,26 @@ export class AwsNetwork extends Construct {
   /** Log group of the flow log; undefined for a brought VPC. */
   public readonly flowLogGroup?: logs.LogGroup;
   /** Subnets of the app instances. */
-  public readonly appSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  public readonly appSubnets: ec2.SubnetSelection;
   /** Subnets of the databases and caches. */
-  public readonly dataSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  public readonly dataSubnets: ec2.SubnetSelection;
   /** Subnets of the internet-facing load balancer. */
-  public readonly publicSubnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PUBLIC };
+  public readonly publicSubnets: ec2.SubnetSelection;
   /** Zones of the created VPC and where they came from; undefined for a brought VPC. */
   public readonly zones?: AwsVpcZones;
 
   constructor(scope: Construct, id: string, props: AwsNetworkProps) {
     super(scope, id);
     const { spec } = props;
+    const chosen = props.subnets ?? {};
+    this.appSubnets = chosen.app ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.publicSubnets = chosen.public ?? { subnetType: ec2.SubnetType.PUBLIC };
     if (props.vpc) {
       this.vpc = props.vpc;
+      this.dataSubnets = chosen.data ?? dataSubnetsOf(props.vpc);
       return;
     }
+    this.dataSubnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
     this.zones = awsVpcZones(this, spec);
     const zones = this.zones.zones;
     const mask = spec.network.subnets.blockPrefix;

@@ -20,7 +20,13 @@ import { ENDPOINT_TTL_SECONDS, shardHostNames, shardRecordNames } from '../../li
 import { CLOUD_LIMITS } from '../../lib/limits';
 import { replicaSuffix } from '../../lib/naming';
 import { DATABASE_AUDIT, SLOW_QUERY_MS, WINDOWS } from '../../lib/operations';
-import { applyOverride, type Override } from '../../lib/override';
+import {
+  applyInstanceOverrides,
+  applyOverride,
+  type DatabaseInstanceContext,
+  type InstanceOverride,
+  type Override,
+} from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
 import { terraformAttributeText } from '../../lib/terraform-text';
 import { type AzureNetwork, PGBOUNCER_PORT, zoneIds } from './network';
@@ -189,8 +195,15 @@ export interface AzureDatabaseProps {
   readonly secrets: AzureSecrets;
   /** Per-resource overrides, applied last (to every shard). @default none */
   readonly overrides?: {
-    readonly server?: Override<PostgresqlFlexibleServerConfig>;
-    readonly replica?: Override<PostgresqlFlexibleServerConfig>;
+    /**
+     * Every server, primaries and replicas alike, before the role's own hook; `instance` says
+     * which one (`replica` absent for a primary).
+     */
+    readonly instance?: InstanceOverride<PostgresqlFlexibleServerConfig, DatabaseInstanceContext>;
+    /** Each primary, after `instance`; `instance.shard` says which. */
+    readonly server?: InstanceOverride<PostgresqlFlexibleServerConfig, DatabaseInstanceContext>;
+    /** Each read replica, after `instance`; `instance.shard` and `instance.replica` (1-based) say which. */
+    readonly replica?: InstanceOverride<PostgresqlFlexibleServerConfig, DatabaseInstanceContext>;
     readonly database?: Override<PostgresqlFlexibleServerDatabaseConfig>;
     readonly password?: Override<PasswordConfig>;
     readonly bootstrap?: Override<ContainerGroupConfig>;
@@ -262,7 +275,7 @@ export class AzureDatabase extends Construct {
       const server = new PostgresqlFlexibleServer(
         this,
         `Server${sfx}`,
-        applyOverride<PostgresqlFlexibleServerConfig>(
+        applyInstanceOverrides<PostgresqlFlexibleServerConfig, DatabaseInstanceContext>(
           {
             ...common,
             name: spec.names.of('azurePostgres', sfx),
@@ -284,6 +297,8 @@ export class AzureDatabase extends Construct {
             maintenanceWindow: { dayOfWeek: WINDOWS.database.day, startHour: WINDOWS.database.hour, startMinute: 0 },
             lifecycle: { ignoreChanges: drift, preventDestroy: protect },
           },
+          { shard: plan.index },
+          o.instance,
           o.server,
         ),
       );
@@ -303,7 +318,7 @@ export class AzureDatabase extends Construct {
       );
       const configurations = this.parameters(`Config${sfx}`, server, primaryParameters(db.connectionPooling));
       const replicas = Array.from({ length: plan.readReplicas }, (_, i) =>
-        this.replica(plan, i, server, { ...common, zone: zones[(i + 1) % zones.length] as string }, o.replica),
+        this.replica(plan, i, server, { ...common, zone: zones[(i + 1) % zones.length] as string }, o),
       );
       const secret = secrets.addSecret(
         `Database${sfx}`,
@@ -379,14 +394,14 @@ export class AzureDatabase extends Construct {
     i: number,
     primary: PostgresqlFlexibleServer,
     common: Omit<PostgresqlFlexibleServerConfig, 'name'>,
-    ov?: Override<PostgresqlFlexibleServerConfig>,
+    o: NonNullable<AzureDatabaseProps['overrides']>,
   ): PostgresqlFlexibleServer {
     const db = this.spec.database;
     const rsfx = replicaSuffix(plan.index, i + 1);
     const replica = new PostgresqlFlexibleServer(
       this,
       `Replica${rsfx}`,
-      applyOverride<PostgresqlFlexibleServerConfig>(
+      applyInstanceOverrides<PostgresqlFlexibleServerConfig, DatabaseInstanceContext>(
         {
           ...common,
           name: this.spec.names.of('azurePostgres', rsfx),
@@ -409,7 +424,9 @@ export class AzureDatabase extends Construct {
             ],
           },
         },
-        ov,
+        { shard: plan.index, replica: i + 1 },
+        o.instance,
+        o.replica,
       ),
     );
     this.parameters(`ReplicaConfig${rsfx}`, replica, replicaParameters(db.connectionPooling));

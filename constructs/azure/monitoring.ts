@@ -107,6 +107,11 @@ export interface AzureMonitoringProps {
   readonly database: AzureDatabase;
   readonly cache: AzureCache;
   /** Per-resource overrides, applied last. @default none */
+  /**
+   * Bring your own action group (its resource id, e.g. the team's on-call group): every alert
+   * notifies it and no action group is created. @default - one action group emailing alerts.email
+   */
+  readonly actionGroupId?: string | undefined;
   readonly overrides?: {
     readonly actionGroup?: Override<MonitorActionGroupConfig>;
     /** Applied to every alert. */
@@ -122,7 +127,10 @@ export interface AzureMonitoringProps {
  * memory, evictions and misses.
  */
 export class AzureMonitoring extends Construct {
-  public readonly actionGroup: MonitorActionGroup;
+  /** The action group this construct created; undefined when one was brought. */
+  public readonly actionGroup?: MonitorActionGroup;
+  /** Resource id of the action group every alert notifies. */
+  public readonly actionGroupId: string;
   /** Alerts by `<signal>` or `<signal>/<resource id>` (`group-at-max/max<N>` for a schedule's maximum). */
   public readonly alerts: Readonly<Record<string, MonitorMetricAlert>>;
   /** Silence the base group-at-max alert while a schedule's other maximum holds, one per time zone. */
@@ -140,21 +148,25 @@ export class AzureMonitoring extends Construct {
     const rules = alarmRules(spec.compute.maxInstances);
     const rule = (s: AlarmSignal) => alarmRule(rules, s);
 
-    this.actionGroup = new MonitorActionGroup(
-      this,
-      'ActionGroup',
-      applyOverride(
-        {
-          name: spec.names.of('azureResource', '-ag'),
-          resourceGroupName: where.resourceGroupName,
-          location: 'global',
-          shortName: spec.names.of('azureActionGroupShort'),
-          emailReceiver: [{ name: 'alerts', emailAddress: spec.alerts.email, useCommonAlertSchema: true }],
-          tags,
-        },
-        o.actionGroup,
-      ),
-    );
+    const actionGroup = props.actionGroupId
+      ? undefined
+      : new MonitorActionGroup(
+          this,
+          'ActionGroup',
+          applyOverride(
+            {
+              name: spec.names.of('azureResource', '-ag'),
+              resourceGroupName: where.resourceGroupName,
+              location: 'global',
+              shortName: spec.names.of('azureActionGroupShort'),
+              emailReceiver: [{ name: 'alerts', emailAddress: spec.alerts.email, useCommonAlertSchema: true }],
+              tags,
+            },
+            o.actionGroup,
+          ),
+        );
+    if (actionGroup) this.actionGroup = actionGroup;
+    this.actionGroupId = actionGroup ? actionGroup.id : (props.actionGroupId as string);
 
     const alerts: Record<string, MonitorMetricAlert> = {};
     const alert = (
@@ -187,7 +199,7 @@ export class AzureMonitoring extends Construct {
             autoMitigate: true,
             ...(criteria.static ? { criteria: [criteria.static] } : {}),
             ...(criteria.dynamic ? { dynamicCriteria: criteria.dynamic } : {}),
-            ...(notify ? { action: [{ actionGroupId: this.actionGroup.id }] } : {}),
+            ...(notify ? { action: [{ actionGroupId: this.actionGroupId }] } : {}),
             tags,
           },
           o.alert,
@@ -460,7 +472,7 @@ export class AzureMonitoring extends Construct {
                 zoneSpans,
                 `Notifies the group-at-max alert of ${m.max} only while that maximum holds`,
               ),
-              addActionGroupIds: [this.actionGroup.id],
+              addActionGroupIds: [this.actionGroupId],
             }),
           );
         }

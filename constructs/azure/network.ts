@@ -45,11 +45,46 @@ export function zoneIds(zones: number): string[] {
   return Array.from({ length: zones }, (_, i) => String(i + 1));
 }
 
+/** The subnet roles of the network, each with its own NSG. */
+export type AzureSubnetKind = 'app' | 'gateway' | 'database' | 'endpoints' | 'jobs';
+
+/** A subnet other constructs place resources in: created by AzureNetwork, or brought. */
+export interface AzureSubnetRef {
+  /** Resource id of the subnet. */
+  readonly id: string;
+}
+
+/** A brought subnet: its id and its address prefix (the NSG rules of the other subnets name it). */
+export interface AzureExistingSubnet extends AzureSubnetRef {
+  /** The subnet's address prefix (CIDR), as the NSG rules must name it. */
+  readonly addressPrefix: string;
+}
+
+/**
+ * A VNet and subnets of yours. Each subnet must be ready for its role: `gateway` dedicated to the
+ * Application Gateway, `database` delegated to Microsoft.DBforPostgreSQL/flexibleServers, `jobs`
+ * delegated to Microsoft.ContainerInstance/containerGroups, `endpoints` with private endpoint
+ * network policies on; and none may have an NSG or NAT gateway of its own: the network attaches
+ * its NSGs (the data tier's isolation relies on their rules) and its NAT gateway (app and jobs).
+ */
+export interface AzureExistingNetwork {
+  /** Resource id of the VNet; the private DNS zones are linked to it. */
+  readonly virtualNetworkId: string;
+  /** One subnet per role. */
+  readonly subnets: Readonly<Record<AzureSubnetKind, AzureExistingSubnet>>;
+}
+
 export interface AzureNetworkProps {
   /** The resolved spec (address plan in `spec.network.subnets`). */
   readonly spec: ResolvedSpec;
   /** An existing resource group to build in. @default a new resource group named from the spec */
-  readonly existingResourceGroup?: AzureLocation;
+  readonly existingResourceGroup?: AzureLocation | undefined;
+  /**
+   * Bring your own VNet and subnets (see AzureExistingNetwork for what each needs); NSGs, NAT and
+   * private DNS zones are still created and attached to them.
+   * @default a new VNet with one subnet per role at the spec's address plan
+   */
+  readonly existingNetwork?: AzureExistingNetwork | undefined;
   /** Per-resource overrides, applied last. @default none */
   readonly overrides?: {
     readonly resourceGroup?: Override<ResourceGroupConfig>;
@@ -93,17 +128,20 @@ export class AzureNetwork extends Construct {
   public readonly resourceGroup?: ResourceGroup;
   /** Resource group name and region every other construct builds in. */
   public readonly where: AzureLocation;
-  public readonly virtualNetwork: VirtualNetwork;
+  /** The VNet this construct created (undefined when one was brought). */
+  public readonly virtualNetwork?: VirtualNetwork;
+  /** Resource id of the VNet (created or brought). */
+  public readonly virtualNetworkId: string;
   /** App VMs (egress through the NAT gateway). */
-  public readonly appSubnet: Subnet;
+  public readonly appSubnet: AzureSubnetRef;
   /** Dedicated Application Gateway v2 subnet. */
-  public readonly gatewaySubnet: Subnet;
+  public readonly gatewaySubnet: AzureSubnetRef;
   /** Delegated to Microsoft.DBforPostgreSQL/flexibleServers. */
-  public readonly databaseSubnet: Subnet;
+  public readonly databaseSubnet: AzureSubnetRef;
   /** Private endpoints (Key Vault, Managed Redis). */
-  public readonly endpointsSubnet: Subnet;
+  public readonly endpointsSubnet: AzureSubnetRef;
   /** Delegated to Microsoft.ContainerInstance/containerGroups: one-shot deploy jobs (egress through NAT). */
-  public readonly jobsSubnet: Subnet;
+  public readonly jobsSubnet: AzureSubnetRef;
   public readonly appSecurityGroup: NetworkSecurityGroup;
   public readonly gatewaySecurityGroup: NetworkSecurityGroup;
   public readonly databaseSecurityGroup: NetworkSecurityGroup;
@@ -140,7 +178,6 @@ export class AzureNetwork extends Construct {
     const o = props.overrides ?? {};
     const names = spec.names;
     const tags = { ...spec.tags };
-    const plan = spec.network.subnets;
 
     if (props.existingResourceGroup) {
       this.where = props.existingResourceGroup;
@@ -154,98 +191,19 @@ export class AzureNetwork extends Construct {
     }
     const { resourceGroupName, location } = this.where;
 
-    this.virtualNetwork = new VirtualNetwork(
-      this,
-      'VirtualNetwork',
-      applyOverride(
-        {
-          name: names.of('azureResource', '-vnet'),
-          resourceGroupName,
-          location,
-          addressSpace: [spec.network.cidr],
-          tags,
-        },
-        o.virtualNetwork,
-      ),
-    );
-    const subnet = (
-      cid: string,
-      suffix: string,
-      prefix: string,
-      extra: Partial<SubnetConfig>,
-      ov?: Override<SubnetConfig>,
-    ) =>
-      new Subnet(
-        this,
-        cid,
-        applyOverride(
-          {
-            name: names.of('azureResource', suffix),
-            resourceGroupName,
-            virtualNetworkName: this.virtualNetwork.name,
-            addressPrefixes: [prefix],
-            ...extra,
-          },
-          ov,
-        ),
-      );
-    // Default outbound access (an implicit public IP per VM) is retired by Azure and bypasses the
-    // NAT gateway's fixed egress IP: off on the subnets whose hosts we own.
-    this.appSubnet = subnet(
-      'AppSubnet',
-      '-snet-app',
-      plan.private[0] as string,
-      { defaultOutboundAccessEnabled: false },
-      o.appSubnet,
-    );
-    this.gatewaySubnet = subnet('GatewaySubnet', '-snet-agw', plan.public[0] as string, {}, o.gatewaySubnet);
-    this.databaseSubnet = subnet(
-      'DatabaseSubnet',
-      '-snet-pg',
-      plan.isolated[0] as string,
-      {
-        delegation: [
-          {
-            name: 'postgresql-flexible-server',
-            serviceDelegation: {
-              name: 'Microsoft.DBforPostgreSQL/flexibleServers',
-              actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'],
-            },
-          },
-        ],
-      },
-      o.databaseSubnet,
-    );
-    this.endpointsSubnet = subnet(
-      'EndpointsSubnet',
-      '-snet-pe',
-      plan.endpoints,
-      // Private endpoints ignore NSGs unless network policies are on for the subnet.
-      { defaultOutboundAccessEnabled: false, privateEndpointNetworkPolicies: 'NetworkSecurityGroupEnabled' },
-      o.endpointsSubnet,
-    );
-    this.jobsSubnet = subnet(
-      'JobsSubnet',
-      '-snet-jobs',
-      plan.jobs,
-      {
-        defaultOutboundAccessEnabled: false,
-        delegation: [
-          {
-            name: 'container-instances',
-            serviceDelegation: {
-              name: 'Microsoft.ContainerInstance/containerGroups',
-              actions: ['Microsoft.Network/virtualNetworks/subnets/action'],
-            },
-          },
-        ],
-      },
-      o.jobsSubnet,
-    );
-
-    const appPrefix = plan.private[0] as string;
-    const gatewayPrefix = plan.public[0] as string;
-    const databasePrefix = plan.isolated[0] as string;
+    const layout = props.existingNetwork ? broughtLayout(props.existingNetwork) : this.created(spec, o);
+    if (layout.virtualNetwork) this.virtualNetwork = layout.virtualNetwork;
+    this.virtualNetworkId = layout.virtualNetworkId;
+    this.appSubnet = layout.subnets.app;
+    this.gatewaySubnet = layout.subnets.gateway;
+    this.databaseSubnet = layout.subnets.database;
+    this.endpointsSubnet = layout.subnets.endpoints;
+    this.jobsSubnet = layout.subnets.jobs;
+    const prefixes = layout.prefixes;
+    const appPrefix = prefixes.app;
+    const gatewayPrefix = prefixes.gateway;
+    const databasePrefix = prefixes.database;
+    const jobsPrefix = prefixes.jobs;
     const azureLb: InboundRule = {
       name: 'allow-azure-load-balancer',
       priority: 110,
@@ -266,7 +224,7 @@ export class AzureNetwork extends Construct {
     };
     const rules: Record<string, NetworkSecurityRule> = {};
     const associations = {} as Record<SubnetRole, SubnetNetworkSecurityGroupAssociation>;
-    const group = (cid: SubnetRole, suffix: string, target: Subnet, inbound: readonly InboundRule[]) => {
+    const group = (cid: SubnetRole, suffix: string, target: AzureSubnetRef, inbound: readonly InboundRule[]) => {
       const nsg = new NetworkSecurityGroup(
         this,
         `${cid}SecurityGroup`,
@@ -368,7 +326,7 @@ export class AzureNetwork extends Construct {
         priority: 130,
         access: 'Allow',
         protocol: 'Tcp',
-        source: plan.jobs,
+        source: jobsPrefix,
         ports: [String(spec.database.port)],
       },
       denyVnet,
@@ -442,7 +400,7 @@ export class AzureNetwork extends Construct {
         name: names.of('azureResource', linkSuffix),
         resourceGroupName,
         privateDnsZoneName: z.name,
-        virtualNetworkId: this.virtualNetwork.id,
+        virtualNetworkId: this.virtualNetworkId,
         registrationEnabled: false,
         tags,
       });
@@ -463,6 +421,150 @@ export class AzureNetwork extends Construct {
       '-link-db',
     );
   }
+
+  /** The VNet on the spec's CIDR and one subnet per role from the neutral address plan. */
+  private created(spec: ResolvedSpec, o: NonNullable<AzureNetworkProps['overrides']>): NetworkLayout {
+    const names = spec.names;
+    const tags = { ...spec.tags };
+    const plan = spec.network.subnets;
+    const { resourceGroupName, location } = this.where;
+    const vnet = new VirtualNetwork(
+      this,
+      'VirtualNetwork',
+      applyOverride(
+        {
+          name: names.of('azureResource', '-vnet'),
+          resourceGroupName,
+          location,
+          addressSpace: [spec.network.cidr],
+          tags,
+        },
+        o.virtualNetwork,
+      ),
+    );
+    const subnet = (
+      cid: string,
+      suffix: string,
+      prefix: string,
+      extra: Partial<SubnetConfig>,
+      ov?: Override<SubnetConfig>,
+    ) =>
+      new Subnet(
+        this,
+        cid,
+        applyOverride(
+          {
+            name: names.of('azureResource', suffix),
+            resourceGroupName,
+            virtualNetworkName: vnet.name,
+            addressPrefixes: [prefix],
+            ...extra,
+          },
+          ov,
+        ),
+      );
+    // Default outbound access (an implicit public IP per VM) is retired by Azure and bypasses the
+    // NAT gateway's fixed egress IP: off on the subnets whose hosts we own.
+    const appSubnet = subnet(
+      'AppSubnet',
+      '-snet-app',
+      plan.private[0] as string,
+      { defaultOutboundAccessEnabled: false },
+      o.appSubnet,
+    );
+    const gatewaySubnet = subnet('GatewaySubnet', '-snet-agw', plan.public[0] as string, {}, o.gatewaySubnet);
+    const databaseSubnet = subnet(
+      'DatabaseSubnet',
+      '-snet-pg',
+      plan.isolated[0] as string,
+      {
+        delegation: [
+          {
+            name: 'postgresql-flexible-server',
+            serviceDelegation: {
+              name: 'Microsoft.DBforPostgreSQL/flexibleServers',
+              actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'],
+            },
+          },
+        ],
+      },
+      o.databaseSubnet,
+    );
+    const endpointsSubnet = subnet(
+      'EndpointsSubnet',
+      '-snet-pe',
+      plan.endpoints,
+      // Private endpoints ignore NSGs unless network policies are on for the subnet.
+      { defaultOutboundAccessEnabled: false, privateEndpointNetworkPolicies: 'NetworkSecurityGroupEnabled' },
+      o.endpointsSubnet,
+    );
+    const jobsSubnet = subnet(
+      'JobsSubnet',
+      '-snet-jobs',
+      plan.jobs,
+      {
+        defaultOutboundAccessEnabled: false,
+        delegation: [
+          {
+            name: 'container-instances',
+            serviceDelegation: {
+              name: 'Microsoft.ContainerInstance/containerGroups',
+              actions: ['Microsoft.Network/virtualNetworks/subnets/action'],
+            },
+          },
+        ],
+      },
+      o.jobsSubnet,
+    );
+
+    return {
+      virtualNetwork: vnet,
+      virtualNetworkId: vnet.id,
+      subnets: {
+        app: appSubnet,
+        gateway: gatewaySubnet,
+        database: databaseSubnet,
+        endpoints: endpointsSubnet,
+        jobs: jobsSubnet,
+      },
+      prefixes: {
+        app: plan.private[0] as string,
+        gateway: plan.public[0] as string,
+        database: plan.isolated[0] as string,
+        jobs: plan.jobs,
+      },
+    };
+  }
+}
+
+/** The VNet and subnets a network builds on, and the prefixes its NSG rules name. */
+interface NetworkLayout {
+  readonly virtualNetwork?: VirtualNetwork;
+  readonly virtualNetworkId: string;
+  readonly subnets: Readonly<Record<AzureSubnetKind, AzureSubnetRef>>;
+  readonly prefixes: Readonly<Record<Exclude<AzureSubnetKind, 'endpoints'>, string>>;
+}
+
+/** A brought VNet: its subnets as given, their prefixes for the NSG rules. */
+function broughtLayout(existing: AzureExistingNetwork): NetworkLayout {
+  const s = existing.subnets;
+  const ref = (subnet: AzureExistingSubnet): AzureSubnetRef => ({ id: subnet.id });
+  return {
+    virtualNetworkId: existing.virtualNetworkId,
+    subnets: {
+      app: ref(s.app),
+      gateway: ref(s.gateway),
+      database: ref(s.database),
+      endpoints: ref(s.endpoints),
+      jobs: ref(s.jobs),
+    },
+    prefixes: {
+      app: s.app.addressPrefix,
+      gateway: s.gateway.addressPrefix,
+      database: s.database.addressPrefix,
+      jobs: s.jobs.addressPrefix,
+    },
+  };
 }
 
 /** Only Front Door may reach the gateway: the CDN is on and the spec says DNS has moved to it. */

@@ -15,7 +15,13 @@ import type { ShardEndpoints } from '../../lib/contract';
 import { APP_USER, APP_USER_CLONE, appCredentialGeneration } from '../../lib/database-roles';
 import { replicaSuffix } from '../../lib/naming';
 import { DATABASE_AUDIT, hh, SLOW_QUERY_MS, WINDOWS } from '../../lib/operations';
-import { applyOverride, type Override } from '../../lib/override';
+import {
+  applyInstanceOverrides,
+  applyOverride,
+  type DatabaseInstanceContext,
+  type InstanceOverride,
+  type Override,
+} from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
 import { GcpDatabaseEndpoints, type GcpDatabaseEndpointsProps } from './endpoints';
 import type { GcpNetworkRef } from './network';
@@ -60,10 +66,15 @@ export interface GcpDatabaseProps {
   readonly secrets?: GcpSecrets;
   /** Per-resource overrides, applied last. @default none */
   readonly overrides?: {
-    /** Every primary (check `name`). */
-    readonly primary?: Override<SqlDatabaseInstanceConfig>;
-    /** Every read replica (check `name`). */
-    readonly replica?: Override<SqlDatabaseInstanceConfig>;
+    /**
+     * Every instance, primaries and read replicas alike (flags, edition, labels...), before the
+     * role's own hook; `instance` says which one (`replica` absent for a primary).
+     */
+    readonly instance?: InstanceOverride<SqlDatabaseInstanceConfig, DatabaseInstanceContext>;
+    /** Each primary, after `instance`; `instance.shard` says which, so one shard can differ. */
+    readonly primary?: InstanceOverride<SqlDatabaseInstanceConfig, DatabaseInstanceContext>;
+    /** Each read replica, after `instance`; `instance.shard` and `instance.replica` (1-based) say which. */
+    readonly replica?: InstanceOverride<SqlDatabaseInstanceConfig, DatabaseInstanceContext>;
     /** The application database of every primary. */
     readonly database?: Override<SqlDatabaseConfig>;
     /** The admin user of every primary. */
@@ -134,7 +145,7 @@ export class GcpDatabase extends Construct {
       const suffix = shard.suffix;
       primaryNames.push(spec.names.of('gcpSql', suffix));
       const { password, primary, database, user } = this.primaryOf(spec, shard, network, common, o);
-      const replicas = this.replicasOf(spec, shard, primary, user, common, o.replica);
+      const replicas = this.replicasOf(spec, shard, primary, user, common, o);
       replicaNames.push(...shardReplicaNames(spec, shard));
 
       const secret = this.secrets.add(`database${suffix}`, {
@@ -196,7 +207,7 @@ export class GcpDatabase extends Construct {
     const primary = new SqlDatabaseInstance(
       this,
       `primary${suffix}`,
-      applyOverride<SqlDatabaseInstanceConfig>(
+      applyInstanceOverrides<SqlDatabaseInstanceConfig, DatabaseInstanceContext>(
         {
           name: primaryName,
           region: spec.regions.gcp,
@@ -235,6 +246,8 @@ export class GcpDatabase extends Construct {
             preventDestroy: db.deletionProtection,
           },
         },
+        { shard: shard.index },
+        o.instance,
         o.primary,
       ),
     );
@@ -281,7 +294,7 @@ export class GcpDatabase extends Construct {
     primary: SqlDatabaseInstance,
     user: SqlUser,
     common: Omit<SqlDatabaseInstanceSettings, 'tier'>,
-    override: Override<SqlDatabaseInstanceConfig> | undefined,
+    o: NonNullable<GcpDatabaseProps['overrides']>,
   ): SqlDatabaseInstance[] {
     const db = spec.database;
     const replicas: SqlDatabaseInstance[] = [];
@@ -290,7 +303,7 @@ export class GcpDatabase extends Construct {
       const replica: SqlDatabaseInstance = new SqlDatabaseInstance(
         this,
         `replica${replicaSuffix(shard.index, r)}`,
-        applyOverride<SqlDatabaseInstanceConfig>(
+        applyInstanceOverrides<SqlDatabaseInstanceConfig, DatabaseInstanceContext>(
           {
             name: shardReplicaNames(spec, shard)[r - 1] as string,
             region: spec.regions.gcp,
@@ -316,7 +329,9 @@ export class GcpDatabase extends Construct {
               createBeforeDestroy: true,
             },
           },
-          override,
+          { shard: shard.index, replica: r },
+          o.instance,
+          o.replica,
         ),
       );
       replicas.push(replica);

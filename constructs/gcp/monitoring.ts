@@ -32,6 +32,12 @@ export interface GcpMonitoringProps {
   /** The cache: its name and whether it is a Redis Cluster. */
   readonly cache: { readonly name: string; readonly clustered: boolean };
   /** Per-resource overrides, applied last. @default none */
+  /**
+   * Bring your own notification channels (ids `projects/<p>/notificationChannels/<n>`, e.g. a
+   * team's pager channel): every policy notifies these and no email channel is created.
+   * @default - one email channel to alerts.email
+   */
+  readonly notificationChannelIds?: readonly string[];
   readonly overrides?: {
     /** The email notification channel. */
     readonly channel?: Override<MonitoringNotificationChannelConfig>;
@@ -51,7 +57,10 @@ const quote = (s: string) => JSON.stringify(s);
  * pattern, so adding shards or replicas needs no new policy.
  */
 export class GcpMonitoring extends Construct {
-  public readonly channel: MonitoringNotificationChannel;
+  /** The email channel, when no channels were brought. */
+  public readonly channel?: MonitoringNotificationChannel;
+  /** The channels every policy notifies. */
+  public readonly channelIds: readonly string[];
   /** One policy per alarm signal. */
   public readonly policies: Readonly<Record<AlarmSignal, MonitoringAlertPolicy>>;
   /** Present with `rolesJob`: the job logged a failure (the apps keep their previous login). */
@@ -64,19 +73,23 @@ export class GcpMonitoring extends Construct {
     const rules = alarmRules(props.maxInstances);
     const rule = (signal: AlarmSignal) => alarmRule(rules, signal);
 
-    this.channel = new MonitoringNotificationChannel(
-      this,
-      'email',
-      applyOverride<MonitoringNotificationChannelConfig>(
-        {
-          displayName: `${spec.names.base} alarms`,
-          type: 'email',
-          labels: { email_address: spec.alerts.email },
-          userLabels: { ...spec.tags },
-        },
-        o.channel,
-      ),
-    );
+    const channel = props.notificationChannelIds
+      ? undefined
+      : new MonitoringNotificationChannel(
+          this,
+          'email',
+          applyOverride<MonitoringNotificationChannelConfig>(
+            {
+              displayName: `${spec.names.base} alarms`,
+              type: 'email',
+              labels: { email_address: spec.alerts.email },
+              userLabels: { ...spec.tags },
+            },
+            o.channel,
+          ),
+        );
+    if (channel) this.channel = channel;
+    this.channelIds = channel ? [channel.id] : [...(props.notificationChannelIds ?? [])];
 
     const policy = (
       signal: AlarmSignal,
@@ -93,7 +106,7 @@ export class GcpMonitoring extends Construct {
             displayName: `${spec.names.base} ${signal}`,
             combiner: 'OR',
             severity: severityOf(signal),
-            notificationChannels: [this.channel.id],
+            notificationChannels: [...this.channelIds],
             documentation: {
               content: note ? `${r.description}. ${note}` : r.description,
               mimeType: 'text/markdown',
@@ -299,7 +312,7 @@ export class GcpMonitoring extends Construct {
           displayName: `${spec.names.base} roles-job-failed`,
           combiner: 'OR',
           severity: 'ERROR',
-          notificationChannels: [this.channel.id],
+          notificationChannels: [...this.channelIds],
           documentation: {
             content: `${what}. Read its output (gcloud compute instances get-serial-port-output, or Cloud Logging), fix the cause, then start the VM again: the job runs at every boot (docs/gcp.md).`,
             mimeType: 'text/markdown',

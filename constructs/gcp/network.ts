@@ -183,43 +183,16 @@ export class GcpNetwork extends Construct implements GcpNetworkRef {
       ),
     );
 
-    const firewall = (fid: string, config: ComputeFirewallConfig) =>
-      new ComputeFirewall(this, fid, applyOverride<ComputeFirewallConfig>(config, o.firewall));
-
-    this.allowLoadBalancer = firewall('allow-load-balancer', {
-      name: name('-allow-health-checks'),
-      description: 'Load balancer proxies and health checks to the app port; nothing else reaches it',
-      network: this.vpc.id,
-      direction: 'INGRESS',
-      priority: 1000,
-      sourceRanges: [...GOOGLE_LB_RANGES],
-      targetTags: [this.appTag],
-      allow: [{ protocol: 'tcp', ports: [String(spec.compute.port)] }],
+    const rules = appFirewall(this, {
+      spec,
+      vpcId: this.vpc.id,
+      appTag: this.appTag,
+      iapSsh: props.iapSsh,
+      override: o.firewall,
     });
-
-    if (props.iapSsh ?? true) {
-      this.allowIapSsh = firewall('allow-iap-ssh', {
-        name: name('-allow-iap-ssh'),
-        description: 'SSH only through Identity-Aware Proxy (IAM + OS Login); never from the internet',
-        network: this.vpc.id,
-        direction: 'INGRESS',
-        priority: 1000,
-        sourceRanges: [IAP_TCP_RANGE],
-        targetTags: [this.appTag],
-        allow: [{ protocol: 'tcp', ports: ['22'] }],
-      });
-    }
-
-    this.denyAllIngress = firewall('deny-all-ingress', {
-      name: name('-deny-all-ingress'),
-      description: 'Deny and log every other inbound connection',
-      network: this.vpc.id,
-      direction: 'INGRESS',
-      priority: 65534,
-      sourceRanges: ['0.0.0.0/0'],
-      deny: [{ protocol: 'all' }],
-      logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
-    });
+    this.allowLoadBalancer = rules.allowLoadBalancer;
+    if (rules.allowIapSsh) this.allowIapSsh = rules.allowIapSsh;
+    this.denyAllIngress = rules.denyAllIngress;
   }
 
   get vpcId(): string {
@@ -237,4 +210,70 @@ export class GcpNetwork extends Construct implements GcpNetworkRef {
   get privateServiceAccess(): ITerraformDependable[] {
     return [this.servicesConnection];
   }
+}
+
+/** Inputs of {@link appFirewall}. */
+export interface AppFirewallProps {
+  readonly spec: ResolvedSpec;
+  /** VPC the rules go into. */
+  readonly vpcId: string;
+  /** Network tag of the app VMs. */
+  readonly appTag: string;
+  /** Allow SSH from IAP's range. @default true */
+  readonly iapSsh?: boolean | undefined;
+  /**
+   * Limit the deny-all rule to the app VMs (their tag) instead of the whole VPC: what a shared,
+   * brought VPC needs, where other workloads have rules of their own. @default false
+   */
+  readonly denyOnlyApp?: boolean;
+  /** Applied to every rule (check `name`). @default none */
+  readonly override?: Override<ComputeFirewallConfig> | undefined;
+}
+
+/** The app's firewall rules: Google's LB and health-check ranges to the app port, IAP SSH, deny the rest. */
+export function appFirewall(
+  scope: Construct,
+  props: AppFirewallProps,
+): { allowLoadBalancer: ComputeFirewall; allowIapSsh?: ComputeFirewall; denyAllIngress: ComputeFirewall } {
+  const { spec, vpcId, appTag } = props;
+  const name = (suffix: string) => spec.names.of('gcpResource', suffix);
+  const firewall = (fid: string, config: ComputeFirewallConfig) =>
+    new ComputeFirewall(scope, fid, applyOverride<ComputeFirewallConfig>(config, props.override));
+  const allowLoadBalancer = firewall('allow-load-balancer', {
+    name: name('-allow-health-checks'),
+    description: 'Load balancer proxies and health checks to the app port; nothing else reaches it',
+    network: vpcId,
+    direction: 'INGRESS',
+    priority: 1000,
+    sourceRanges: [...GOOGLE_LB_RANGES],
+    targetTags: [appTag],
+    allow: [{ protocol: 'tcp', ports: [String(spec.compute.port)] }],
+  });
+  const allowIapSsh =
+    (props.iapSsh ?? true)
+      ? firewall('allow-iap-ssh', {
+          name: name('-allow-iap-ssh'),
+          description: 'SSH only through Identity-Aware Proxy (IAM + OS Login); never from the internet',
+          network: vpcId,
+          direction: 'INGRESS',
+          priority: 1000,
+          sourceRanges: [IAP_TCP_RANGE],
+          targetTags: [appTag],
+          allow: [{ protocol: 'tcp', ports: ['22'] }],
+        })
+      : undefined;
+  const denyAllIngress = firewall('deny-all-ingress', {
+    name: name('-deny-all-ingress'),
+    description: props.denyOnlyApp
+      ? 'Deny and log every other inbound connection to the app VMs'
+      : 'Deny and log every other inbound connection',
+    network: vpcId,
+    direction: 'INGRESS',
+    priority: 65534,
+    sourceRanges: ['0.0.0.0/0'],
+    ...(props.denyOnlyApp ? { targetTags: [appTag] } : {}),
+    deny: [{ protocol: 'all' }],
+    logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
+  });
+  return { allowLoadBalancer, ...(allowIapSsh ? { allowIapSsh } : {}), denyAllIngress };
 }

@@ -46,6 +46,7 @@ export const CUSTOM_NAMES: Readonly<Record<string, string | null>> = {
   'AWS::IAM::Policy': null,
   'AWS::IAM::Role': 'RoleName',
   'AWS::KMS::Key': null,
+  'AWS::Lambda::Function': 'FunctionName',
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::RDS::DBCluster': 'DBClusterIdentifier',
   'AWS::RDS::DBClusterParameterGroup': 'DBClusterParameterGroupName',
@@ -65,7 +66,15 @@ export const CUSTOM_NAMES: Readonly<Record<string, string | null>> = {
   'AWS::SecretsManager::SecretTargetAttachment': null,
   'AWS::WAFv2::WebACL': 'Name',
   'AWS::WAFv2::WebACLAssociation': null,
+  // Custom resources: their physical id is whatever the provider returns; CloudFormation never
+  // replaces them on a property change (aws-custom-resource).
+  'Custom::DatabaseAppPassword': null,
+  'Custom::DatabaseStatement': null,
 };
+
+/** Custom resource types (`Custom::<name>` or the generic one): properties are the provider's own. */
+export const isCustomResource = (type: string) =>
+  type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
 
 /** Where a resource's deletion protection lives, when on (the delete then fails: DELETE_FAILED). */
 export const DELETION_PROTECTION: Readonly<Record<string, (props: Record<string, unknown>) => boolean>> = {
@@ -158,10 +167,38 @@ function updateEffect(c: Change, old: CfnResource, neu: CfnResource) {
     c.rules.push('aws-rds-class');
   }
   if (c.type === 'AWS::RDS::DBCluster' && touched('EngineVersion')) auroraVersion(c, old, neu);
+  if (c.type === 'AWS::RDS::DBCluster' && touched('EnableHttpEndpoint')) dataApi(c, neu);
+  if (isCustomResource(c.type)) customResource(c);
   if (c.type === 'AWS::ElastiCache::ReplicationGroup' && touched('CacheNodeType')) {
     c.reason = 'online node-type scaling: data kept, a brief write pause at the switch-over';
     c.rules.push('aws-elasticache-node-type');
   }
+}
+
+/** The Data API follows the instance class on AWS (docs/aws.md App login): say what comes with it. */
+function dataApi(c: Change, neu: CfnResource) {
+  const on = neu.Properties?.EnableHttpEndpoint === true;
+  c.reason = on
+    ? 'the RDS Data API goes on (the instance class left the T family): the shard gets its app login (app secret, role statements, multi-user rotation) and the instances move to it'
+    : 'the RDS Data API goes off (a T class has none): the app login goes and the instances read the admin secret again';
+  if (!on) c.advice = 'keep database.size at medium or above on AWS: on T classes the app runs as the database admin';
+  c.rules.push('aws-data-api');
+}
+
+/** CloudFormation updates a custom resource by asking its provider, and refuses a new provider. */
+function customResource(c: Change) {
+  if (c.attributes.includes('ServiceToken')) {
+    fail(
+      c,
+      'aws-custom-resource',
+      'update (the stack rolls back)',
+      "its ServiceToken changes, and CloudFormation does not update a custom resource's ServiceToken",
+      'keep the provider function (its ARN) stable, or remove the custom resource in one deploy and add it back in the next',
+    );
+    return;
+  }
+  c.reason = `CloudFormation sends its provider an Update with the new ${c.attributes.join(', ')}: the provider runs again (the app login's role statements and password step are idempotent)`;
+  c.rules.push('aws-custom-resource');
 }
 
 const major = (v: unknown) => String(v ?? '').split('.')[0];

@@ -1,5 +1,6 @@
 import { CLOUD_LABEL, CLOUDS, type Cloud } from '../constants';
 import { applyAwsRules } from './aws';
+import { checkPostconditions } from './conditions';
 import { applyCloudRules, cfnResource, RULES } from './rules';
 import { planTerraform } from './terraform';
 import {
@@ -55,6 +56,13 @@ export function cloudChanges(cloud: Cloud, old: Side, neu: Side, planCfn: CfnPla
     { cloud, changes: plan.changes, before: config(plan.before), after: config(plan.after), ...specs },
     plan,
   );
+  notes.push(...plan.notes, ...checkPostconditions(plan, plan.changes));
+  const stops = plan.changes.filter((c) => c.action === 'fails' && c.reason.startsWith('fails at plan'));
+  if (stops.length > 0) {
+    notes.push(
+      `the plan fails (${stops.map((c) => c.resource).join(', ')}): Terraform applies none of these changes until that is resolved`,
+    );
+  }
   return { changes: sorted(plan.changes), notes };
 }
 

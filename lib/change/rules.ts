@@ -1,8 +1,10 @@
 import type { Cloud } from '../constants';
+import { cacheRevisionSuffix } from '../naming';
 import type { ResolvedSpec } from '../resolve';
 import { under, valueAt } from './paths';
 import { fail } from './stateful';
 import { referencesOf, type TerraformPlan, type TfResource } from './terraform';
+import { ONE_SHOT_JOBS } from './terraform-facts';
 import type { CfnTemplate, Change } from './types';
 
 /*
@@ -71,6 +73,45 @@ export const RULES: Readonly<Record<string, Rule>> = {
     what: 'the provider update re-creates part of the resource (data lost)',
     source: 'terraform-facts.ts UPDATE_RECREATES',
   },
+  'tf-postcondition': {
+    clouds: TF,
+    level: 'resource',
+    what: 'a lifecycle.postcondition that is false with the planned values (deployed values where ignore_changes keeps them; for a data source listing deployed resources, the old output) fails the plan before anything changes',
+    source:
+      'developer.hashicorp.com/terraform/language/expressions/custom-conditions#preconditions-and-postconditions; lib/change/conditions.ts (the two forms the stacks emit; others are noted, not evaluated)',
+  },
+  'tf-destroy-order': {
+    clouds: TF,
+    level: 'resource',
+    what: 'a resource removed from the configuration is deleted after the resources that referred to it are updated only when it is create_before_destroy in state; otherwise the delete and the updates run at once (a DNS name may still name it while it goes)',
+    source:
+      'hashicorp/terraform#29925, #27302 (create_before_destroy orders the updates of dependents before the delete); terraform 1.11 apply graph checked by hand (docs/diff.md); terraform-facts.ts CLIENT_NAMES',
+  },
+  'tf-delete-keeps': {
+    clouds: TF,
+    level: 'resource',
+    what: 'the provider or cloud keeps the backups of a deleted database for a while: the reason says how to restore (writes after the last backup are still lost)',
+    source: 'terraform-facts.ts DELETE_KEEPS',
+  },
+  'tf-keepers': {
+    clouds: TF,
+    level: 'resource',
+    what: 'a random_password replaced only because its keepers changed is a rotation on purpose (database.appCredentialGeneration), and so is a change that only carries its new value: risk none',
+    source:
+      'random 3.7.2 internal/provider/resource_password.go (keepers: "Arbitrary map of values that, when changed, will trigger recreation of resource"); docs/gcp.md, docs/azure.md (rotation)',
+  },
+  'tf-one-shot-job': {
+    clouds: TF,
+    level: 'resource',
+    what: 'a one-shot job (the database roles job) is re-created when its inputs change and runs again; the job is idempotent, so this is harmless, and its boot document strands no running VM',
+    source: 'terraform-facts.ts ONE_SHOT_JOBS',
+  },
+  'cache-revision': {
+    clouds: ['aws', 'gcp', 'azure'],
+    level: 'resource',
+    what: 'a cache change that must re-create the cache fails on the fixed name (CloudFormation replacement, create_before_destroy): raising cache.revision in the same change gives the cache a new name, so the new one is created first (it starts empty: a cold cache)',
+    source: 'lib/naming.ts cacheRevisionSuffix; spec cache.revision',
+  },
   'aws-custom-name': {
     clouds: ['aws'],
     level: 'resource',
@@ -112,6 +153,20 @@ export const RULES: Readonly<Record<string, Rule>> = {
     level: 'resource',
     what: 'an Aurora major version upgrade needs AllowMajorVersionUpgrade and takes the cluster down while it runs',
     source: 'docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html',
+  },
+  'aws-custom-resource': {
+    clouds: ['aws'],
+    level: 'resource',
+    what: 'a custom resource is never replaced by CloudFormation: a property change sends its provider an Update request; a new ServiceToken is refused',
+    source:
+      'docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html (ServiceToken: "Updates aren\'t supported"); crpg-ref-requesttypes-update.html',
+  },
+  'aws-data-api': {
+    clouds: ['aws'],
+    level: 'resource',
+    what: 'the RDS Data API goes on or off with the instance class (T classes lack it): on, the shard gets its app login and the instances move to it; off, the app login goes and the instances read the admin secret again',
+    source:
+      'docs/aws.md "App login"; docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api.html#data-api.regions',
   },
   'aws-elasticache-node-type': {
     clouds: ['aws'],
@@ -362,13 +417,27 @@ function flexibleServer(plan: TerraformPlan, c: Change) {
   });
 }
 
+/** Is this resource a one-shot job (terraform-facts.ts ONE_SHOT_JOBS)? */
+const isJob = (r: TfResource | undefined) => (r ? ONE_SHOT_JOBS[r.type]?.is(r.config) === true : false);
+
+/** A re-created one-shot job runs again: harmless, say so. */
+function oneShotJobs(plan: TerraformPlan, changes: Change[]) {
+  for (const c of changes) {
+    const r = plan.after.get(c.resource);
+    if (c.action !== 'replace' || !isJob(r)) continue;
+    mark(c, 'tf-one-shot-job', {
+      reason: `${ONE_SHOT_JOBS[c.type]?.what}: re-created because ${c.attributes.join(', ')} changed, it runs again (idempotent)`,
+    });
+  }
+}
+
 /** Deletes whose address old VMs still carry in their boot document. */
 function bootReferences(plan: TerraformPlan, changes: Change[]) {
   const boot = /^(metadata\.startup-script|metadata_startup_script|custom_data|user_data)$/;
   for (const c of changes) {
     if (c.action !== 'delete') continue;
-    const users = [...plan.before.values()].filter((r) =>
-      referencesOf(r).some((ref) => ref.target === c.resource && boot.test(ref.path)),
+    const users = [...plan.before.values()].filter(
+      (r) => !isJob(r) && referencesOf(r).some((ref) => ref.target === c.resource && boot.test(ref.path)),
     );
     if (users.length === 0) continue;
     mark(c, 'tf-boot-reference', {
@@ -455,8 +524,46 @@ function specRules(ctx: RuleContext) {
     for (const c of ctx.changes) {
       if (c.action !== 'delete' && c.action !== 'fails') continue;
       if (!/DBCluster|sql_database_instance|postgresql_flexible_server$/.test(c.type)) continue;
-      mark(c, 'spec-shard-decrease', {
-        advice: `database.shards ${o.database.shards.length} → ${n.database.shards.length} removes shards: move their keys to the remaining shards and take a backup first`,
+      const advice = `database.shards ${o.database.shards.length} → ${n.database.shards.length} removes shards: move their keys to the remaining shards and take a backup first`;
+      mark(c, 'spec-shard-decrease', { advice: c.advice ? `${c.advice}; ${advice}` : advice });
+    }
+  }
+}
+
+/* ---------------- cache revision (every cloud) ---------------- */
+
+/** Where each cache type carries its cloud-unique name. */
+const CACHE_NAME: Readonly<Record<string, string>> = {
+  'AWS::ElastiCache::ReplicationGroup': 'Properties.ReplicationGroupId',
+  google_redis_instance: 'name',
+  google_redis_cluster: 'name',
+  azurerm_managed_redis: 'name',
+};
+
+/** The revision a cache name carries (lib/naming.ts cacheRevisionSuffix: none at 0, `-r<n>` after). */
+const revisionOf = (name: unknown) => Number(/-r(\d+)$/.exec(String(name ?? ''))?.[1] ?? 0);
+
+/**
+ * A re-creation that fails on the fixed name gets the advice to raise cache.revision; one that
+ * raises it says the new cache comes first and starts empty.
+ */
+function cacheRevision(ctx: RuleContext, plan?: TerraformPlan) {
+  for (const c of ctx.changes) {
+    const path = CACHE_NAME[c.type];
+    if (!path) continue;
+    const [oldName, newName] = [valueAt(ctx.before(c.resource), path), valueAt(ctx.after(c.resource), path)];
+    const from = ctx.oldSpec?.cache.revision ?? revisionOf(oldName);
+    const to = ctx.newSpec?.cache.revision ?? revisionOf(newName);
+    const clash = c.rules.includes('aws-custom-name') || c.rules.includes('tf-cbd-name-clash');
+    if (c.action === 'fails' && clash && oldName === newName) {
+      mark(c, 'cache-revision', {
+        advice: `set cache.revision: ${to + 1} in the same change: the cache name gets the suffix ${cacheRevisionSuffix(to + 1)}, so the new cache is created before the old one is deleted (it starts empty: a cold cache; apps follow CACHE_HOST to it)`,
+      });
+    } else if (c.action === 'replace' && oldName !== newName && to > from) {
+      const first = ctx.cloud === 'aws' || plan?.createBeforeDestroy.has(c.resource) === true;
+      mark(c, 'cache-revision', {
+        risk: 'data-loss',
+        reason: `${c.reason}; cache.revision ${from} → ${to} names it ${String(newName)}: ${first ? 'the new cache is created before the old one is deleted' : 'the old cache is deleted, then the new one created'}, and it starts empty (a cold cache; apps follow CACHE_HOST to it)`,
       });
     }
   }
@@ -469,9 +576,11 @@ export function applyCloudRules(ctx: RuleContext, plan?: TerraformPlan) {
       if (ctx.cloud === 'gcp') gcpRules(plan, c);
       if (ctx.cloud === 'azure') azureRules(plan, c);
     }
+    oneShotJobs(plan, ctx.changes);
     bootReferences(plan, ctx.changes);
   }
   cdnLock(ctx);
+  cacheRevision(ctx, plan);
   specRules(ctx);
 }
 

@@ -40,6 +40,8 @@ export const STATEFUL: Readonly<Record<string, StatefulClass>> = {
   google_compute_global_address: 'identity',
   google_service_networking_connection: 'identity',
   google_dns_managed_zone: 'identity',
+  // The stable per-role database names apps connect to.
+  google_dns_record_set: 'identity',
   // ---- Azure
   azurerm_resource_group: 'data',
   azurerm_postgresql_flexible_server: 'data',
@@ -50,6 +52,8 @@ export const STATEFUL: Readonly<Record<string, StatefulClass>> = {
   azurerm_virtual_network: 'identity',
   azurerm_subnet: 'placement',
   azurerm_private_dns_zone: 'identity',
+  azurerm_private_dns_cname_record: 'identity',
+  azurerm_private_dns_a_record: 'identity',
   azurerm_public_ip: 'identity',
   azurerm_application_gateway: 'identity',
   azurerm_cdn_frontdoor_profile: 'identity',

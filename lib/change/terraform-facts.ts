@@ -51,6 +51,14 @@ export const CUSTOMIZE_DIFF: Readonly<Record<string, CustomizeDiffFact>> = {
   google_compute_global_address: NONE(DEFAULTS),
   google_compute_global_forwarding_rule: NONE(DEFAULTS),
   google_compute_health_check: NONE('healthCheckCustomizeDiff: port validation'),
+  google_compute_instance: {
+    functions:
+      'DefaultProviderProject/Zone; suppressEmptyGuestAcceleratorDiff; ForceNewIf("metadata_startup_script") unless the script only moves between metadata.startup-script and metadata_startup_script (isGracefulMetadataStartupSwitch); validateSubnetworkProject; forceNewIfNetworkIPNotUpdatable (network_ip changed on the same subnetwork); SetLabelsDiff',
+    forces: [
+      { attribute: 'metadata_startup_script', when: 'change' },
+      { attribute: 'network_interface.network_ip', when: 'change' },
+    ],
+  },
   google_compute_managed_ssl_certificate: NONE(DEFAULTS),
   google_compute_network: NONE(DEFAULTS),
   google_compute_region_autoscaler: NONE(DEFAULTS),
@@ -97,6 +105,9 @@ export const CUSTOMIZE_DIFF: Readonly<Record<string, CustomizeDiffFact>> = {
   },
   google_sql_user: NONE(DEFAULTS),
   azurerm_application_gateway: NONE('applicationGatewayCustomizeDiff: capacity / autoscale validation'),
+  azurerm_container_group: NONE(
+    'Spot priority requires ip_address_type None: validation; every container input is ForceNew in the schema',
+  ),
   azurerm_cdn_frontdoor_profile: NONE('sku_name Premium → Standard is refused (plan error), nothing forced'),
   azurerm_linux_virtual_machine_scale_set: {
     functions: 'ForceNewIfChange("zones") when an existing zone is removed; auxiliary NIC validation',
@@ -280,4 +291,73 @@ export const NAME_ATTRIBUTE: Readonly<Record<string, string | null>> = {
   azurerm_subnet_network_security_group_association: null,
   azurerm_nat_gateway_public_ip_association: null,
   azurerm_cdn_frontdoor_custom_domain_association: null,
+};
+
+/**
+ * Resources that run a job once and stop: re-creating one re-runs the job, which the stacks keep
+ * idempotent (roles, grants and passwords are set to what the configuration says). Their boot
+ * document is not a running fleet's, so a reference in it never strands a VM.
+ */
+export interface OneShotJob {
+  /** Does this configuration of the type run once? */
+  readonly is: (config: Readonly<Record<string, unknown>>) => boolean;
+  readonly what: string;
+  readonly source: string;
+}
+
+export const ONE_SHOT_JOBS: Readonly<Record<string, OneShotJob>> = {
+  google_compute_instance: {
+    is: (c) => /^\s*poweroff\b/m.test(String(c.metadata_startup_script ?? '')),
+    what: 'a VM whose startup script runs the database roles job and powers it off',
+    source:
+      'docs/gcp.md "Database roles job"; metadata_startup_script is force-new (CUSTOMIZE_DIFF google_compute_instance)',
+  },
+  azurerm_container_group: {
+    is: (c) => c.restart_policy === 'Never',
+    what: 'a container group that runs the database roles job once (restart_policy Never)',
+    source:
+      'docs/azure.md "The app is not the admin"; learn.microsoft.com/azure/container-instances/container-instances-restart-policy',
+  },
+};
+
+/**
+ * Record types that carry the names clients resolve (the stable per-role database names): a
+ * record that still names a deleted server sends new connections to nothing.
+ */
+export const CLIENT_NAMES: ReadonlySet<string> = new Set([
+  'google_dns_record_set',
+  'azurerm_private_dns_a_record',
+  'azurerm_private_dns_cname_record',
+]);
+
+/** What a delete leaves behind (attribute: only while it is true in the applied configuration). */
+export interface DeleteKeeps {
+  readonly attribute?: string;
+  readonly what: string;
+  readonly source: string;
+}
+
+export const DELETE_KEEPS: Readonly<Record<string, DeleteKeeps>> = {
+  google_sql_database_instance: {
+    attribute: 'settings.retain_backups_on_delete',
+    what: 'Cloud SQL keeps its backups for their retention (retain_backups_on_delete): restore the latest into a new instance; writes after it are lost',
+    source:
+      'google 6.50.0 resource_sql_database_instance.go settings.retain_backups_on_delete; cloud.google.com/sql/docs/postgres/backup-recovery/backups#retained-backups',
+  },
+  azurerm_postgresql_flexible_server: {
+    what: 'Azure keeps a dropped server’s backup for five days (createMode ReviveDropped through the REST API); writes after it are lost',
+    source: 'learn.microsoft.com/azure/postgresql/flexible-server/how-to-restore-dropped-server',
+  },
+};
+
+/**
+ * Data sources that list deployed resources of a managed type: a postcondition over the list is
+ * evaluated at plan time against what is deployed, which the model takes from the old output.
+ */
+export const DATA_SOURCE_LISTS: Readonly<Record<string, { readonly lists: string; readonly source: string }>> = {
+  google_sql_database_instances: {
+    lists: 'google_sql_database_instance',
+    source:
+      'google 6.50.0 google/services/sql/data_source_sql_database_instances.go (instances of the project / region)',
+  },
 };

@@ -1,8 +1,10 @@
 import { changedPaths, isObject, normalizePath, stringLeaves, under, valueAt } from './paths';
 import { baseReason, baseRisk, engineChange, fail, statefulClass } from './stateful';
 import {
+  CLIENT_NAMES,
   CUSTOMIZE_DIFF,
   DELETE_GUARDS,
+  DELETE_KEEPS,
   type ForceNewWhen,
   FRAMEWORK_SCHEMAS,
   IN_USE,
@@ -32,6 +34,8 @@ export interface TfResource {
 interface Planned extends Change {
   /** Every changed path (attributes holds only those that cause the action). */
   changed: string[];
+  /** Changed paths that only change because they refer to a replaced resource, with that resource. */
+  via: Record<string, string>;
 }
 
 /** The plan of one Terraform stack: the changes and both configurations. */
@@ -39,6 +43,12 @@ export interface TerraformPlan {
   readonly changes: Change[];
   readonly before: ReadonlyMap<string, TfResource>;
   readonly after: ReadonlyMap<string, TfResource>;
+  /** The new configuration's data sources, by `data.<type>.<name>`. */
+  readonly data: ReadonlyMap<string, TfResource>;
+  /** Resources that are create_before_destroy in the new configuration, with where that comes from. */
+  readonly createBeforeDestroy: ReadonlyMap<string, string>;
+  /** What the plan shows no change for but the reader should know (ignored paths). */
+  readonly notes: string[];
   /** Every changed path of a resource (empty when unchanged). */
   changed(address: string): readonly string[];
 }
@@ -62,29 +72,33 @@ function flagged(schema: TerraformTypeSchema, path: string, flag: string): boole
   return parts.some((_, i) => (schema.attributes[parts.slice(0, i + 1).join('.')] ?? '').includes(flag));
 }
 
-export function resourcesOf(tf: TerraformConfig | undefined): Map<string, TfResource> {
+export function resourcesOf(tf: TerraformConfig | undefined, block: 'resource' | 'data' = 'resource') {
   const out = new Map<string, TfResource>();
-  for (const [type, byName] of Object.entries(tf?.resource ?? {})) {
+  const prefix = block === 'data' ? 'data.' : '';
+  for (const [type, byName] of Object.entries(tf?.[block] ?? {})) {
     for (const [name, config] of Object.entries(byName)) {
-      out.set(`${type}.${name}`, { address: `${type}.${name}`, type, config });
+      out.set(`${prefix}${type}.${name}`, { address: `${prefix}${type}.${name}`, type, config });
     }
   }
   return out;
 }
 
-const lifecycle = (r: TfResource | undefined): Record<string, unknown> =>
+export const lifecycle = (r: TfResource | undefined): Record<string, unknown> =>
   isObject(r?.config.lifecycle) ? r.config.lifecycle : {};
 
-/** Changed paths between two configs of one resource, minus lifecycle.ignore_changes. */
-function diffPaths(type: string, before: TfResource, after: TfResource): string[] {
+/** Is a path in the resource's lifecycle.ignore_changes (Terraform keeps the deployed value)? */
+export function isIgnored(r: TfResource, path: string): boolean {
+  const ignored = lifecycle(r).ignore_changes;
+  if (ignored === 'all') return true;
+  return Array.isArray(ignored) && ignored.some((i) => under(path, normalizePath(String(i))));
+}
+
+/** Changed paths between two configs of one resource: those Terraform plans, and those it ignores. */
+function diffPaths(type: string, before: TfResource, after: TfResource): { kept: string[]; ignored: string[] } {
   const schema = schemaOf(type);
   const isSet = (p: string) => schema?.attributes[p]?.includes('S') === true;
-  const ignored = lifecycle(after).ignore_changes;
-  if (ignored === 'all') return [];
-  const ignore = Array.isArray(ignored) ? ignored.map((p) => normalizePath(String(p))) : [];
-  return changedPaths(before.config, after.config, { isSet, skipTop: META }).filter(
-    (p) => !ignore.some((i) => under(p, i)),
-  );
+  const all = changedPaths(before.config, after.config, { isSet, skipTop: META });
+  return { kept: all.filter((p) => !isIgnored(after, p)), ignored: all.filter((p) => isIgnored(after, p)) };
 }
 
 const numbers = (v: unknown) => (String(v ?? '').match(/\d+/g) ?? []).map(Number);
@@ -136,11 +150,16 @@ function forcing(type: string, before: TfResource, after: TfResource, paths: rea
 }
 
 function planned(r: TfResource, action: Change['action'], attributes: string[], changed: string[]): Planned {
-  return { ...engineChange(r.address, r.type, action, attributes, r.config), changed };
+  return { ...engineChange(r.address, r.type, action, attributes, r.config), changed, via: {} };
 }
 
-function updateOf(before: TfResource, after: TfResource): Planned | undefined {
-  const paths = diffPaths(after.type, before, after);
+function updateOf(before: TfResource, after: TfResource, notes: string[]): Planned | undefined {
+  const { kept: paths, ignored } = diffPaths(after.type, before, after);
+  if (ignored.length > 0) {
+    notes.push(
+      `${after.address}: ${ignored.join(', ')} changed in the configuration but ${ignored.length === 1 ? 'is' : 'are'} in lifecycle.ignore_changes: Terraform keeps the deployed value`,
+    );
+  }
   if (paths.length === 0) return undefined;
   const force = forcing(after.type, before, after, paths);
   if (force.length === 0) return planned(after, 'update', [...paths], paths);
@@ -189,6 +208,7 @@ function propagate(before: Map<string, TfResource>, after: Map<string, TfResourc
         const c = changes.get(r.address) ?? planned(r, 'update', [], []);
         if (c.changed.includes(ref.path)) continue;
         c.changed.push(ref.path);
+        c.via[ref.path] = ref.target;
         c.attributes.push(ref.path);
         c.rules.push('tf-reference');
         c.reason = `${ref.path} refers to ${ref.target}, which is replaced: ${c.reason}`;
@@ -215,19 +235,24 @@ function replacedBy(r: TfResource, c: Planned, path: string): Partial<Planned> {
 export function planTerraform(before: TerraformConfig | undefined, after: TerraformConfig | undefined): TerraformPlan {
   const old = resourcesOf(before);
   const neu = resourcesOf(after);
+  const notes: string[] = [];
   const changes = new Map<string, Planned>();
   for (const r of neu.values()) {
     const o = old.get(r.address);
-    const c = o ? updateOf(o, r) : planned(r, 'create', [], []);
+    const c = o ? updateOf(o, r, notes) : planned(r, 'create', [], []);
     if (c) changes.set(r.address, c);
   }
   for (const r of old.values()) if (!neu.has(r.address)) changes.set(r.address, planned(r, 'delete', [], []));
   propagate(old, neu, changes);
   applyLifecycle(old, neu, changes);
+  rotations(changes);
   return {
-    changes: [...changes.values()].map(({ changed: _changed, ...c }) => c),
+    changes: [...changes.values()].map(({ changed: _changed, via: _via, ...c }) => c),
     before: old,
     after: neu,
+    data: resourcesOf(after, 'data'),
+    createBeforeDestroy: createBeforeDestroy(neu),
+    notes,
     changed: (address) => changes.get(address)?.changed ?? [],
   };
 }
@@ -251,6 +276,7 @@ function applyLifecycle(
   changes: Map<string, Planned>,
 ) {
   const cbd = createBeforeDestroy(after);
+  const cbdInState = createBeforeDestroy(before);
   for (const c of changes.values()) {
     const old = before.get(c.resource);
     const neu = after.get(c.resource);
@@ -269,11 +295,76 @@ function applyLifecycle(
       }
     }
     if ((c.action === 'replace' || c.action === 'delete') && old) deleteGuard(c, old);
-    if (c.action === 'delete' && lifecycle(old).prevent_destroy === true) {
-      c.reason += ' (lifecycle.prevent_destroy does not apply to a resource removed from the configuration)';
-      c.rules.push('tf-prevent-destroy');
+    if (c.action === 'delete' && old) {
+      if (lifecycle(old).prevent_destroy === true) {
+        c.reason += ' (lifecycle.prevent_destroy does not apply to a resource removed from the configuration)';
+        c.rules.push('tf-prevent-destroy');
+      }
+      deleteKeeps(c, old);
+      destroyOrder(c, before, changes, cbdInState.has(c.resource));
     }
   }
+}
+
+/**
+ * A password replaced only because its keepers changed is a rotation someone asked for, and so is
+ * a change that only carries the new value: nothing is lost that was meant to be kept.
+ */
+function rotations(changes: Map<string, Planned>) {
+  const rotated = new Set(
+    [...changes.values()]
+      .filter((c) => c.type === 'random_password' && c.action === 'replace')
+      .filter((c) => c.attributes.every((p) => under(p, 'keepers')))
+      .map((c) => c.resource),
+  );
+  if (rotated.size === 0) return;
+  for (const c of changes.values()) {
+    const own = rotated.has(c.resource);
+    const carries = !own && c.changed.length > 0 && c.changed.every((p) => rotated.has(c.via[p] ?? ''));
+    if (!own && !carries) continue;
+    if (c.action !== 'replace' && c.action !== 'update') continue;
+    c.risk = 'none';
+    c.reason = own
+      ? `${c.attributes.join(', ')} changed: a new password on purpose (a rotation); every resource that carries it gets the new value in this apply`
+      : `${c.changed.join(', ')} only carries the rotated password ${[...new Set(Object.values(c.via))].join(', ')}: ${c.action === 'replace' ? 're-created' : 'updated'} with the new value on purpose`;
+    c.rules.push('tf-keepers');
+  }
+}
+
+/** A deleted data resource whose provider or cloud keeps its backups says so (the risk stays: recent writes go). */
+function deleteKeeps(c: Planned, old: TfResource) {
+  const keeps = DELETE_KEEPS[c.type];
+  if (!keeps || c.action !== 'delete' || c.risk !== 'data-loss') return;
+  if (keeps.attribute !== undefined && valueAt(old.config, keeps.attribute) !== true) return;
+  c.reason += `; ${keeps.what}`;
+  c.rules.push('tf-delete-keeps');
+}
+
+/**
+ * The order of a delete and the updates of the resources that referred to it: only
+ * create_before_destroy in state makes Terraform update them first; without it the apply graph has
+ * no edge between them and both run at once. A DNS name clients resolve may then still name the
+ * server while it goes (as long as the update takes, plus the record's TTL in clients' caches).
+ */
+function destroyOrder(c: Planned, before: Map<string, TfResource>, changes: Map<string, Planned>, cbd: boolean) {
+  const referrers = [...before.values()].filter(
+    (r) =>
+      changes.get(r.address)?.action === 'update' &&
+      referencesOf(r).some((ref) => ref.target === c.resource && ref.attribute !== undefined),
+  );
+  if (referrers.length === 0) return;
+  const list = referrers.map((r) => r.address).join(', ');
+  c.rules.push('tf-destroy-order');
+  if (cbd) {
+    c.reason += `; Terraform updates ${list} first, then deletes it (create_before_destroy in state)`;
+    return;
+  }
+  c.reason += `; Terraform runs the delete and the update of ${list} at once (no create_before_destroy in state, so no order)`;
+  const names = referrers.filter((r) => CLIENT_NAMES.has(r.type));
+  if (names.length === 0) return;
+  c.reason +=
+    ': new connections through those names may reach the server while it goes, until the update lands and cached answers expire';
+  c.advice = 'lifecycle.create_before_destroy on it makes Terraform update the records before it deletes it';
 }
 
 function recreatesOnUpdate(c: Planned) {

@@ -64,6 +64,8 @@ export interface CfnResource {
 /** A cdk.tf.json as synthesized (only what the model reads). */
 export interface TerraformConfig {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
+  /** Data sources: read at plan time; their postconditions can fail the plan. */
+  data?: Record<string, Record<string, Record<string, unknown>>>;
   [key: string]: unknown;
 }
 

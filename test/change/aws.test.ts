@@ -148,3 +148,63 @@ describe('update effects', () => {
     expect(c?.reason).toContain('brief write pause');
   });
 });
+
+describe('custom resources (the app login’s role statements and password step)', () => {
+  const statement = (sql: string, token = 'Provider'): CfnResource => ({
+    Type: 'Custom::DatabaseStatement',
+    Properties: { ServiceToken: { 'Fn::GetAtt': [token, 'Arn'] }, Create: sql, Update: sql },
+  });
+  const fn = (code: string, name?: string): CfnResource => ({
+    Type: 'AWS::Lambda::Function',
+    Properties: { Code: { ZipFile: code }, Role: 'arn:aws:iam::1:role/r', ...(name ? { FunctionName: name } : {}) },
+  });
+
+  test('GIVEN a changed statement THEN CloudFormation asks the provider to update (never a replacement), risk none', () => {
+    const c = one(
+      template({ Provider: fn('a'), S: statement('GRANT a') }),
+      template({ Provider: fn('a'), S: statement('GRANT b') }),
+      'S',
+    );
+    expect(c).toMatchObject({
+      action: 'update',
+      risk: 'none',
+      attributes: ['Create', 'Update'],
+      rules: ['aws-custom-resource'],
+    });
+    expect(c?.reason).toContain('sends its provider an Update');
+  });
+
+  test('GIVEN the provider function is replaced THEN the new ServiceToken is refused: the update fails', () => {
+    const changes = aws(
+      template({ Provider: fn('a', 'p1'), S: statement('GRANT a') }),
+      template({ Provider: fn('a', 'p2'), S: statement('GRANT a') }),
+    );
+    expect(changes.find((c) => c.resource === 'Provider')).toMatchObject({ action: 'replace' });
+    expect(changes.find((c) => c.resource === 'S')).toMatchObject({
+      action: 'fails',
+      attributes: ['ServiceToken'],
+      rules: ['aws-custom-resource'],
+    });
+  });
+});
+
+describe('the Data API follows the instance class', () => {
+  test('GIVEN EnableHttpEndpoint false → true THEN an update that says the app login comes with it', () => {
+    const c = one(
+      template({ C: cluster({}, { EnableHttpEndpoint: false }) }),
+      template({ C: cluster({}, { EnableHttpEndpoint: true }) }),
+      'C',
+    );
+    expect(c).toMatchObject({ action: 'update', risk: 'none', rules: ['aws-data-api'] });
+    expect(c?.reason).toContain('app login');
+  });
+
+  test('GIVEN EnableHttpEndpoint true → false THEN the advice says the app would run as the admin', () => {
+    const c = one(
+      template({ C: cluster({}, { EnableHttpEndpoint: true }) }),
+      template({ C: cluster({}, { EnableHttpEndpoint: false }) }),
+      'C',
+    );
+    expect(c?.advice).toContain('app runs as the database admin');
+  });
+});

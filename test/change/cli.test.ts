@@ -64,13 +64,13 @@ describe('blueprint diff', () => {
     }
   });
 
-  test('GIVEN zones 3 → 2 (GCP) THEN exit 3 and a markdown comment: a summary line per cloud, then the table', () => {
+  test('GIVEN a cache tier change (GCP) THEN exit 3 and a markdown comment: a summary line per cloud, then the table', () => {
     const r = run(
       'diff',
       '--from',
-      EXAMPLE,
+      variant('basic.yaml', /replicasPerShard: 1/, 'replicasPerShard: 0\n  highAvailability: false'),
       '--spec',
-      variant('zones.yaml', /zones: 3/, 'zones: 2'),
+      EXAMPLE,
       '--cloud',
       'gcp',
       '--format',
@@ -80,7 +80,8 @@ describe('blueprint diff', () => {
     expect(r.stdout).toContain('### blueprint diff');
     expect(r.stdout).toMatch(/- \*\*GCP: \d+ changes, \d+ needs? attention \(.*fails.*\)\*\*/);
     expect(r.stdout).toContain('| action | risk | resource | type | attributes | reason | advice |');
-    expect(r.stdout).toContain('| fails | **fails** | `google_compute_region_instance_group_manager.');
+    expect(r.stdout).toContain('| fails | **fails** | `google_redis_instance.');
+    expect(r.stdout).toContain('set cache.revision: 1 in the same change');
     expect(r.stderr).toContain('need');
     expect(r.all).not.toMatch(STACK_TRACE);
   });

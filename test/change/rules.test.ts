@@ -46,3 +46,33 @@ describe('cdn.lockOrigin turned on with the CDN', () => {
     expect(report.clouds.aws?.notes.join(' ')).toContain('spec-level rules not checked');
   });
 });
+
+describe('cache.revision advice', () => {
+  const group = (id: string, shards: number): CfnTemplate => ({
+    Resources: {
+      Cache: {
+        Type: 'AWS::ElastiCache::ReplicationGroup',
+        Properties: {
+          ReplicationGroupId: id,
+          ReplicationGroupDescription: 'cache',
+          NumNodeGroups: shards,
+          ...(shards > 1 ? { ClusterMode: 'enabled' } : {}),
+        },
+      },
+    },
+  });
+
+  test('GIVEN a synth directory (no spec) whose cache is at revision 2 THEN a failing re-creation advises revision 3', () => {
+    const [c] = aws({ outputs: { aws: group('app-redis-r2', 1) } }, { outputs: { aws: group('app-redis-r2', 4) } });
+    expect(c).toMatchObject({ action: 'fails', rules: ['aws-custom-name', 'cache-revision'] });
+    expect(c?.advice).toContain('set cache.revision: 3 in the same change');
+  });
+
+  test('GIVEN the revision raised with it THEN a replacement, new cache first, risk data-loss (a cold cache)', () => {
+    const [c] = aws({ outputs: { aws: group('app-redis-r2', 1) } }, { outputs: { aws: group('app-redis-r3', 4) } });
+    expect(c).toMatchObject({ action: 'replace', risk: 'data-loss', rules: ['cache-revision'] });
+    expect(c?.reason).toContain(
+      'cache.revision 2 → 3 names it app-redis-r3: the new cache is created before the old one',
+    );
+  });
+});

@@ -206,3 +206,101 @@ describe('Terraform lifecycle rules', () => {
     expect(c).toMatchObject({ action: 'replace', rules: ['tf-unknown-type'] });
   });
 });
+
+describe('what Terraform plans but shows no change for, and the order it applies in', () => {
+  test('GIVEN a changed path in ignore_changes THEN no change, and a note says Terraform keeps the deployed value', () => {
+    const zoned = (zones: string[]) => {
+      const r = gcp();
+      const m = r.google_compute_region_instance_group_manager?.mig as Record<string, unknown>;
+      m.distribution_policy_zones = zones;
+      m.lifecycle = { ignore_changes: ['distribution_policy_zones'] };
+      return tf(r);
+    };
+    const plan = planTerraform(zoned(['us-central1-a', 'us-central1-b']), zoned(['a', 'b', 'c']));
+    expect(plan.changes).toEqual([]);
+    expect(plan.notes).toEqual([
+      expect.stringMatching(
+        /^google_compute_region_instance_group_manager\.mig: distribution_policy_zones changed .*lifecycle\.ignore_changes: Terraform keeps the deployed value$/,
+      ),
+    ]);
+  });
+
+  const records = (ips: string[], cbd: boolean) =>
+    tf({
+      google_sql_database_instance: Object.fromEntries(
+        ips.map((_, i) => [
+          `replica${i}`,
+          {
+            name: `db-r${i}`,
+            master_instance_name: 'db',
+            ...(cbd ? { lifecycle: { create_before_destroy: true } } : {}),
+          },
+        ]),
+      ),
+      google_dns_record_set: {
+        reader: {
+          name: 'reader.db.internal.',
+          type: 'A',
+          rrdatas: ips.map((_, i) => ref(`google_sql_database_instance.replica${i}.private_ip_address`)),
+        },
+      },
+    });
+
+  const removed = (cbd: boolean) =>
+    find(planTerraform(records(['a', 'b'], cbd), records(['a'], cbd)).changes, 'google_sql_database_instance.replica1');
+
+  test('GIVEN a removed replica that is create_before_destroy in state THEN the record is updated first (harmless)', () => {
+    expect(removed(true)).toMatchObject({ action: 'delete', risk: 'none', rules: ['tf-destroy-order'] });
+    expect(removed(true)?.reason).toContain('Terraform updates google_dns_record_set.reader first, then deletes it');
+  });
+
+  test('GIVEN the same removal without create_before_destroy THEN the reason says nothing orders the two', () => {
+    expect(removed(false)).toMatchObject({ action: 'delete', risk: 'none', rules: ['tf-destroy-order'] });
+    expect(removed(false)?.reason).toContain('runs the delete and the update of google_dns_record_set.reader at once');
+    expect(removed(false)?.advice).toContain('create_before_destroy');
+  });
+
+  test('GIVEN only the keepers of a password change THEN a rotation on purpose: the password and what carries it are risk none', () => {
+    const side = (generation: string) =>
+      tf({
+        random_password: { clone: { length: 32, keepers: { generation } } },
+        google_secret_manager_secret_version: {
+          logins: { secret: 's', secret_data: ref('random_password.clone.result') },
+        },
+      });
+    const changes = planTerraform(side('0'), side('1')).changes;
+    expect(find(changes, 'random_password.clone')).toMatchObject({
+      action: 'replace',
+      risk: 'none',
+      rules: ['tf-force-new', 'tf-keepers'],
+    });
+    expect(find(changes, 'google_secret_manager_secret_version.logins')).toMatchObject({
+      action: 'replace',
+      risk: 'none',
+      rules: expect.arrayContaining(['tf-reference', 'tf-keepers']),
+    });
+    // Any other replaced password still loses the value its consumers hold.
+    const longer = tf({ random_password: { clone: { length: 40, keepers: { generation: '0' } } } });
+    expect(
+      planTerraform(tf({ random_password: { clone: { length: 32, keepers: { generation: '0' } } } }), longer)
+        .changes[0],
+    ).toMatchObject({
+      risk: 'data-loss',
+    });
+  });
+
+  test('GIVEN retain_backups_on_delete THEN a deleted Cloud SQL primary says its backups stay (the risk stays: later writes go)', () => {
+    const db = (retain: boolean) =>
+      tf({
+        google_sql_database_instance: {
+          db: { name: 'db', settings: { tier: 'db-f1', retain_backups_on_delete: retain } },
+        },
+      });
+    expect(planTerraform(db(true), tf({})).changes[0]).toMatchObject({
+      action: 'delete',
+      risk: 'data-loss',
+      rules: ['tf-delete-keeps'],
+    });
+    expect(planTerraform(db(false), tf({})).changes[0]?.rules).toEqual([]);
+  });
+});

@@ -1,8 +1,7 @@
 import type { Change } from '../../lib/change/types';
 import { CLOUD_LABEL, CLOUDS, type Cloud } from '../../lib/constants';
-import { COMPONENT_OF, type Component, EXPECTED } from './expectations';
+import { type Component, componentOf, EXPECTED } from './expectations';
 import type { ScenarioResult } from './run';
-import type { Scenario } from './scenarios';
 
 /*
  * Markdown for the README section: what a size change does on each cloud, and what each growth
@@ -16,21 +15,25 @@ const COMPONENTS: ReadonlyArray<[Component, string]> = [
   ['database', 'Database size'],
 ];
 
-/** One cell: each distinct (type, action, risk) of a component's changes, with the model's reason. */
+/** One cell: each distinct (type, action, risk) of a component's changes, with the model's reason; safe creates in one line. */
 function cell(changes: readonly Change[], component: Component): string {
+  const mine = changes.filter((c) => componentOf(c) === component);
   const seen = new Map<string, Change>();
-  for (const c of changes) {
-    if (COMPONENT_OF[c.type] !== component) continue;
+  for (const c of mine) {
+    if (c.action === 'create' && c.risk === 'none') continue;
     const key = `${c.type} ${c.action} ${c.risk}`;
     if (!seen.has(key)) seen.set(key, c);
   }
-  if (seen.size === 0) return 'nothing changes';
-  return [...seen.values()]
-    .map(
-      (c) =>
-        `**${c.action}**${c.risk === 'none' ? '' : ` (${c.risk})`}: \`${c.type}\` — ${c.reason.replace(/\|/g, '\\|')}`,
-    )
-    .join('<br>');
+  const lines = [...seen.values()].map(
+    (c) =>
+      `**${c.action}**${c.risk === 'none' ? '' : ` (${c.risk})`}: \`${c.type}\` — ${c.reason.replace(/\|/g, '\\|')}`,
+  );
+  const created = mine.filter((c) => c.action === 'create' && c.risk === 'none');
+  if (created.length > 0) {
+    const types = [...new Set(created.map((c) => `\`${c.type}\``))].join(', ');
+    lines.push(`**create**: ${created.length} new resource${created.length === 1 ? '' : 's'} (${types})`);
+  }
+  return lines.length === 0 ? 'nothing changes' : lines.join('<br>');
 }
 
 /** The size-change table: component × cloud, from the model's report of the size-up step. */
@@ -45,19 +48,22 @@ export function sizeChangeTable(sizeUp: ScenarioResult): string {
   ].join('\n');
 }
 
-/** The growth steps and what each needs attention for, per cloud (EXPECTED). */
-export function attentionList(scenarioList: readonly Scenario[]): string {
+/** The growth steps and what each needs attention for, per cloud (EXPECTED), with the model's notes. */
+export function attentionList(results: readonly ScenarioResult[]): string {
   const lines: string[] = [];
-  for (const s of scenarioList) {
+  for (const { scenario: s, report } of results) {
     const expected = EXPECTED[s.id] ?? [];
-    if (expected.length === 0) {
-      lines.push(`- **${s.id}** (${s.description}): every change is safe on every cloud.`);
-      continue;
-    }
-    lines.push(`- **${s.id}** (${s.description}):`);
+    lines.push(
+      expected.length === 0
+        ? `- **${s.id}** (${s.description}): every change is safe on every cloud.`
+        : `- **${s.id}** (${s.description}):`,
+    );
     for (const e of expected) {
       const bug = e.bug ? ` **Defect (${e.bug}).**` : '';
       lines.push(`  - ${CLOUD_LABEL[e.cloud]}: \`${e.type}\` ${e.action} (${e.risk}) — ${e.reason}.${bug}`);
+    }
+    for (const cloud of CLOUDS) {
+      for (const n of report.clouds[cloud]?.notes ?? []) lines.push(`  - ${CLOUD_LABEL[cloud]}, note: ${n}.`);
     }
   }
   return lines.join('\n');
@@ -76,6 +82,6 @@ export function readmeSafety(results: readonly ScenarioResult[]): string {
     '',
     'Growth steps checked, and every change on them that needs attention (risk other than none) or replaces, deletes or fails a stateful resource:',
     '',
-    attentionList(results.map((r) => r.scenario)),
+    attentionList(results),
   ].join('\n');
 }
