@@ -14,6 +14,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.js',
+  // Beside the installed packages (with the synthesis cache, test/support/synth-cache.ts): a fresh clone starts cold.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testTimeout: 60000,
   maxWorkers: 2,
   snapshotFormat: { escapeString: false, printBasicPrototype: false },

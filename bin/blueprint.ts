@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /*
  * The `blueprint` CLI (DESIGN.md "CLI contract"); each command lives in bin/commands/.
- *   blueprint synth    [--spec FILE] [--out DIR] [--cloud aws|gcp|azure]...
+ *   blueprint synth    [--spec FILE] [--out DIR] [--cloud aws|gcp|azure]... [--no-checks]
  *   blueprint validate [--spec FILE]
  *   blueprint plan     [--spec FILE]
  *   blueprint diff     --from OLD [--spec NEW] [--cloud ...]... [--format text|json|markdown]

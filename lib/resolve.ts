@@ -207,6 +207,14 @@ export function splitSpot(min: number, max: number, percent: number, spotFloor =
 }
 
 /**
+ * A resolved spec that crossed a thread or process boundary (structured clone or JSON keeps
+ * plain data only) with its class-valued fields rebuilt; everything else is already data.
+ */
+export function reviveSpec(data: ResolvedSpec): ResolvedSpec {
+  return { ...data, names: new Names(data.name, data.environment) };
+}
+
+/**
  * Fills every default from the environment preset and maps neutral sizes to each cloud's
  * types. Call only on a spec that passed validate(); resolve does not re-check.
  */

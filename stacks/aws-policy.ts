@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { backend } from './backend';
+import { SyncWorker } from './sync-worker';
 
 /*
  * The AWS policy gates (docs/aws.md "Policy gates"), on every real synth:
@@ -24,11 +25,16 @@ import { backend } from './backend';
  * report as soon as any acknowledgement exists; so after synth, assertPolicyClean() reads the
  * validation report and refuses every finding, warning or error, that nobody acknowledged.
  *
- * Speed: cfn-guard evaluates every rule file against the whole template (about 4 s for this
- * stack, the built-in validation another 2.5 s). The Guard gate therefore runs the library's
- * own CfnGuardValidator on a copy of each template without CDK metadata, with only the rule
- * files about resource types the template contains (the others can only SKIP), in a worker
- * thread that starts before the built-in validation and is collected after it.
+ * Speed: cfn-guard evaluates every rule file against the whole data file it is given (its cost
+ * is rule files x resources), and the built-in validation spends ~2 s building its engine before
+ * it reads a template. So:
+ *  - the Guard gate runs the library's own CfnGuardValidator once per service's rule files
+ *    (ct-rds-*, ct-ec2-*, ...) on a copy of each template that keeps only the resource types
+ *    those files mention, without CDK metadata; rule files about types the template lacks are
+ *    not run (they can only SKIP); all of it in a worker thread;
+ *  - the built-in validation is aws-cdk-lib's own CloudFormationValidatePlugin, run in a worker
+ *    thread that builds the engine as soon as the gates are added (while the stack is built);
+ *  - both are started before cdk-nag runs on this thread and collected after it.
  */
 
 /** Plugin names as they appear in the validation report (and in acknowledgement ids). */
@@ -98,14 +104,21 @@ interface GuardMessage {
   readonly error?: string;
 }
 
-/** cfn-guard through the library's own validator, in a worker so it overlaps other plugins. */
+/** cfn-guard through the library's own validator, one run per rule group, in a worker so it overlaps other plugins. */
 const GUARD_WORKER = `
 const { workerData } = require('node:worker_threads');
 let message;
 try {
   const { CfnGuardValidator } = require(workerData.plugin);
-  const validator = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: workerData.rules, maxBuffer: 256 * 1024 * 1024 });
-  message = { report: validator.validate({ templatePaths: workerData.templates }) };
+  const violations = [];
+  let success = true;
+  for (const group of workerData.groups) {
+    const validator = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: group.rules, maxBuffer: 256 * 1024 * 1024 });
+    const report = validator.validate({ templatePaths: group.templates });
+    success = success && report.success;
+    violations.push(...report.violations);
+  }
+  message = { report: { success, violations } };
 } catch (e) {
   message = { error: e instanceof Error ? e.message : String(e) };
 }
@@ -114,6 +127,12 @@ const flag = new Int32Array(workerData.flag);
 Atomics.store(flag, 0, 1);
 Atomics.notify(flag, 0);
 `;
+
+/** One cfn-guard run: rule files and the template copies made for them. */
+interface GuardGroup {
+  readonly rules: readonly string[];
+  readonly templates: readonly string[];
+}
 
 /** One Guard evaluation in flight. */
 class GuardRun {
@@ -124,7 +143,7 @@ class GuardRun {
   constructor(
     private readonly dir: string,
     private readonly originals: ReadonlyMap<string, string>,
-    readonly rules: readonly string[],
+    readonly groups: readonly GuardGroup[],
   ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -132,8 +151,7 @@ class GuardRun {
       eval: true,
       workerData: {
         plugin: require.resolve(GUARD_PACKAGE),
-        rules,
-        templates: [...originals.keys()],
+        groups,
         flag: this.flag,
         port: port2,
       },
@@ -213,35 +231,131 @@ export class ControlTowerGuard {
       return { file, template };
     });
     const rules = applicableGuardRules(types);
-    const kept = new Set(rules.flatMap((r) => [...r.mentions]));
-    templates.forEach(({ file, template }, i) => {
-      // Same file name in its own directory: the framework maps findings back by it.
-      const copyDir = path.join(dir, String(i));
-      fs.mkdirSync(copyDir);
-      const copy = path.join(copyDir, path.basename(file));
-      const resources = Object.fromEntries(
-        Object.entries(template.Resources ?? {})
-          .filter(([, r]) => kept.has(r.Type))
-          .map(([id, { Metadata: _metadata, ...rest }]) => [id, rest]),
-      );
-      const { Metadata: _m, Outputs: _o, Rules: _r, ...head } = template;
-      fs.writeFileSync(copy, JSON.stringify({ ...head, Resources: resources }));
-      originals.set(copy, file);
+    const groups = guardGroups(rules).map((group, g) => {
+      const kept = new Set(group.flatMap((r) => [...r.mentions]));
+      const copies = templates.map(({ file, template }, i) => {
+        // Same file name in its own directory: the framework maps findings back by it.
+        const copyDir = path.join(dir, `${g}-${i}`);
+        fs.mkdirSync(copyDir);
+        const copy = path.join(copyDir, path.basename(file));
+        fs.writeFileSync(copy, JSON.stringify(guardCopy(template, kept)));
+        originals.set(copy, file);
+        return copy;
+      });
+      return { rules: group.map((r) => r.file), templates: copies };
     });
     this.lastRuleCount = rules.length;
-    return new GuardRun(
-      dir,
-      originals,
-      rules.map((r) => r.file),
-    );
+    return new GuardRun(dir, originals, groups);
+  }
+}
+
+/** A template as one rule group sees it: only the resource types its rules mention, no CDK metadata. */
+function guardCopy(template: Template, kept: ReadonlySet<string>): Template {
+  const resources = Object.fromEntries(
+    Object.entries(template.Resources ?? {})
+      .filter(([, r]) => kept.has(r.Type))
+      .map(([id, { Metadata: _metadata, ...rest }]) => [id, rest]),
+  );
+  const { Metadata: _m, Outputs: _o, Rules: _r, ...head } = template;
+  return { ...head, Resources: resources };
+}
+
+/**
+ * Rule files grouped by service (the `ct-<service>-` prefix of the Control Tower files), in file
+ * order: one cfn-guard run per group reads only that service's resources.
+ */
+export function guardGroups(rules: readonly GuardRuleFile[]): GuardRuleFile[][] {
+  const groups = new Map<string, GuardRuleFile[]>();
+  for (const rule of rules) {
+    const name = path.basename(rule.file, '.guard');
+    const key = /^(ct-[a-z0-9]+)-/.exec(name)?.[1] ?? name;
+    groups.set(key, [...(groups.get(key) ?? []), rule]);
+  }
+  return [...groups.values()];
+}
+
+/** The built-in validation in a worker: aws-cdk-lib's own plugin, its engine built at start-up. */
+const CFN_VALIDATE_WORKER = `
+let plugin;
+init(() => {
+  const { CloudFormationValidatePlugin } = require(__wd.cdk);
+  plugin = new CloudFormationValidatePlugin();
+  // The engine depends only on the rules of the template's resource types; the built-in rules
+  // are always loaded. Built now, before any template exists (a type with extra rules rebuilds it).
+  if (typeof plugin.initializeEngine === 'function') plugin.initializeEngine(new Set());
+});
+serve((context) => ({ report: plugin.validate(context), version: plugin.version }));
+`;
+
+/** How long an idle validation worker keeps its engine (a process that synthesizes again reuses it). */
+const VALIDATION_IDLE_MS = 10_000;
+
+let validationWorker: SyncWorker | undefined;
+let validationIdle: NodeJS.Timeout | undefined;
+
+/** The process's validation worker, started on first use; it stops after VALIDATION_IDLE_MS unused. */
+function cfnValidationWorker(): SyncWorker {
+  if (validationIdle) clearTimeout(validationIdle);
+  validationWorker ??= new SyncWorker(CFN_VALIDATE_WORKER, { cdk: require.resolve('aws-cdk-lib') });
+  validationIdle = setTimeout(() => {
+    validationWorker?.terminate();
+    validationWorker = undefined;
+  }, VALIDATION_IDLE_MS);
+  validationIdle.unref();
+  return validationWorker;
+}
+
+/**
+ * Starts building the built-in validation's engine on another thread now (about 2 s of CPU),
+ * so it is ready when the first gated synth of this process reaches it.
+ */
+export function prewarmCloudFormationValidation(): void {
+  cfnValidationWorker();
+}
+
+/**
+ * aws-cdk-lib's built-in CloudFormation validation, run by the library's own plugin in a worker
+ * thread. A subclass, so the framework treats it as the registered built-in plugin (it adds no
+ * second one, and reports and acknowledgements keep its name); `start` sends the templates, the
+ * plugin itself collects the findings.
+ */
+class ThreadedCloudFormationValidate extends CloudFormationValidatePlugin {
+  private pending?: () => { report: PolicyValidationPluginReport; version: string };
+  private engineVersion?: string;
+  public readonly start: IPolicyValidationPlugin = {
+    name: `${CloudFormationValidatePlugin.PLUGIN_NAME}-start`,
+    validate: (context: IPolicyValidationContext) => {
+      this.pending = this.send(context);
+      return { success: true, violations: [] };
+    },
+  };
+
+  private send(context: IPolicyValidationContext) {
+    const request = { templatePaths: context.templatePaths, stackTemplates: context.stackTemplates };
+    return cfnValidationWorker().send<{ report: PolicyValidationPluginReport; version: string }>(request);
+  }
+
+  public override validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const pending = this.pending ?? this.send(context);
+    this.pending = undefined;
+    const { report, version } = pending();
+    this.engineVersion = version;
+    return report;
+  }
+
+  /** The engine's version, as the library reports it (read in the worker: no engine loads here). */
+  public override get version(): string {
+    this.engineVersion ??= cfnValidationWorker().call<{ version: string }>({ stackTemplates: [] }).version;
+    return this.engineVersion;
+  }
+
+  public override get ruleIds(): string[] {
+    return [this.version];
   }
 }
 
 /** Apps whose gates are registered (addAwsPolicyGates), so synthWithPolicyGates adds them once. */
 const gated = new WeakSet<App>();
-
-/** The built-in validation keeps its engine (about 2 s to build) for the whole process. */
-let builtinValidation: CloudFormationValidatePlugin | undefined;
 
 /**
  * Makes V8 compile WebAssembly with its baseline compiler (Liftoff) only. The built-in
@@ -267,9 +381,10 @@ export function addAwsPolicyGates(app: App): ControlTowerGuard {
   // AWS entry works without them and a missing one is named when the gates are asked for.
   const { AwsSolutionsChecks } = backend('aws', () => require('cdk-nag') as typeof import('cdk-nag'));
   backend('aws', () => require.resolve(`${GUARD_PACKAGE}/package.json`));
-  builtinValidation ??= new CloudFormationValidatePlugin();
+  const builtin = new ThreadedCloudFormationValidate();
   const guard = new ControlTowerGuard();
-  Validations.of(app).addPlugins(guard.start, builtinValidation, guard.collect, new AwsSolutionsChecks(app));
+  // Guard and the built-in validation start first and run on other threads while cdk-nag runs here.
+  Validations.of(app).addPlugins(guard.start, builtin.start, new AwsSolutionsChecks(app), builtin, guard.collect);
   return guard;
 }
 

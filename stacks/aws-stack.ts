@@ -20,7 +20,6 @@ import { environmentContract } from '../lib/contract';
 import { stackName } from '../lib/naming';
 import type { ResolvedSpec } from '../lib/resolve';
 import { type BlueprintBaseProps, resolveSpecInput, type SpecInput, SpecInputError } from '../lib/spec-input';
-import { addAwsPolicyGates, assertPolicyClean, useBaselineWasmCompiler } from './aws-policy';
 
 /**
  * CloudFormation output logical ids cannot contain "_", so each contract name maps to its
@@ -353,24 +352,35 @@ export interface SynthAwsOptions {
    * @default true - synthAws is the CLI's one-shot synth path
    */
   readonly baselineWasmCompiler?: boolean;
+  /**
+   * Run the policy gates (built-in validation, cdk-nag, Control Tower guard rules) and refuse
+   * unacknowledged findings. Without them the template is the same, written in a fraction of the time.
+   * @default true
+   */
+  readonly checks?: boolean;
 }
 
 /**
  * Synthesizes the AWS stack of `spec` into `outdir` (a CDK cloud assembly: manifest.json and
- * <stack>.template.json) with the policy gates on; throws listing every unacknowledged finding.
+ * <stack>.template.json) with the policy gates on (unless `checks` is false); throws listing
+ * every unacknowledged finding.
  */
 export function synthAws(
   spec: ResolvedSpec,
   outdir: string,
   options: SynthAwsOptions = {},
 ): { stackName: string; templateFile: string } {
-  if (options.baselineWasmCompiler ?? true) useBaselineWasmCompiler();
-  const app = new App({ outdir, context: awsAppContext() });
-  addAwsPolicyGates(app);
+  const checks = options.checks ?? true;
+  // The gates are modules of their own: an ungated synth never loads cdk-nag or the validators.
+  const policy = checks ? (require('./aws-policy') as typeof import('./aws-policy')) : undefined;
+  if (policy && (options.baselineWasmCompiler ?? true)) policy.useBaselineWasmCompiler();
+  // The built-in validation is one of the gates: registered by addAwsPolicyGates, or off.
+  const app = new App({ outdir, context: awsAppContext(), builtinCloudFormationValidation: checks });
+  policy?.addAwsPolicyGates(app);
   const { stackName: name, env } = awsStackEnv(spec);
   const stack = new AwsBlueprintStack(app, name, { spec, env, stackName: name });
   const assembly = app.synth();
   assertZonesResolved(stack, assembly.manifest.missing ?? []);
-  assertPolicyClean(assembly.directory);
+  policy?.assertPolicyClean(assembly.directory);
   return { stackName: name, templateFile: path.join(assembly.directory, stack.templateFile) };
 }

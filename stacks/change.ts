@@ -6,12 +6,12 @@ import type { CfnTemplate, ChangeReport, Side, TerraformConfig } from '../lib/ch
 import type { Cloud } from '../lib/constants';
 import { stackName } from '../lib/naming';
 import type { ResolvedSpec } from '../lib/resolve';
-import { backend } from './backend';
 import { planCloudFormation } from './change-aws';
+import { synthesize } from './synth';
 
 /*
- * The engine side of `blueprint diff` and the safety suite: synthesize a spec in-process (no
- * policy gates: they validate, they do not change templates) into a temporary directory, read a
+ * The engine side of `blueprint diff` and the safety suite: synthesize a spec (no policy gates:
+ * they validate, they do not change templates) into a temporary directory, read a
  * `blueprint synth --out` directory, and build the change report (lib/change) with
  * CloudFormation's diff.
  */
@@ -21,32 +21,15 @@ export class NotSynthOutput extends Error {}
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 
-function synthAwsUngated(spec: ResolvedSpec, outdir: string): CfnTemplate {
-  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
-  const aws = backend('AWS', () => require('./aws-stack') as typeof import('./aws-stack'));
-  // The built-in CloudFormation validation is a gate too (about 3 s): off for a diff.
-  const context = { ...aws.awsAppContext(), '@aws-cdk/core:validateAgainstDefaultRules': false };
-  const app = new App({ outdir, context });
-  const { stackName: name, env } = aws.awsStackEnv(spec);
-  const stack = new aws.AwsBlueprintStack(app, name, { spec, env, stackName: name });
-  const assembly = app.synth();
-  return readJson<CfnTemplate>(path.join(assembly.directory, stack.templateFile));
-}
-
 /** The outputs of a spec on the chosen clouds, synthesized in a temporary directory (removed after). */
 export function synthOutputs(spec: ResolvedSpec, clouds: readonly Cloud[]): Side['outputs'] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-diff-'));
   try {
     const out: { aws?: CfnTemplate; gcp?: TerraformConfig; azure?: TerraformConfig } = {};
     const wanted = clouds.filter((c) => spec.clouds.includes(c));
-    if (wanted.includes('aws')) out.aws = synthAwsUngated(spec, path.join(dir, 'aws'));
-    const tf = wanted.filter((c): c is 'gcp' | 'azure' => c !== 'aws');
-    if (tf.length > 0) {
-      const { synthTerraform } = require('./terraform-app') as typeof import('./terraform-app');
-      const names = synthTerraform(spec, path.join(dir, 'terraform'), tf);
-      tf.forEach((cloud, i) => {
-        out[cloud] = readJson<TerraformConfig>(path.join(dir, 'terraform', 'stacks', names[i] ?? '', 'cdk.tf.json'));
-      });
+    // The gates validate, they do not change templates: off for a diff (the same synth as `synth --no-checks`).
+    for (const r of synthesize(spec, dir, wanted, { checks: false, keepWorkers: true })) {
+      out[r.cloud] = readJson<CfnTemplate & TerraformConfig>(r.file);
     }
     return out;
   } finally {

@@ -14,7 +14,8 @@ import { synthesize } from './synth';
 export function synthesizedDiagram(spec: ResolvedSpec, cloud: Cloud): Diagram {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-diagram-'));
   try {
-    const [result] = synthesize(spec, dir, [cloud]);
+    // A picture of the resources: the policy gates would not change them.
+    const [result] = synthesize(spec, dir, [cloud], { checks: false });
     if (!result) throw new Error(`synthesis wrote no ${cloud} stack`);
     const title = `${result.stackName} (${cloud === 'aws' ? 'AWS' : cloud === 'gcp' ? 'GCP' : 'Azure'}, ${spec.regions[cloud]})`;
     return readDiagram(cloud, JSON.parse(fs.readFileSync(result.file, 'utf8')), title);

@@ -10,7 +10,13 @@ export function registerSynth(cli: Command): void {
     .addOption(specOption())
     .addOption(new Option('--out <dir>', 'output directory').default('out'))
     .addOption(new Option('--cloud <cloud...>', 'clouds to synthesize (repeatable)').choices(CLOUDS))
-    .action((opts: { spec?: string; out: string; cloud?: Cloud[] }) => {
+    .addOption(
+      new Option(
+        '--no-checks',
+        'skip the AWS policy gates (built-in validation, cdk-nag, Control Tower rules); the templates are the same',
+      ),
+    )
+    .action((opts: { spec?: string; out: string; cloud?: Cloud[]; checks: boolean }) => {
       const { spec, file } = load(opts.spec);
       const wanted = opts.cloud ? [...new Set(opts.cloud)] : [...spec.clouds];
       const missing = wanted.filter((c) => !spec.clouds.includes(c));
@@ -22,10 +28,10 @@ export function registerSynth(cli: Command): void {
       }
       const { synthesize } = require('../../stacks/synth') as typeof import('../../stacks/synth');
       const started = Date.now();
-      const results = synthesize(spec, path.resolve(opts.out), wanted);
+      const results = synthesize(spec, path.resolve(opts.out), wanted, { checks: opts.checks });
       for (const r of results) out(`${r.cloud.padEnd(5)} ${r.stackName}  ${path.relative(process.cwd(), r.file)}`);
       out(
-        `synthesized ${results.length} stack(s) from ${path.relative(process.cwd(), file)} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `synthesized ${results.length} stack(s) from ${path.relative(process.cwd(), file)} in ${((Date.now() - started) / 1000).toFixed(1)} s${opts.checks ? '' : ' (policy gates skipped: --no-checks)'}`,
       );
     });
 }

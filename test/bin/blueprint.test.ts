@@ -168,6 +168,42 @@ describe('blueprint CLI', () => {
     ]);
   });
 
+  it('synth of the example: all three clouds with the gates (Terraform on a worker thread); --no-checks writes the same stacks without them', () => {
+    const gated = path.join(dir, 'gated');
+    const ungated = path.join(dir, 'ungated');
+    const a = run('synth', '--out', gated);
+    const b = run('synth', '--out', ungated, '--no-checks');
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stdout).toMatch(/synthesized 3 stack\(s\) from examples\/shop-api\.yaml in [\d.]+ s\n$/);
+    expect(b.stdout).toMatch(/synthesized 3 stack\(s\) .* \(policy gates skipped: --no-checks\)\n$/);
+    const files = [
+      'aws/shop-api-prod.template.json',
+      'terraform/stacks/shop-api-prod-gcp/cdk.tf.json',
+      'terraform/stacks/shop-api-prod-azure/cdk.tf.json',
+    ];
+    for (const f of files) {
+      expect(fs.readFileSync(path.join(ungated, f), 'utf8')).toBe(fs.readFileSync(path.join(gated, f), 'utf8'));
+    }
+    // The gates wrote their report (acknowledged findings only); without them no validation ran.
+    const report = JSON.parse(fs.readFileSync(path.join(gated, 'aws', 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports.map((p: { pluginName: string }) => p.pluginName)).toEqual(
+      expect.arrayContaining(['CloudFormation Validate', 'cdk-validator-cfnguard']),
+    );
+    expect(fs.existsSync(path.join(ungated, 'aws', 'validation-report.json'))).toBe(false);
+  });
+
+  it('synth of AWS and GCP whose AWS half fails exits 1 with the one-line AWS error (the GCP worker does not hide it)', () => {
+    const file = write(
+      'aws-gcp-account.yaml',
+      'name: shop-api\nenvironment: dev\nclouds: [aws, gcp]\naccounts: { aws: "111111111111" }\nregions: { aws: eu-west-1 }\ncompute: { app: { image: nginx:1.27 } }\nalerts: { email: ops@example.com }\nterraform: { privateRunner: true }\n',
+    );
+    const r = run('synth', '--spec', file, '--out', path.join(dir, 'lookup2'), '--no-checks');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^blueprint: network\.zoneNames\.aws: the availability zones of account 111111111111/),
+    ]);
+  });
+
   it('synth on an invalid spec writes nothing', () => {
     const out = path.join(dir, 'never');
     const r = run('synth', '--spec', write('inv.yaml', 'name: 1'), '--out', out);

@@ -2,9 +2,10 @@ import { exitCodeOf } from '../../lib/change/report';
 import type { Change, ChangeReport, Side } from '../../lib/change/types';
 import { CLOUDS, type Cloud, type Environment } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { changeReport, synthOutputs } from '../../stacks/change';
+import { changeReport } from '../../stacks/change';
 import { AZURE_CERT } from '../fixtures';
 import { buildSpec } from '../parity/matrix';
+import { synthesizedOutputs } from '../support/outputs';
 
 /*
  * Each change class on each cloud through the real stacks: both specs synthesized, compared by the
@@ -26,7 +27,7 @@ function side(env: Environment, patch: Patch): Side {
   let s = sides.get(key);
   if (!s) {
     const spec: ResolvedSpec = buildSpec(env, patch);
-    s = { outputs: synthOutputs(spec, CLOUDS), spec };
+    s = { outputs: synthesizedOutputs(spec, CLOUDS), spec };
     sides.set(key, s);
   }
   return s;

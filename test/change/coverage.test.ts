@@ -9,9 +9,9 @@ import { CUSTOMIZE_DIFF, IN_USE, UPDATE_RECREATES } from '../../lib/change/terra
 import { TERRAFORM_SCHEMAS } from '../../lib/change/terraform-schema';
 import type { Side } from '../../lib/change/types';
 import { CLOUDS } from '../../lib/constants';
-import { synthOutputs } from '../../stacks/change';
 import { schemaProperties } from '../../stacks/change-aws';
 import { parityMatrix } from '../parity/matrix';
+import { synthesizedOutputs } from '../support/outputs';
 
 /*
  * Coverage of the model: every preset, the example and the parity matrix specs synthesized (the
@@ -29,7 +29,7 @@ const AWS_SCHEMA_EXCEPTIONS: Readonly<Record<string, string>> = {
 
 let outputs: Side['outputs'][] = [];
 beforeAll(() => {
-  outputs = parityMatrix().map((m) => synthOutputs(m.spec, CLOUDS));
+  outputs = parityMatrix().map((m) => synthesizedOutputs(m.spec, CLOUDS));
 });
 
 /** Every leaf path a resource sets (lists flattened, no indices). */

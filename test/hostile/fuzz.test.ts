@@ -193,7 +193,8 @@ describe('hostile input: random valid specs synthesize on every cloud', () => {
     };
     const result = validate(spec);
     if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
-    const out = synthToFiles(resolve(result.spec));
+    // With the gates, as `blueprint synth` runs: a valid spec must also pass every policy gate.
+    const out = synthToFiles(resolve(result.spec), undefined, { checks: true });
     expect(Object.keys(out.aws?.Resources ?? {}).length).toBeGreaterThan(50);
     expect(Object.keys(out.gcp?.resource ?? {}).length).toBeGreaterThan(10);
     expect(Object.keys(out.azure?.resource ?? {}).length).toBeGreaterThan(10);

@@ -13,9 +13,10 @@ import { resolved } from '../fixtures';
 const MARGIN = 12;
 
 function realCount(spec: ResolvedSpec): number {
-  // Gates and the built-in validation are off: only the template's size matters here.
+  // Gates and the built-in validation are off (the App prop: the context flag only softens errors): only the template's size matters here.
   const app = new App({
-    context: { '@aws-cdk/core:validateAgainstDefaultRules': false, '@aws-cdk/core:stackResourceLimit': 0 },
+    context: { '@aws-cdk/core:stackResourceLimit': 0 },
+    builtinCloudFormationValidation: false,
   });
   const stack = new AwsBlueprintStack(app, 'count', { spec, env: { region: spec.regions.aws } });
   return Object.keys(app.synth().getStackByName(stack.stackName).template.Resources ?? {}).length;

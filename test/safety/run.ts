@@ -1,7 +1,8 @@
 import type { ChangeReport, Side } from '../../lib/change/types';
 import { CLOUDS, type Cloud } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { changeReport, synthOutputs } from '../../stacks/change';
+import { changeReport } from '../../stacks/change';
+import { synthesizedOutputs } from '../support/outputs';
 import { type Scenario, scenarios } from './scenarios';
 
 /*
@@ -26,7 +27,7 @@ export function runScenarios(list: readonly Scenario[] = scenarios()): ScenarioR
   const side = (spec: ResolvedSpec): Side => {
     let s = cache.get(spec);
     if (!s) {
-      s = { outputs: synthOutputs(spec, CLOUDS), spec };
+      s = { outputs: synthesizedOutputs(spec, CLOUDS), spec };
       cache.set(spec, s);
     }
     return s;

@@ -1,14 +1,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Side } from '../../lib/change/types';
 import type { Cloud } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
+import { synthOutputs } from '../../stacks/change';
 import { synthesize } from '../../stacks/synth';
+import { cached } from './synth-cache';
 
 /*
  * The synthesized output of a spec, read back as users' tools read it: the CloudFormation
  * template and the two cdk.tf.json files. Cross-cloud suites (parity, safety, boot scripts)
- * assert on these files, never on construct objects.
+ * assert on these files, never on construct objects. Each spec is synthesized once per source
+ * tree (test/support/synth-cache.ts), without the policy gates unless a test asks for them: the
+ * gates do not change the files, and test/constructs/aws/policy*.test.ts run them.
  */
 
 export type Template = {
@@ -22,22 +27,45 @@ export type TerraformJson = {
 };
 
 export interface Synthesized {
-  readonly dir: string;
   readonly aws?: Template;
   readonly gcp?: TerraformJson;
   readonly azure?: TerraformJson;
 }
 
-/** Synthesizes the spec's clouds into a fresh temporary directory and reads the files back. */
-export function synthToFiles(spec: ResolvedSpec, clouds: readonly Cloud[] = spec.clouds): Synthesized {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-synth-'));
-  const out: { dir: string; aws?: Template; gcp?: TerraformJson; azure?: TerraformJson } = { dir };
-  for (const r of synthesize(spec, dir, clouds)) {
-    const json = JSON.parse(fs.readFileSync(r.file, 'utf8'));
-    if (r.cloud === 'aws') out.aws = json as Template;
-    else out[r.cloud] = json as TerraformJson;
-  }
-  return out;
+/** Options of {@link synthToFiles}. */
+export interface SynthToFilesOptions {
+  /** Run the policy gates too (what `blueprint synth` does); the files are the same. @default false */
+  readonly checks?: boolean;
+}
+
+/** The files `blueprint synth` writes for the spec's clouds, parsed (synthesized once per spec and source tree). */
+export function synthToFiles(
+  spec: ResolvedSpec,
+  clouds: readonly Cloud[] = spec.clouds,
+  options: SynthToFilesOptions = {},
+): Synthesized {
+  const checks = options.checks ?? false;
+  if (!checks) return synthesizedOutputs(spec, clouds) as Synthesized;
+  return cached({ spec, clouds, checks }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-synth-'));
+    try {
+      const out: { aws?: Template; gcp?: TerraformJson; azure?: TerraformJson } = {};
+      for (const r of synthesize(spec, dir, clouds, { checks, parallel: false })) {
+        const json = JSON.parse(fs.readFileSync(r.file, 'utf8'));
+        if (r.cloud === 'aws') out.aws = json as Template;
+        else out[r.cloud] = json as TerraformJson;
+      }
+      return out;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+/** What `blueprint diff` synthesizes for a spec (stacks/change.ts synthOutputs), once per spec and source tree. */
+export function synthesizedOutputs(spec: ResolvedSpec, clouds: readonly Cloud[]): Side['outputs'] {
+  const wanted = clouds.filter((c) => spec.clouds.includes(c));
+  return cached({ spec, clouds: wanted, checks: false }, () => synthOutputs(spec, wanted));
 }
 
 /** Resources of one CloudFormation type. */

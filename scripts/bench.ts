@@ -1,0 +1,530 @@
+/*
+ * `npm run bench`: cold-process timings of what a platform team runs, on this machine, written
+ * to docs/benchmarks.md. Every command runs as a fresh process under /usr/bin/time (wall, user,
+ * system CPU); peak memory is the sum of the resident sets of the whole process tree, sampled
+ * every 20 ms (jest and the CLI use several threads or processes). N runs each (5 by default),
+ * median and spread (min-max). The naive baseline (the same stacks started the way the CDK and
+ * CDKTF project templates start them: ts-node with type checking, provider root imports) runs in
+ * the same session, so the ratios compare like with like on a shared, noisy machine.
+ *
+ *   npm run bench [-- --runs N] [--heavy-runs N] [--only a,b] [--skip-ci] [--out FILE]
+ *
+ * --heavy-runs sets the runs of the whole-suite cases (npm test cold/warm, .ci/run; default
+ * --runs); --only keeps the cases whose id starts with one of the given prefixes.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import type { Spec } from '../lib/spec';
+
+export const ROOT = path.resolve(
+  __dirname,
+  '..',
+  fs.existsSync(path.resolve(__dirname, '..', 'package.json')) ? '' : '..',
+);
+const CLI = path.join(ROOT, 'dist', 'bin', 'blueprint.js');
+const EXAMPLE = path.join(ROOT, 'examples', 'shop-api.yaml');
+const BASELINE = path.join(ROOT, 'bench', 'baseline');
+const TIME = '/usr/bin/time';
+
+/** One measured run. */
+export interface Run {
+  readonly wall: number;
+  readonly cpu: number;
+  /** Peak resident memory of the process tree, MB. */
+  readonly rssMb: number;
+  readonly status: number;
+}
+
+/** One benchmark case. */
+interface Case {
+  readonly id: string;
+  readonly title: string;
+  /** Shown in the report. */
+  readonly shown: string;
+  readonly argv: readonly string[];
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+  /** Exit codes that count as success. */
+  readonly ok?: readonly number[];
+  /** Runs before each measured run (not timed): e.g. clearing caches. */
+  readonly before?: () => void;
+  readonly heavy?: boolean;
+  /** The goal, in seconds of median wall time, and how it reads. */
+  readonly goal?: { seconds?: number; mb?: number; text: string };
+}
+
+/** Median and spread of a list of numbers. */
+export function stats(values: readonly number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return { median, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
+}
+
+/** Resident set (kB) of every process, and each one's parent, from /proc. */
+function processTable(): Map<number, { ppid: number; rssKb: number }> {
+  const table = new Map<number, { ppid: number; rssKb: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      table.set(Number(entry), { ppid, rssKb });
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return table;
+}
+
+/** Summed resident memory (kB) of `root` and all its descendants. */
+function treeRssKb(root: number): number {
+  const table = processTable();
+  const children = new Map<number, number[]>();
+  for (const [pid, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  let sum = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    sum += table.get(pid)?.rssKb ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return sum;
+}
+
+/** Runs one command as a fresh process under /usr/bin/time, sampling the tree's memory. */
+async function measure(c: Case, log: fs.WriteStream): Promise<Run> {
+  c.before?.();
+  const timing = path.join(os.tmpdir(), `bench-time-${process.pid}`);
+  const child = spawn(TIME, ['-f', '%e %U %S', '-o', timing, ...c.argv], {
+    cwd: c.cwd ?? ROOT,
+    env: { ...process.env, ...c.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  let peakKb = 0;
+  const sampler = setInterval(() => {
+    if (child.pid) peakKb = Math.max(peakKb, treeRssKb(child.pid));
+  }, 20);
+  const status = await new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)));
+  clearInterval(sampler);
+  const line = fs.readFileSync(timing, 'utf8').trim().split('\n').pop() ?? '';
+  fs.rmSync(timing, { force: true });
+  const [wall, user, sys] = line.split(' ').map(Number);
+  return { wall: wall ?? 0, cpu: (user ?? 0) + (sys ?? 0), rssMb: peakKb / 1024, status };
+}
+
+const tmp = (name: string) => path.join(os.tmpdir(), `blueprint-bench-${process.pid}-${name}`);
+
+/** Writes a variant of the example spec; `edit` changes the parsed YAML in place. */
+function specVariant(name: string, edit: (spec: Spec) => void): string {
+  const spec = parseYaml(fs.readFileSync(EXAMPLE, 'utf8')) as Spec;
+  edit(spec);
+  const file = tmp(`${name}.yaml`);
+  fs.writeFileSync(file, stringifyYaml(spec));
+  return file;
+}
+
+/** `blueprint validate`'s verdict on a spec file: undefined when valid, else its output. */
+function validationProblem(file: string): string | undefined {
+  const r = spawnSync(process.execPath, [CLI, 'validate', '--spec', file], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : `${r.stdout}${r.stderr}`;
+}
+
+/** The large spec of issue 12, and what AWS accepts of it (CloudFormation's 500-resource limit). */
+function largeSpecs(): { full: string; aws: string; awsShards: number; refusal?: string } {
+  const large = (spec: Spec, shards: number) => {
+    spec.database = { ...spec.database, shards, readReplicas: 3 };
+    spec.cache = { ...spec.cache, shards: 8 };
+    spec.compute = { ...spec.compute, maxInstances: 200 };
+  };
+  const full = specVariant('large', (s) => large(s, 16));
+  const refusal = validationProblem(full);
+  if (!refusal) return { full, aws: full, awsShards: 16 };
+  // The largest database shard count AWS takes in one stack, every other field as asked.
+  for (let shards = 15; shards >= 1; shards--) {
+    const aws = specVariant(`large-aws-${shards}`, (s) => {
+      large(s, shards);
+      s.clouds = ['aws'];
+    });
+    if (!validationProblem(aws)) {
+      const rest = specVariant('large-tf', (s) => {
+        large(s, 16);
+        s.clouds = ['gcp', 'azure'];
+      });
+      const tfRefusal = validationProblem(rest);
+      if (tfRefusal) throw new Error(`the large spec is refused on GCP/Azure too:\n${tfRefusal}`);
+      return { full: rest, aws, awsShards: shards, refusal };
+    }
+  }
+  throw new Error(`no database shard count fits AWS:\n${refusal}`);
+}
+
+/** A copy of the repository as a fresh clone has it (committed files only), node_modules linked. */
+function freshTree(): string {
+  const dir = tmp('clone');
+  fs.rmSync(dir, { recursive: true, force: true });
+  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, dir]);
+  return dir;
+}
+
+/** What a fresh clone lacks after `npm ci` (which builds dist/): the jest and synthesis caches. */
+const rmCaches = (root: string) => () => {
+  fs.rmSync(path.join(root, 'node_modules', '.cache'), { recursive: true, force: true });
+};
+
+function cases(): { list: Case[]; notes: string[] } {
+  const notes: string[] = [];
+  const synth = (out: string, ...args: string[]) => [process.execPath, CLI, 'synth', '--out', tmp(out), ...args];
+  const shownSynth = (...args: string[]) => ['blueprint synth', ...args].join(' ');
+  const large = largeSpecs();
+  if (large.refusal) {
+    notes.push(
+      `The large spec (16 database shards x 3 replicas, 8 cache shards, max 200 instances) is refused on AWS by validation (CloudFormation's 500-resource limit per stack): ${large.refusal.trim().split('\n').slice(-1)[0]?.trim()}. AWS runs the largest spec that fits (${large.awsShards} database shards, the rest as asked); GCP and Azure run the full spec.`,
+    );
+  }
+  const changed = specVariant('changed', (s) => {
+    s.compute.maxInstances = (s.compute.maxInstances ?? 10) + 4;
+  });
+  const tsNode = path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js');
+  const baselineEnv = { TS_NODE_PROJECT: path.join(BASELINE, 'tsconfig.json'), TS_NODE_COMPILER: 'typescript5' };
+  const list: Case[] = [
+    {
+      id: 'synth-all',
+      title: 'synth, all three clouds, every gate',
+      shown: shownSynth(),
+      argv: synth('all'),
+      goal: { seconds: 3, mb: 500, text: '≤ 3 s, ≤ 500 MB' },
+    },
+    {
+      id: 'synth-nochecks',
+      title: 'synth, all three clouds, no gates',
+      shown: shownSynth('--no-checks'),
+      argv: synth('nochecks', '--no-checks'),
+      goal: { seconds: 1.2, text: '≤ 1.2 s' },
+    },
+    {
+      id: 'synth-aws',
+      title: 'synth, AWS alone (gates)',
+      shown: shownSynth('--cloud aws'),
+      argv: synth('aws', '--cloud', 'aws'),
+    },
+    {
+      id: 'synth-aws-nochecks',
+      title: 'synth, AWS alone, no gates',
+      shown: shownSynth('--cloud aws --no-checks'),
+      argv: synth('aws-nochecks', '--cloud', 'aws', '--no-checks'),
+    },
+    {
+      id: 'synth-gcp',
+      title: 'synth, GCP alone',
+      shown: shownSynth('--cloud gcp'),
+      argv: synth('gcp', '--cloud', 'gcp'),
+    },
+    {
+      id: 'synth-azure',
+      title: 'synth, Azure alone',
+      shown: shownSynth('--cloud azure'),
+      argv: synth('azure', '--cloud', 'azure'),
+    },
+    {
+      id: 'synth-large-aws',
+      title: `synth, large spec on AWS (${large.awsShards} database shards), every gate`,
+      shown: shownSynth('--spec large-aws.yaml'),
+      argv: synth('large-aws', '--spec', large.aws),
+    },
+    {
+      id: 'synth-large-tf',
+      title: 'synth, large spec on GCP + Azure (16 database shards)',
+      shown: shownSynth('--spec large.yaml'),
+      argv: synth('large-tf', '--spec', large.full),
+    },
+    {
+      id: 'diff',
+      title: 'diff, example vs one field changed (compute.maxInstances), all clouds',
+      shown: 'blueprint diff --from examples/shop-api.yaml --spec changed.yaml',
+      argv: [process.execPath, CLI, 'diff', '--from', EXAMPLE, '--spec', changed],
+      ok: [0, 3],
+    },
+    {
+      id: 'typecheck',
+      title: 'type check (tsc 7, whole project)',
+      shown: 'npm run typecheck',
+      argv: ['npm', 'run', '--silent', 'typecheck'],
+      goal: { seconds: 3, text: '≤ 3 s' },
+    },
+    {
+      id: 'baseline-aws',
+      title: 'baseline: AWS stack as `cdk init` starts it (ts-node, type checking, TS 5), every gate',
+      shown: 'ts-node --prefer-ts-exts bench/baseline/aws.ts',
+      argv: [process.execPath, tsNode, '--prefer-ts-exts', path.join(BASELINE, 'aws.ts')],
+      env: { ...baselineEnv, CDK_OUTDIR: tmp('baseline-aws') },
+    },
+    {
+      id: 'baseline-tf',
+      title: 'baseline: GCP + Azure as `cdktf init` starts them (ts-node, type checking, provider root imports)',
+      shown: 'ts-node bench/baseline/terraform.ts',
+      argv: [process.execPath, tsNode, path.join(BASELINE, 'terraform.ts')],
+      env: { ...baselineEnv, CDKTF_OUTDIR: tmp('baseline-tf') },
+    },
+  ];
+  // A failing test is the suite's verdict, not the benchmark's: counted and reported, timed all the same.
+  const jest = (name: string) => ['npm', 'test', '--silent', '--', '--json', `--outputFile=${tmp(`${name}.json`)}`];
+  list.push(
+    {
+      id: 'test-cold',
+      title: 'npm test, cold: no jest cache, no synthesis cache (a fresh clone after npm ci)',
+      shown: 'npm test (caches removed before each run)',
+      argv: jest('test-cold'),
+      before: rmCaches(ROOT),
+      ok: [0, 1],
+      heavy: true,
+      goal: { seconds: 40, text: '≤ 40 s' },
+    },
+    {
+      id: 'test-warm',
+      title: 'npm test, warm (caches of the previous run)',
+      shown: 'npm test',
+      argv: jest('test-warm'),
+      ok: [0, 1],
+      heavy: true,
+      goal: { seconds: 25, text: '≤ 25 s' },
+    },
+  );
+  return { list, notes };
+}
+
+interface Options {
+  runs: number;
+  heavyRuns: number;
+  only?: string[];
+  skipCi: boolean;
+  out: string;
+}
+
+function options(argv: readonly string[]): Options {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const runs = Number(value('--runs') ?? 5);
+  return {
+    runs,
+    heavyRuns: Number(value('--heavy-runs') ?? runs),
+    ...(value('--only') ? { only: (value('--only') as string).split(',') } : {}),
+    skipCi: argv.includes('--skip-ci'),
+    out: path.resolve(ROOT, value('--out') ?? path.join('docs', 'benchmarks.md')),
+  };
+}
+
+/** `.ci/run` timed per step: wall seconds and whether a command of the step failed. */
+interface CiResult {
+  readonly total: number;
+  readonly steps: Array<[string, number, boolean]>;
+  readonly status: number;
+}
+
+/** `.ci/run` on a fresh clone, once, timed per step (its `=== step ===` lines). */
+async function ciSteps(log: fs.WriteStream): Promise<CiResult> {
+  const clone = freshTree();
+  const started = Date.now();
+  const steps: Array<[string, number, boolean]> = [];
+  let current: { name: string; at: number; failed: boolean } | undefined;
+  // Every step runs and is timed even when an earlier one fails (the exit code still tells).
+  const script = fs
+    .readFileSync(path.join(clone, '.ci', 'run'), 'utf8')
+    .replace(/^set -euo pipefail$/m, `set -uo pipefail\ntrap 'echo "!!! failed: $BASH_COMMAND"' ERR`);
+  const child = spawn('bash', ['-c', script], { cwd: clone, env: { ...process.env, CI: 'true' } });
+  const onLine = (line: string) => {
+    log.write(`${line}\n`);
+    if (line.startsWith('!!! failed:') && current) current.failed = true;
+    const m = /^=== (.*) ===$/.exec(line);
+    if (!m) return;
+    if (current) steps.push([current.name, (Date.now() - current.at) / 1000, current.failed]);
+    current = { name: m[1] ?? '', at: Date.now(), failed: false };
+  };
+  let buffer = '';
+  const feed = (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    lines.forEach(onLine);
+  };
+  child.stdout.on('data', feed);
+  child.stderr.on('data', feed);
+  const status = await new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)));
+  if (current) steps.push([current.name, (Date.now() - current.at) / 1000, current.failed]);
+  fs.rmSync(clone, { recursive: true, force: true });
+  return { total: (Date.now() - started) / 1000, steps, status: steps.some(([, , failed]) => failed) ? 1 : status };
+}
+
+function machine(): string[] {
+  const cpu = os.cpus()[0]?.model ?? 'unknown';
+  return [
+    `- ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()}`,
+    `- Node.js ${process.version}; load average at start ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min: the machine is shared, other work runs beside the benchmark)`,
+  ];
+}
+
+const fmt = (s: number) => (s >= 100 ? s.toFixed(0) : s >= 10 ? s.toFixed(1) : s.toFixed(2));
+
+async function main(): Promise<number> {
+  const opts = options(process.argv.slice(2));
+  if (!fs.existsSync(TIME)) {
+    // Debian's `time` package provides /usr/bin/time.
+    execFileSync('apt-get', ['install', '-y', '-qq', 'time'], { stdio: 'inherit' });
+  }
+  const logFile = tmp('log.txt');
+  const log = fs.createWriteStream(logFile);
+  const header = machine();
+  const { list, notes } = cases();
+  const selected = list.filter((c) => !opts.only || opts.only.some((p) => c.id.startsWith(p)));
+  const results = new Map<string, Run[]>();
+  for (const c of selected) {
+    const n = c.heavy ? opts.heavyRuns : opts.runs;
+    const runs: Run[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = await measure(c, log);
+      if (!(c.ok ?? [0]).includes(r.status)) {
+        process.stderr.write(`bench: ${c.id} exited ${r.status} (log: ${logFile})\n`);
+        return 1;
+      }
+      runs.push(r);
+      process.stderr.write(
+        `${c.id} #${i + 1}: ${r.wall.toFixed(2)} s, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB\n`,
+      );
+    }
+    results.set(c.id, runs);
+  }
+  for (const id of ['test-cold', 'test-warm']) {
+    const file = tmp(`${id}.json`);
+    if (!fs.existsSync(file)) continue;
+    const j = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number>;
+    notes.push(
+      `${id}: ${j.numTotalTests} tests in ${j.numTotalTestSuites} files, ${j.numPassedTests} passed, ${j.numFailedTests} failed.`,
+    );
+  }
+  const ci = opts.skipCi || (opts.only && !opts.only.some((p) => 'ci'.startsWith(p))) ? undefined : await ciSteps(log);
+  log.end();
+  fs.writeFileSync(opts.out, report({ header, notes, list: selected, results, ci, opts }));
+  process.stderr.write(`bench: wrote ${path.relative(process.cwd(), opts.out)} (log: ${logFile})\n`);
+  return 0;
+}
+
+interface ReportInput {
+  readonly header: string[];
+  readonly notes: string[];
+  readonly list: readonly Case[];
+  readonly results: ReadonlyMap<string, Run[]>;
+  readonly ci?: CiResult;
+  readonly opts: Options;
+}
+
+function report({ header, notes, list, results, ci, opts }: ReportInput): string {
+  const median = (id: string, f: (r: Run) => number) => stats((results.get(id) ?? []).map(f)).median;
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}. Cold processes; wall`,
+    'time median and spread (min-max) of the runs; CPU = user + system time of the whole process tree;',
+    'memory = peak of the summed resident sets of the process tree, sampled every 20 ms. The machine is',
+    'shared: absolute times move with the load of the moment, the ratios of one run are what to quote.',
+    '',
+    '## Machine',
+    '',
+    ...header,
+    '',
+    '## Results',
+    '',
+    '| case | command | runs | wall median | spread | CPU median | peak memory | goal |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const c of list) {
+    const runs = results.get(c.id) ?? [];
+    if (runs.length === 0) continue;
+    const w = stats(runs.map((r) => r.wall));
+    const mem = stats(runs.map((r) => r.rssMb)).max;
+    const goal = c.goal
+      ? `${c.goal.text}: ${(c.goal.seconds === undefined || w.median <= c.goal.seconds) && (c.goal.mb === undefined || mem <= c.goal.mb) ? 'met' : 'not met'}`
+      : '';
+    lines.push(
+      `| ${c.title} | \`${c.shown}\` | ${runs.length} | ${fmt(w.median)} s | ${fmt(w.min)}-${fmt(w.max)} s | ${fmt(median(c.id, (r) => r.cpu))} s | ${mem.toFixed(0)} MB | ${goal} |`,
+    );
+  }
+  const measured = (ids: readonly string[]) => ids.every((id) => (results.get(id) ?? []).length > 0);
+  const ratio = (a: string[], b: string[], f: (r: Run) => number) => {
+    const sum = (ids: string[]) => ids.reduce((s, id) => s + median(id, f), 0);
+    return measured(a) && measured(b) ? sum(a) / sum(b) : undefined;
+  };
+  const lines2: string[] = [];
+  const baselineVsOurs = ratio(['baseline-aws', 'baseline-tf'], ['synth-all'], (r) => r.wall);
+  if (baselineVsOurs !== undefined) {
+    const cpu = ratio(['baseline-aws', 'baseline-tf'], ['synth-all'], (r) => r.cpu) ?? 0;
+    lines2.push(
+      '',
+      '## Against the naive baseline (same session)',
+      '',
+      'The same stacks, every gate, started the way the project templates start them: the CDK stack with',
+      '`ts-node` type checking (TypeScript 5, the aliased `typescript5` devDependency: ts-node cannot load',
+      'TypeScript 7), the Terraform stacks the same way with the provider packages imported from their root',
+      '(`import * as google from "@cdktf/provider-google"`). Both together against `blueprint synth` of all',
+      'three clouds:',
+      '',
+      `- wall time: baseline ${fmt(median('baseline-aws', (r) => r.wall) + median('baseline-tf', (r) => r.wall))} s vs ${fmt(median('synth-all', (r) => r.wall))} s: **${baselineVsOurs.toFixed(1)}x** faster (goal ≥ 10x: ${baselineVsOurs >= 10 ? 'met' : 'not met'})`,
+      `- CPU time: **${cpu.toFixed(1)}x** less`,
+      `- peak memory: baseline ${Math.max(...['baseline-aws', 'baseline-tf'].flatMap((id) => (results.get(id) ?? []).map((r) => r.rssMb))).toFixed(0)} MB (larger of the two) vs ${Math.max(...(results.get('synth-all') ?? []).map((r) => r.rssMb)).toFixed(0)} MB`,
+    );
+  }
+  const largeVsExample = ratio(['synth-large-aws'], ['synth-all'], (r) => r.wall);
+  if (largeVsExample !== undefined) {
+    const tf = ratio(['synth-large-tf'], ['synth-all'], (r) => r.wall) ?? 0;
+    lines2.push(
+      '',
+      '## How cost grows with the spec',
+      '',
+      `- large spec on AWS vs the example on all clouds: ${largeVsExample.toFixed(2)}x (goal ≤ 2x: ${largeVsExample <= 2 ? 'met' : 'not met'}); on GCP + Azure: ${tf.toFixed(2)}x`,
+    );
+  }
+  if (ci) {
+    lines2.push(
+      '',
+      '## `.ci/run` on a fresh clone (once)',
+      '',
+      `Total ${fmt(ci.total)} s (exit ${ci.status}; goal ≤ 240 s including installs: ${ci.total <= 240 && ci.status === 0 ? 'met' : 'not met'}).`,
+      '',
+      '| step | wall | result |',
+      '|---|---|---|',
+      ...ci.steps.map(([name, s, failed]) => `| ${name} | ${fmt(s)} s | ${failed ? 'failed' : 'ok'} |`),
+    );
+  }
+  if (notes.length > 0) lines2.push('', '## Notes', '', ...notes.map((n) => `- ${n}`));
+  lines2.push(
+    '',
+    `Runs: ${opts.runs} per case, ${opts.heavyRuns} for the whole-suite cases. Load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}.`,
+    '',
+  );
+  return [...lines, ...lines2].join('\n');
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

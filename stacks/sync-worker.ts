@@ -1,0 +1,111 @@
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+  type WorkerOptions,
+} from 'node:worker_threads';
+
+/*
+ * A worker thread the calling thread can wait for synchronously. Synthesis is synchronous (the
+ * CDK calls validation plugins synchronously, tests and the CLI call synthesize() directly), so
+ * work handed to another core is collected with Atomics.wait on a shared flag, and the reply read
+ * with receiveMessageOnPort: no event loop turn is needed on the waiting side.
+ */
+
+/**
+ * Worker-side prelude: `serve(handler)` answers each call in turn, replying `{ result }` or
+ * `{ error }` and then raising the caller's flag. `init(fn)` runs set-up whose failure every
+ * later call reports (a worker that died silently would leave its caller waiting).
+ */
+const SERVE = `
+const { workerData: __wd } = require('node:worker_threads');
+let __initError;
+function init(fn) { try { fn(); } catch (e) { __initError = e; } }
+function serve(handler) {
+  __wd.port.on('message', async ({ request, flag, last }) => {
+    let reply;
+    try {
+      if (__initError) throw __initError;
+      reply = { result: await handler(request) };
+    } catch (e) {
+      reply = { error: e instanceof Error ? { message: e.message, name: e.name, stack: e.stack } : { message: String(e), name: 'Error' } };
+    }
+    __wd.port.postMessage(reply);
+    const f = new Int32Array(flag);
+    Atomics.store(f, 0, 1);
+    Atomics.notify(f, 0);
+    // The caller sends nothing more: end now, so the engine's memory goes before the caller is done.
+    if (last) process.exit(0);
+  });
+}
+`;
+
+interface Reply {
+  readonly result?: unknown;
+  readonly error?: { message: string; name: string; stack?: string };
+}
+
+/** One worker thread running `source` (CommonJS, after the SERVE prelude), called synchronously. */
+export class SyncWorker {
+  private readonly port: MessagePort;
+  private readonly worker: Worker;
+
+  /**
+   * @param source the worker's code: it calls `serve(request => result)` once
+   * @param data available to the source as `__wd` (with `__wd.port` reserved)
+   */
+  constructor(source: string, data: Record<string, unknown> = {}, options: Pick<WorkerOptions, 'resourceLimits'> = {}) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(SERVE + source, {
+      eval: true,
+      workerData: { ...data, port: port2 },
+      transferList: [port2],
+      ...options,
+    });
+    // Never keeps the process alive: a one-shot CLI exits when its main thread is done.
+    this.worker.unref();
+  }
+
+  /** True once a request was sent as the last one: the worker ends after answering it. */
+  public closing = false;
+
+  /**
+   * Sends `request` now; the returned function blocks until the worker answers (its error
+   * rethrown there). With `last`, the worker ends as soon as it has answered.
+   */
+  send<T>(
+    request: unknown,
+    { timeoutMs = 300_000, last = false }: { timeoutMs?: number; last?: boolean } = {},
+  ): () => T {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    this.closing ||= last;
+    this.port.postMessage({ request, flag: flag.buffer, last });
+    return () => {
+      if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {
+        throw new Error(`a synthesis worker did not answer within ${timeoutMs / 1000} s`);
+      }
+      const reply = receiveMessageOnPort(this.port)?.message as Reply | undefined;
+      if (!reply) throw new Error('a synthesis worker answered nothing');
+      if (reply.error) {
+        const error = new Error(reply.error.message);
+        error.name = reply.error.name;
+        if (reply.error.stack) error.stack = reply.error.stack;
+        throw error;
+      }
+      return reply.result as T;
+    };
+  }
+
+  /** Sends `request` and blocks until the worker answers. */
+  call<T>(request: unknown, timeoutMs?: number): T {
+    return this.send<T>(request, timeoutMs === undefined ? {} : { timeoutMs })();
+  }
+
+  /** Stops the thread (its engine and memory go with it). */
+  terminate(): void {
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
