@@ -1,7 +1,7 @@
 import { azurePostgresSku, azurePostgresSkuAtLeast } from '../sizes';
 import { isObject, valueAt } from './paths';
 import { engineChange, fail } from './stateful';
-import { isIgnored, type TerraformPlan } from './terraform';
+import { isIgnored, referencesOf, type TerraformPlan } from './terraform';
 import { DATA_SOURCE_LISTS } from './terraform-facts';
 import type { Change } from './types';
 
@@ -18,8 +18,8 @@ const EQUALS = /^\$\{\(?self\.([a-z0-9_]+) == ((?:google|azurerm)_[a-z0-9_]+\.[A
 const NONE_MISSING =
   /^\$\{length\(setsubtract\(\[for (\w+) in self\.(?:instances|resources) : \1\.name if can\(regex\("((?:[^"\\]|\\.)*)", \1\.name\)\)\], (\[[^\]]*\])\)\) == 0\}$/;
 
-/** The primary a replica-size guard (lib/sizes.ts azurePostgresSkuAtLeast) compares the replica with. */
-const SKU_PRIMARY = /(azurerm_postgresql_flexible_server\.[A-Za-z0-9_-]+)\.sku_name/;
+/** The primary's SKU, a literal, in a replica-size guard (lib/sizes.ts azurePostgresSkuAtLeast). */
+const SKU_LITERAL = /split\("_", ("[^"\\]*")\)/;
 
 const REF = /^\$\{((?:google|azurerm|random|tls)_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
 
@@ -101,26 +101,26 @@ function noneMissing(plan: TerraformPlan, owner: string, m: RegExpExecArray, mes
 
 /**
  * A data source that reads a deployed replica (count 1 only when it is deployed) and requires its
- * SKU at least the primary's planned one: the replica as deployed against the new primary.
+ * SKU at least the primary's new one (a literal): the replica as deployed against the new primary.
  */
 function skuAtLeast(plan: TerraformPlan, owner: string, condition: string, message: string): Evaluated | undefined {
-  const primary = SKU_PRIMARY.exec(condition)?.[1];
-  if (!primary || condition !== `\${${azurePostgresSkuAtLeast('self.sku_name', `${primary}.sku_name`)}}`)
-    return undefined;
+  const literal = SKU_LITERAL.exec(condition)?.[1];
+  if (!literal || condition !== `\${${azurePostgresSkuAtLeast('self.sku_name', literal)}}`) return undefined;
   const name = plan.data.get(owner)?.config.name;
-  const replica = [...plan.before.values()].find((r) => r.type === primary.split('.')[0] && r.config.name === name);
+  const replica = [...plan.before.values()].find(
+    (r) => r.type === 'azurerm_postgresql_flexible_server' && r.config.name === name,
+  );
   if (!replica) return 'holds';
-  const [deployed, planned] = [
-    plannedValue(plan, 'before', replica.address, 'sku_name'),
-    plannedValue(plan, 'after', primary, 'sku_name'),
-  ];
-  if (deployed === undefined || planned === undefined) return 'unknown';
+  const planned = JSON.parse(literal) as string;
+  const deployed = plannedValue(plan, 'before', replica.address, 'sku_name');
+  if (deployed === undefined) return 'unknown';
   const [r, p] = [azurePostgresSku(deployed), azurePostgresSku(planned)];
   if (r[0] >= p[0] && r[1] >= p[1]) return 'holds';
+  const primary = referencesOf(replica).find((ref) => ref.path === 'source_server_id')?.target;
   return {
-    targets: [primary, owner],
-    why: `the postcondition of ${owner} is false: replica ${String(name)} runs ${String(deployed)}, its primary would run ${String(planned)}`,
-    message: message.replace(`\${self.sku_name}`, String(deployed)).replace(`\${${primary}.sku_name}`, String(planned)),
+    targets: [...(primary ? [primary] : []), owner],
+    why: `the postcondition of ${owner} is false: replica ${String(name)} runs ${String(deployed)}, its primary would run ${planned}`,
+    message: message.replace(`\${self.sku_name}`, String(deployed)),
   };
 }
 
