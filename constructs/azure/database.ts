@@ -409,7 +409,7 @@ export class AzureDatabase extends Construct {
               postcondition: [
                 {
                   condition: `\${length(${dropped}) == 0}`,
-                  errorMessage: `database.shards: the spec drops shard primaries \${join(", ", sort(${dropped}))} that have deletion protection; their prevent_destroy goes with them, so Terraform would delete the servers and their data. To remove a shard: move its keys to other shards, apply once with database.deletionProtection: false (prod: with database.allowUnsafeProd: true), then lower database.shards (Azure keeps the deleted server's backups for its retention period), then turn deletionProtection back on (docs/azure.md, "Removing a shard").`,
+                  errorMessage: `database.shards: the spec drops shard primaries \${join(", ", sort(${dropped}))} that have deletion protection; their prevent_destroy goes with them, so Terraform would delete the servers and their data. To remove a shard: move its keys to other shards, apply once with database.deletionProtection: false (prod: with database.allowUnsafeProd: true), then lower database.shards (Azure keeps a dropped server's backup for five days: docs/azure.md), then turn deletionProtection back on (docs/azure.md, "Removing a shard").`,
                 },
               ],
             },
