@@ -474,7 +474,8 @@ export class AzureDatabase extends Construct {
   /**
    * Replica `i` (0-based) of a shard. Its SKU is `replicaSize` (Azure requires a replica at least
    * as large as its primary; Terraform updates the primary first, so a size-up raises
-   * replicaSize in one deploy and size in the next). Its major version is the primary's as
+   * replicaSize in one deploy and size in the next; `replicaSizeGuard` refuses one deploy at
+   * plan). Its major version is the primary's as
    * Azure reports it and is never changed in place: Azure upgrades no server with replicas, so
    * a plan in which the primary's version moves away from its replicas' fails (postcondition)
    * before anything is applied, naming the runbook.

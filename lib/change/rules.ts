@@ -77,9 +77,9 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'tf-postcondition': {
     clouds: TF,
     level: 'resource',
-    what: 'a lifecycle.postcondition that is false with the planned values (deployed values where ignore_changes keeps them; for a data source listing deployed resources, the old output) fails the plan before anything changes',
+    what: 'a lifecycle.postcondition that is false with the planned values (deployed values where ignore_changes keeps them; for a data source listing or reading deployed resources, the old output) fails the plan before anything changes',
     source:
-      'developer.hashicorp.com/terraform/language/expressions/custom-conditions#preconditions-and-postconditions; lib/change/conditions.ts (the two forms the stacks emit; others are noted, not evaluated)',
+      'developer.hashicorp.com/terraform/language/expressions/custom-conditions#preconditions-and-postconditions; lib/change/conditions.ts (the three forms the stacks emit; others are noted, not evaluated)',
   },
   'tf-destroy-order': {
     clouds: TF,
