@@ -112,6 +112,32 @@ export const DATABASE_SIZES: Record<Size, Record<Cloud, DatabaseSizedType>> = {
   },
 };
 
+/** Flexible Server tiers, smallest first: the `B_`, `GP_`, `MO_` that starts a SKU name. */
+export const AZURE_POSTGRES_TIERS = ['B', 'GP', 'MO'] as const;
+
+/** The vCores of a Flexible Server SKU name: the number after the family (`MO_Standard_E4ds_v5` → 4). */
+const AZURE_VCORES = '^[A-Z]+_Standard_[A-Z]+([0-9]+)';
+
+/**
+ * A Flexible Server SKU as [tier rank, vCores] (`MO_Standard_E4ds_v5` → [2, 4]); -1 for a part
+ * the name does not show. Azure wants a read replica at least its primary in both.
+ */
+export function azurePostgresSku(sku: unknown): [number, number] {
+  const s = String(sku ?? '');
+  const tier = (AZURE_POSTGRES_TIERS as readonly string[]).indexOf(s.split('_')[0] ?? '');
+  return [tier, Number(new RegExp(AZURE_VCORES).exec(s)?.[1] ?? -1)];
+}
+
+/**
+ * The same test as HCL, for a plan-time condition: is SKU expression `a` at least `b` in tier and
+ * in vCores? What the pattern cannot read counts -1 (an unreadable `b` never refuses).
+ */
+export function azurePostgresSkuAtLeast(a: string, b: string): string {
+  const vcores = (x: string) => `try(tonumber(regex(${JSON.stringify(AZURE_VCORES)}, ${x})[0]), -1)`;
+  const tier = (x: string) => `try(index(${JSON.stringify(AZURE_POSTGRES_TIERS)}, split("_", ${x})[0]), -1)`;
+  return `${tier(a)} >= ${tier(b)} && ${vcores(a)} >= ${vcores(b)}`;
+}
+
 /** A compute size in the spec: a neutral size, or one explicit type per cloud. */
 export type SizeChoice = Size | Partial<Record<Cloud, string>>;
 

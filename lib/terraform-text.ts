@@ -29,3 +29,12 @@ export function terraformAttributeText(value: string): string {
 export function terraformFunctionArgument(value: string): string {
   return mapLiterals(value, (p) => p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%\{/g, '%%{'));
 }
+
+/**
+ * HCL for the `name`s of the objects in `list` that match `pattern` and are missing from `kept`:
+ * the plan-time "a deployed server is dropped" check of the shard guards. lib/change/conditions.ts
+ * evaluates `length(<this>) == 0` with `list` = `self.instances` or `self.resources`.
+ */
+export function droppedNames(list: string, pattern: string, kept: readonly string[]): string {
+  return `setsubtract([for i in ${list} : i.name if can(regex(${JSON.stringify(pattern)}, i.name))], ${JSON.stringify(kept)})`;
+}

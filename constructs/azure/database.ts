@@ -1,4 +1,6 @@
 import { ContainerGroup, type ContainerGroupConfig } from '@cdktf/provider-azurerm/lib/container-group';
+import { DataAzurermPostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/data-azurerm-postgresql-flexible-server';
+import { DataAzurermResources } from '@cdktf/provider-azurerm/lib/data-azurerm-resources';
 import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
 import {
   PostgresqlFlexibleServer,
@@ -11,7 +13,7 @@ import {
 } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
 import { PrivateDnsCnameRecord } from '@cdktf/provider-azurerm/lib/private-dns-cname-record';
 import { Password, type PasswordConfig } from '@cdktf/provider-random/lib/password';
-import { Fn, Op, TerraformSelf } from 'cdktf';
+import { Fn, Op, TerraformSelf, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { defaultMaxConnections } from '../../lib/assumptions';
 import type { ShardEndpoints } from '../../lib/contract';
@@ -28,7 +30,8 @@ import {
   type Override,
 } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
-import { terraformAttributeText } from '../../lib/terraform-text';
+import { azurePostgresSkuAtLeast } from '../../lib/sizes';
+import { droppedNames, terraformAttributeText } from '../../lib/terraform-text';
 import { type AzureNetwork, PGBOUNCER_PORT, zoneIds } from './network';
 import type { AzureSecrets } from './secrets';
 
@@ -224,6 +227,13 @@ export class AzureDatabase extends Construct {
   public readonly shards: readonly AzureDatabaseShard[];
   /** The container group that runs lib's app-role script against every primary (restart policy Never). */
   public readonly bootstrap: ContainerGroup;
+  /**
+   * The Flexible Servers deployed now, read at plan (with deletion protection or replicas): its
+   * postcondition refuses a spec that drops a protected shard (see `databaseGuards`).
+   */
+  public readonly deployed?: DataAzurermResources;
+  /** Per configured replica, its deployed SKU (read only when it exists): refuses a primary larger than it. */
+  public readonly replicaSizeGuards: readonly DataAzurermPostgresqlFlexibleServer[];
   private readonly spec: ResolvedSpec;
 
   constructor(scope: Construct, id: string, props: AzureDatabaseProps) {
@@ -360,6 +370,86 @@ export class AzureDatabase extends Construct {
         [this.bootstrap],
       ),
     }));
+    const guards = this.databaseGuards(network);
+    if (guards.deployed) this.deployed = guards.deployed;
+    this.replicaSizeGuards = guards.replicaSizeGuards;
+  }
+
+  /**
+   * Plan-time refusals of two changes Terraform would otherwise start and fail halfway. Both read
+   * what is deployed: `azurerm_resources` lists the subscription's Flexible Servers (the
+   * resource group's when the stack is given one: it exists before the first plan). The stack's
+   * own resource group does not exist before the first deploy, and listing a missing group is an
+   * error (provider: ListByResourceGroup), so that read is subscription-wide and filtered by name
+   * (server names are globally unique). Its arguments are constants, so Terraform reads it while
+   * it plans, every time, and what it returns decides which replicas are read next.
+   * - Deletion protection: a shard removed from the configuration takes its prevent_destroy with
+   *   it, so lowering database.shards would delete the shard's server and data. A deployed
+   *   primary of this stack missing from the configuration fails the plan instead.
+   * - Replicas: Terraform updates a primary before its replicas, and Azure refuses a primary
+   *   larger than a replica. Each replica that is deployed is read (count 1, else 0) and fails the
+   *   plan when its current SKU is below the primary's new one.
+   */
+  private databaseGuards(network: AzureNetwork): {
+    deployed?: DataAzurermResources;
+    replicaSizeGuards: DataAzurermPostgresqlFlexibleServer[];
+  } {
+    const db = this.spec.database;
+    const withReplicas = this.shards.filter((s) => s.replicas.length > 0);
+    if (!db.deletionProtection && withReplicas.length === 0) return { replicaSizeGuards: [] };
+    const base = this.spec.names.of('azurePostgres');
+    const primaryNames = this.shards.map((s) => this.spec.names.of('azurePostgres', s.plan.suffix));
+    const dropped = droppedNames('self.resources', `^${base}(-s[0-9]+)?$`, primaryNames);
+    const deployed = new DataAzurermResources(this, 'DeployedServers', {
+      type: 'Microsoft.DBforPostgreSQL/flexibleServers',
+      ...(network.resourceGroup ? {} : { resourceGroupName: network.where.resourceGroupName }),
+      ...(db.deletionProtection
+        ? {
+            lifecycle: {
+              postcondition: [
+                {
+                  condition: `\${length(${dropped}) == 0}`,
+                  errorMessage: `database.shards: the spec drops shard primaries \${join(", ", sort(${dropped}))} that have deletion protection; their prevent_destroy goes with them, so Terraform would delete the servers and their data. To remove a shard: move its keys to other shards, apply once with database.deletionProtection: false (prod: with database.allowUnsafeProd: true), then lower database.shards (Azure keeps a dropped server's backup for five days: docs/azure.md), then turn deletionProtection back on (docs/azure.md, "Removing a shard").`,
+                },
+              ],
+            },
+          }
+        : {}),
+    });
+    const replicaSizeGuards = withReplicas.flatMap((s) =>
+      s.replicas.map((_, i) => this.replicaSizeGuard(s, i, deployed, network)),
+    );
+    return { deployed, replicaSizeGuards };
+  }
+
+  /**
+   * Replica `i` of `shard` as deployed (read only when `deployed` lists it): fails the plan when
+   * smaller than the primary's new SKU. Its arguments and condition are literals: a reference to
+   * a resource with a pending change (the primary, the resource group) defers the read, and the
+   * check, to the apply (terraform 1.11, checked with `terraform test` and mocked providers).
+   */
+  private replicaSizeGuard(
+    shard: Omit<AzureDatabaseShard, 'appSecret'>,
+    i: number,
+    deployed: DataAzurermResources,
+    network: AzureNetwork,
+  ): DataAzurermPostgresqlFlexibleServer {
+    const rsfx = replicaSuffix(shard.plan.index, i + 1);
+    const name = this.spec.names.of('azurePostgres', rsfx);
+    const primary = shard.server.skuNameInput ?? this.spec.database.instanceType.azure.type;
+    return new DataAzurermPostgresqlFlexibleServer(this, `ReplicaSizeGuard${rsfx}`, {
+      count: Token.asNumber(`\${contains(${deployed.fqn}.resources[*].name, "${name}") ? 1 : 0}`),
+      name,
+      resourceGroupName: network.resourceGroup?.nameInput ?? network.where.resourceGroupName,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${${azurePostgresSkuAtLeast('self.sku_name', JSON.stringify(primary))}}`,
+            errorMessage: `database.size: read replica ${name} runs \${self.sku_name} and its primary would run ${primary}; Terraform scales the primary first and Azure refuses a primary larger than its replicas, so this apply would fail halfway. Deploy twice: first database.replicaSize at least the new size (the replicas scale), then database.size (docs/azure.md, "Database").`,
+          },
+        ],
+      },
+    });
   }
 
   /** An alphanumeric generated password (safe in URLs and connection strings; 40 characters is ~238 bits). */
@@ -384,7 +474,8 @@ export class AzureDatabase extends Construct {
   /**
    * Replica `i` (0-based) of a shard. Its SKU is `replicaSize` (Azure requires a replica at least
    * as large as its primary; Terraform updates the primary first, so a size-up raises
-   * replicaSize in one deploy and size in the next). Its major version is the primary's as
+   * replicaSize in one deploy and size in the next; `replicaSizeGuard` refuses one deploy at
+   * plan). Its major version is the primary's as
    * Azure reports it and is never changed in place: Azure upgrades no server with replicas, so
    * a plan in which the primary's version moves away from its replicas' fails (postcondition)
    * before anything is applied, naming the runbook.

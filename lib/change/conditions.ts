@@ -1,12 +1,13 @@
+import { azurePostgresSku, azurePostgresSkuAtLeast } from '../sizes';
 import { isObject, valueAt } from './paths';
 import { engineChange, fail } from './stateful';
-import { isIgnored, type TerraformPlan } from './terraform';
+import { isIgnored, referencesOf, type TerraformPlan } from './terraform';
 import { DATA_SOURCE_LISTS } from './terraform-facts';
 import type { Change } from './types';
 
 /*
  * Custom conditions (lifecycle.postcondition) that Terraform checks while it plans: a false one
- * fails the plan before anything changes. The model evaluates the two forms the stacks emit, with
+ * fails the plan before anything changes. The model evaluates the three forms the stacks emit, with
  * the values Terraform would plan (ignore_changes keeps the deployed value); any other condition,
  * or one whose values are only known at apply, is named in the notes instead.
  */
@@ -15,7 +16,10 @@ import type { Change } from './types';
 const EQUALS = /^\$\{\(?self\.([a-z0-9_]+) == ((?:google|azurerm)_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\)?\}$/;
 /** No deployed instance named by the pattern may be missing from the listed names. */
 const NONE_MISSING =
-  /^\$\{length\(setsubtract\(\[for (\w+) in self\.instances : \1\.name if can\(regex\("((?:[^"\\]|\\.)*)", \1\.name\)\)\], (\[[^\]]*\])\)\) == 0\}$/;
+  /^\$\{length\(setsubtract\(\[for (\w+) in self\.(?:instances|resources) : \1\.name if can\(regex\("((?:[^"\\]|\\.)*)", \1\.name\)\)\], (\[[^\]]*\])\)\) == 0\}$/;
+
+/** The primary's SKU, a literal, in a replica-size guard (lib/sizes.ts azurePostgresSkuAtLeast). */
+const SKU_LITERAL = /split\("_", ("[^"\\]*")\)/;
 
 const REF = /^\$\{((?:google|azurerm|random|tls)_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/;
 
@@ -95,9 +99,36 @@ function noneMissing(plan: TerraformPlan, owner: string, m: RegExpExecArray, mes
   };
 }
 
+/**
+ * A data source that reads a deployed replica (count 1 only when it is deployed) and requires its
+ * SKU at least the primary's new one (a literal): the replica as deployed against the new primary.
+ */
+function skuAtLeast(plan: TerraformPlan, owner: string, condition: string, message: string): Evaluated | undefined {
+  const literal = SKU_LITERAL.exec(condition)?.[1];
+  if (!literal || condition !== `\${${azurePostgresSkuAtLeast('self.sku_name', literal)}}`) return undefined;
+  const name = plan.data.get(owner)?.config.name;
+  const replica = [...plan.before.values()].find(
+    (r) => r.type === 'azurerm_postgresql_flexible_server' && r.config.name === name,
+  );
+  if (!replica) return 'holds';
+  const planned = JSON.parse(literal) as string;
+  const deployed = plannedValue(plan, 'before', replica.address, 'sku_name');
+  if (deployed === undefined) return 'unknown';
+  const [r, p] = [azurePostgresSku(deployed), azurePostgresSku(planned)];
+  if (r[0] >= p[0] && r[1] >= p[1]) return 'holds';
+  const primary = referencesOf(replica).find((ref) => ref.path === 'source_server_id')?.target;
+  return {
+    targets: [...(primary ? [primary] : []), owner],
+    why: `the postcondition of ${owner} is false: replica ${String(name)} runs ${String(deployed)}, its primary would run ${planned}`,
+    message: message.replace(`\${self.sku_name}`, String(deployed)),
+  };
+}
+
 function evaluate(plan: TerraformPlan, owner: string, condition: string, message: string): Evaluated {
   const eq = EQUALS.exec(condition);
   if (eq) return equals(plan, owner, eq, message);
+  const sku = skuAtLeast(plan, owner, condition, message);
+  if (sku) return sku;
   const nm = NONE_MISSING.exec(condition);
   return nm ? noneMissing(plan, owner, nm, message) : 'unknown';
 }

@@ -1,6 +1,7 @@
 import type { Cloud } from '../constants';
 import { cacheRevisionSuffix } from '../naming';
 import type { ResolvedSpec } from '../resolve';
+import { azurePostgresSku } from '../sizes';
 import { under, valueAt } from './paths';
 import { fail } from './stateful';
 import { referencesOf, type TerraformPlan, type TfResource } from './terraform';
@@ -76,9 +77,9 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'tf-postcondition': {
     clouds: TF,
     level: 'resource',
-    what: 'a lifecycle.postcondition that is false with the planned values (deployed values where ignore_changes keeps them; for a data source listing deployed resources, the old output) fails the plan before anything changes',
+    what: 'a lifecycle.postcondition that is false with the planned values (deployed values where ignore_changes keeps them; for a data source listing or reading deployed resources, the old output) fails the plan before anything changes',
     source:
-      'developer.hashicorp.com/terraform/language/expressions/custom-conditions#preconditions-and-postconditions; lib/change/conditions.ts (the two forms the stacks emit; others are noted, not evaluated)',
+      'developer.hashicorp.com/terraform/language/expressions/custom-conditions#preconditions-and-postconditions; lib/change/conditions.ts (the three forms the stacks emit; others are noted, not evaluated)',
   },
   'tf-destroy-order': {
     clouds: TF,
@@ -354,16 +355,9 @@ function azureRules(plan: TerraformPlan, c: Change) {
   }
 }
 
-/** A Flexible Server SKU as [tier rank, vCores]: B_Standard_B2s < GP_Standard_D4ds_v5 < MO_Standard_E4ds_v5. */
-function skuSize(sku: unknown): [number, number] {
-  const s = String(sku ?? '');
-  const tier = ['B', 'GP', 'MO'].indexOf(s.split('_')[0] ?? '');
-  return [tier, Number(/_[A-Za-z]+?(\d+)/.exec(s)?.[1] ?? 0)];
-}
-
 /** Is `a` bigger than `b` in tier or in vCores (either is more compute than the replica has)? */
 const exceeds = (a: unknown, b: unknown) => {
-  const [x, y] = [skuSize(a), skuSize(b)];
+  const [x, y] = [azurePostgresSku(a), azurePostgresSku(b)];
   return x[0] > y[0] || x[1] > y[1];
 };
 

@@ -360,4 +360,9 @@ export const DATA_SOURCE_LISTS: Readonly<Record<string, { readonly lists: string
     source:
       'google 6.50.0 google/services/sql/data_source_sql_database_instances.go (instances of the project / region)',
   },
+  azurerm_resources: {
+    lists: 'azurerm_postgresql_flexible_server',
+    source:
+      'azurerm 4.55.0 internal/services/resource/resources_data_source.go (resources of the subscription or resource group, of the given type)',
+  },
 };

@@ -127,14 +127,22 @@ describe('CDN on (issue 9 B10: fixed by cdn.lockOrigin)', () => {
 });
 
 describe('database changes (issue 9 B11, B13)', () => {
-  test('Azure size-up with replicas in one deploy: Terraform scales the primary first, Azure refuses (defect B11 remains)', () => {
+  test('Azure size-up with replicas in one deploy: the replica guard refuses it at plan, before the primary is scaled (B11 fixed)', () => {
     const r = report(BASE, { ...BASE, database: { ...BASE.database, size: 'medium' } });
     const servers = of(r, 'azure', 'azurerm_postgresql_flexible_server');
-    expect(servers.find((c) => c.action === 'fails')).toMatchObject({
+    const refused = servers.find((c) => c.action === 'fails');
+    expect(refused).toMatchObject({
+      resource: expect.stringMatching(/^azurerm_postgresql_flexible_server\.Database_Server_/),
       attributes: ['sku_name'],
-      rules: ['azure-replica-scale-order'],
+      rules: ['azure-replica-scale-order', 'tf-postcondition'],
     });
-    expect(servers.find((c) => c.action === 'fails')?.advice).toContain('database.replicaSize');
+    expect(refused?.reason).toMatch(
+      /^fails at plan: the postcondition of data\.azurerm_postgresql_flexible_server\.Database_ReplicaSizeGuard-r1_\w+ is false: replica pg-\S+-r1 runs GP_Standard_D2ds_v5, its primary would run MO_Standard_E2ds_v5/,
+    );
+    expect(refused?.advice).toMatch(
+      /^database\.size: read replica pg-\S+-r1 runs GP_Standard_D2ds_v5 .*first database\.replicaSize/,
+    );
+    expect(notes(r, 'azure')).toEqual([expect.stringMatching(/^the plan fails \(azurerm_postgresql_flexible_server/)]);
     expect(servers.find((c) => c.action === 'restart')).toMatchObject({ risk: 'downtime' });
     // The same size-up restarts the instances on AWS and GCP.
     expect(of(r, 'aws', 'AWS::RDS::DBInstance').every((c) => c.action === 'restart')).toBe(true);
@@ -192,7 +200,7 @@ describe('database changes (issue 9 B11, B13)', () => {
     }
   });
 
-  test('shards 2 → 1 (prod): AWS retains the shard, the GCP plan fails on the shard guard; Azure deletes it (defect)', () => {
+  test('shards 2 → 1 (prod): AWS retains the shard, the GCP and Azure plans fail on the shard guard', () => {
     const r = report({ database: { shards: 2 } }, { database: { shards: 1 } }, 'prod');
     const [cluster] = of(r, 'aws', 'AWS::RDS::DBCluster');
     expect(cluster).toMatchObject({ action: 'delete', risk: 'none', rules: ['aws-retain', 'spec-shard-decrease'] });
@@ -205,14 +213,21 @@ describe('database changes (issue 9 B11, B13)', () => {
       /^database\.shards: the spec drops shard primaries shop-api-prd-pg-s1 .*deletionProtection: false/,
     );
     expect(notes(r, 'gcp')).toEqual(expect.arrayContaining([expect.stringMatching(/^the plan fails/)]));
-    // Defect: prevent_destroy does not protect a server removed from the configuration, and no
-    // plan-time guard refuses it, so the prod shard's server and its data are deleted.
+    // prevent_destroy goes with a server removed from the configuration; the guard lists the
+    // deployed primaries instead and stops the plan.
     const server = named(r, 'azure', /^azurerm_postgresql_flexible_server\.Database_Server-s1_/)[0];
     expect(server).toMatchObject({
-      action: 'delete',
-      risk: 'data-loss',
-      rules: expect.arrayContaining(['tf-prevent-destroy']),
+      action: 'fails',
+      risk: 'fails',
+      rules: expect.arrayContaining(['tf-postcondition']),
     });
+    expect(server?.reason).toMatch(
+      /^fails at plan: the postcondition of data\.azurerm_resources\.Database_DeployedServers_\w+ is false: it lists pg-shop-api-prd-\w+-s1, deployed/,
+    );
+    expect(server?.advice).toMatch(
+      /^database\.shards: the spec drops shard primaries pg-shop-api-prd-\w+-s1 .*deletionProtection: false .*lower database\.shards/,
+    );
+    expect(notes(r, 'azure')).toEqual(expect.arrayContaining([expect.stringMatching(/^the plan fails/)]));
   });
 });
 

@@ -38,8 +38,7 @@ const AZURE_REPLICA_ORDER: Expected = {
   action: 'fails',
   risk: 'fails',
   reason:
-    'database size up with replicas in one deploy: Terraform scales the primary before its replicas and Azure refuses it mid-apply; raising database.replicaSize first, then database.size, works (two deploys), but nothing refuses the one-deploy change before the apply',
-  bug: 'issue 9 B11',
+    'database size up with replicas in one deploy: Terraform would scale the primary before its replicas, which Azure refuses; the replica-size guard (a data source reading each deployed replica) fails the plan before anything changes, naming the two-deploy runbook (database.replicaSize first, then database.size)',
 };
 const AZURE_PG_RESTART: Expected = {
   cloud: 'azure',

@@ -300,27 +300,43 @@ describe('AzureBlueprintStack', () => {
     expect(map[1]).toMatchObject({ writer: 'writer-s1.db.shop-api-prd.internal' });
   });
 
-  test('GIVEN prod with 3 shards WHEN shards drop to 2 THEN the plan would destroy resources that refuse it (prevent_destroy)', () => {
-    // Terraform fails such a plan ("Instance cannot be destroyed") before changing anything.
+  test('GIVEN prod with 3 shards WHEN shards drop to 2 THEN prevent_destroy leaves with shard 2 and the deployed-servers guard fails the plan instead', () => {
     const three = synth(resolved('prod', { database: { shards: 3 } }));
-    const two = addresses(synth(resolved('prod', { database: { shards: 2 } })));
+    const twoJson = synth(resolved('prod', { database: { shards: 2 } }));
+    const two = addresses(twoJson);
     const removed = addresses(three).filter((a) => !two.includes(a));
-    const protectedRemoved = removed.filter((a) => {
-      const [type, id] = a.split('.') as [string, string];
-      return three.resource[type][id].lifecycle?.prevent_destroy === true;
-    });
-    expect(protectedRemoved).toEqual(
+    // prevent_destroy lives on the removed blocks: it refuses nothing once they are gone.
+    expect(removed).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^azurerm_postgresql_flexible_server\.Database_Server-s2_/),
         expect.stringMatching(/^azurerm_postgresql_flexible_server_database\.Database_Database-s2_/),
       ]),
     );
-    // Outside prod deletion protection is off: the same change deletes the shard's servers.
-    const dev = synth(resolved('dev', { database: { shards: 3 } }));
-    const server = Object.entries(dev.resource.azurerm_postgresql_flexible_server as Record<string, Json>).find(
-      ([id]) => id.startsWith('Database_Server-s2_'),
+    const primaries = (Object.values(twoJson.resource.azurerm_postgresql_flexible_server) as Json[])
+      .filter((s) => s.create_mode !== 'Replica')
+      .map((s) => s.name as string)
+      .sort();
+    expect(primaries).toHaveLength(2);
+    const [guard] = Object.values(twoJson.data.azurerm_resources) as Json[];
+    // Subscription-wide (no resource_group_name): the stack's group does not exist before the first plan.
+    expect(guard).toMatchObject({ type: 'Microsoft.DBforPostgreSQL/flexibleServers' });
+    expect(guard?.resource_group_name).toBeUndefined();
+    expect(guard?.depends_on).toBeUndefined();
+    const [check] = (guard as Json).lifecycle.postcondition as Json[];
+    const base = primaries.find((n) => !/-s\d+$/.test(n)) as string;
+    expect(check?.condition).toBe(
+      `\${length(setsubtract([for i in self.resources : i.name if can(regex("^${base}(-s[0-9]+)?$", i.name))], ${JSON.stringify(primaries)})) == 0}`,
     );
-    expect(server?.[1].lifecycle.prevent_destroy).toBe(false);
+    expect(check?.error_message).toMatch(
+      /^database\.shards: the spec drops shard primaries \$\{join\(", ", sort\(setsubtract\(.*move its keys to other shards, apply once with database\.deletionProtection: false .*then lower database\.shards.*turn deletionProtection back on/,
+    );
+    // Outside deletion protection lowering shards deletes the shard: no shard guard, nothing read
+    // when there are no replicas either.
+    const dev = synth(resolved('dev', { database: { shards: 3 } }));
+    expect(dev.data?.azurerm_resources).toBeUndefined();
+    const staging = synth(resolved('staging', { database: { shards: 3 } }));
+    const [listing] = Object.values(staging.data.azurerm_resources) as Json[];
+    expect(listing?.lifecycle).toBeUndefined();
   });
 
   test('GIVEN a deploy WHEN synthesized THEN no scale set pins a count the autoscaler would lose', () => {

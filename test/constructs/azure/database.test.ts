@@ -14,6 +14,7 @@ import { AzureSecrets } from '../../../constructs/azure/secrets';
 import { appRoleScript } from '../../../lib/database-roles';
 import { DATABASE_AUDIT } from '../../../lib/operations';
 import type { ResolvedSpec } from '../../../lib/resolve';
+import { azurePostgresSkuAtLeast } from '../../../lib/sizes';
 import { terraformAttributeText } from '../../../lib/terraform-text';
 import { resolved } from '../../fixtures';
 
@@ -24,10 +25,10 @@ const all = (json: Json, type: string): Json[] => Object.values(json.resource?.[
 const entries = (json: Json, type: string): [string, Json][] => Object.entries(json.resource?.[type] ?? {});
 
 let built: AzureDatabase | undefined;
-function synth(spec: ResolvedSpec): Json {
+function synth(spec: ResolvedSpec, existingResourceGroup?: { resourceGroupName: string; location: string }): Json {
   return JSON.parse(
     Testing.synthScope((scope) => {
-      const network = new AzureNetwork(scope, 'Network', { spec });
+      const network = new AzureNetwork(scope, 'Network', { spec, existingResourceGroup });
       const secrets = new AzureSecrets(scope, 'Secrets', { spec, network });
       built = new AzureDatabase(scope, 'Database', { spec, network, secrets });
     }),
@@ -354,5 +355,61 @@ describe('AzureDatabase', () => {
     expect(targets).toHaveLength(1 + READER_SLOTS);
     expect(readerTarget(4, 3)).toEqual({ replica: 1 });
     expect(readerTarget(2, 0)).toBe('primary');
+  });
+
+  test('GIVEN prod replicas WHEN synthesized THEN each replica is read only when deployed and refuses, at plan, a primary larger than it', () => {
+    const [listing] = Object.values(prod.data.azurerm_resources) as Json[];
+    const guards = entries({ resource: prod.data }, 'azurerm_postgresql_flexible_server');
+    const names = replicas(prod).map((r) => r.name as string);
+    expect(guards.map(([, g]) => g.name)).toEqual(names);
+    expect(prodDb?.replicaSizeGuards).toHaveLength(names.length);
+    const listingAddress = `data.azurerm_resources.${Object.keys(prod.data.azurerm_resources)[0]}`;
+    for (const [, g] of guards) {
+      // count 0 on the first deploy (nothing listed), 1 once the replica exists.
+      expect(g.count).toBe(`\${contains(${listingAddress}.resources[*].name, "${g.name}") ? 1 : 0}`);
+      // Literals only: a reference to a resource with a pending change would defer the read to the apply.
+      expect(g.resource_group_name).toBe('rg-shop-api-prd');
+      const [check] = g.lifecycle.postcondition as Json[];
+      expect(check.condition).toBe(`\${${azurePostgresSkuAtLeast('self.sku_name', '"MO_Standard_E2ds_v5"')}}`);
+      expect(check.condition).not.toMatch(/azurerm_postgresql_flexible_server\./);
+      expect(check.error_message).toBe(
+        `database.size: read replica ${g.name} runs \${self.sku_name} and its primary would run MO_Standard_E2ds_v5; Terraform scales the primary first and Azure refuses a primary larger than its replicas, so this apply would fail halfway. Deploy twice: first database.replicaSize at least the new size (the replicas scale), then database.size (docs/azure.md, "Database").`,
+      );
+    }
+    expect(listing?.lifecycle.postcondition).toHaveLength(1);
+  });
+
+  test('GIVEN a new size WHEN synthesized THEN the guard compares the replicas with the primary SKU of the new spec', () => {
+    const json = synth(resolved('prod', { database: { size: 'large', replicaSize: 'large' } }));
+    const [[, g]] = entries({ resource: json.data }, 'azurerm_postgresql_flexible_server') as [[string, Json]];
+    expect(g.lifecycle.postcondition[0].condition).toBe(
+      `\${${azurePostgresSkuAtLeast('self.sku_name', '"MO_Standard_E4ds_v5"')}}`,
+    );
+  });
+
+  test('GIVEN no replicas and no deletion protection WHEN synthesized THEN nothing deployed is read', () => {
+    const json = synth(resolved('dev'));
+    expect(json.data.azurerm_resources).toBeUndefined();
+    expect(json.data.azurerm_postgresql_flexible_server).toBeUndefined();
+    expect(built?.deployed).toBeUndefined();
+    expect(built?.replicaSizeGuards).toEqual([]);
+  });
+
+  test('GIVEN prod without replicas WHEN synthesized THEN only the shard guard reads the deployed servers', () => {
+    const json = synth(resolved('prod', { database: { readReplicas: 0 } }));
+    expect(Object.keys(json.data.azurerm_resources)).toHaveLength(1);
+    expect(json.data.azurerm_postgresql_flexible_server).toBeUndefined();
+  });
+
+  test('GIVEN a brought resource group WHEN synthesized THEN the deployed servers are listed in that group', () => {
+    const json = synth(resolved('prod'), { resourceGroupName: 'rg-platform', location: 'eastus' });
+    const [listing] = Object.values(json.data.azurerm_resources) as Json[];
+    expect(listing).toMatchObject({
+      type: 'Microsoft.DBforPostgreSQL/flexibleServers',
+      resource_group_name: 'rg-platform',
+    });
+    for (const [, g] of entries({ resource: json.data }, 'azurerm_postgresql_flexible_server')) {
+      expect(g.resource_group_name).toBe('rg-platform');
+    }
   });
 });
