@@ -23,6 +23,7 @@ import {
   type Override,
 } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
+import { droppedNames } from '../../lib/terraform-text';
 import { GcpDatabaseEndpoints, type GcpDatabaseEndpointsProps } from './endpoints';
 import type { GcpNetworkRef } from './network';
 import { type GcpSecret, GcpSecrets } from './secrets';
@@ -439,7 +440,7 @@ function shardRemovalGuard(
   primaryNames: readonly string[],
 ): DataGoogleSqlDatabaseInstances {
   const base = spec.names.of('gcpSql');
-  const dropped = `setsubtract([for i in self.instances : i.name if can(regex(${JSON.stringify(`^${base}(-s[0-9]+)?$`)}, i.name))], ${JSON.stringify(primaryNames)})`;
+  const dropped = droppedNames('self.instances', `^${base}(-s[0-9]+)?$`, primaryNames);
   return new DataGoogleSqlDatabaseInstances(scope, 'shard-guard', {
     region: spec.regions.gcp,
     lifecycle: {
