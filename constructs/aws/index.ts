@@ -2,6 +2,7 @@ export * from './cache';
 export * from './cdn';
 export * from './compute-group';
 export * from './database';
+export * from './database-roles';
 export * from './load-balancer';
 export * from './monitoring';
 export * from './network';

@@ -1,4 +1,4 @@
-import { ContainerGroup, type ContainerGroupConfig } from '@cdktf/provider-azurerm/lib/container-group';
+import type { ContainerGroup, ContainerGroupConfig } from '@cdktf/provider-azurerm/lib/container-group';
 import { DataAzurermPostgresqlFlexibleServer } from '@cdktf/provider-azurerm/lib/data-azurerm-postgresql-flexible-server';
 import { DataAzurermResources } from '@cdktf/provider-azurerm/lib/data-azurerm-resources';
 import type { KeyVaultSecret } from '@cdktf/provider-azurerm/lib/key-vault-secret';
@@ -11,15 +11,14 @@ import {
   PostgresqlFlexibleServerDatabase,
   type PostgresqlFlexibleServerDatabaseConfig,
 } from '@cdktf/provider-azurerm/lib/postgresql-flexible-server-database';
-import { PrivateDnsCnameRecord } from '@cdktf/provider-azurerm/lib/private-dns-cname-record';
+import type { PrivateDnsCnameRecord } from '@cdktf/provider-azurerm/lib/private-dns-cname-record';
 import { Password, type PasswordConfig } from '@cdktf/provider-random/lib/password';
 import { Fn, Op, TerraformSelf, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { defaultMaxConnections } from '../../lib/assumptions';
 import type { ShardEndpoints } from '../../lib/contract';
-import { APP_USER, APP_USER_CLONE, appCredentialGeneration, appRoleScript } from '../../lib/database-roles';
-import { ENDPOINT_TTL_SECONDS, shardHostNames, shardRecordNames } from '../../lib/endpoints';
-import { CLOUD_LIMITS } from '../../lib/limits';
+import { APP_USER, APP_USER_CLONE, appCredentialGeneration } from '../../lib/database-roles';
+import { shardHostNames } from '../../lib/endpoints';
 import { replicaSuffix } from '../../lib/naming';
 import { DATABASE_AUDIT, SLOW_QUERY_MS, WINDOWS } from '../../lib/operations';
 import {
@@ -31,7 +30,9 @@ import {
 } from '../../lib/override';
 import type { ResolvedSpec, ShardPlan } from '../../lib/resolve';
 import { azurePostgresSkuAtLeast } from '../../lib/sizes';
-import { droppedNames, terraformAttributeText } from '../../lib/terraform-text';
+import { droppedNames } from '../../lib/terraform-text';
+import { databaseRolesJob } from './database-roles';
+import { databaseRecords, readerHostName } from './endpoints';
 import { type AzureNetwork, PGBOUNCER_PORT, zoneIds } from './network';
 import type { AzureSecrets } from './secrets';
 
@@ -112,59 +113,6 @@ export function replicaParameters(pooling: boolean): Record<string, string> {
     ...(pooling ? { 'pgbouncer.enabled': 'true' } : {}),
     ...auditParameters(),
   };
-}
-
-/**
- * Reader names per shard: CNAME records are single-target and Terraform cannot learn a
- * replica's private IP, so a shard has as many reader names as Azure allows replicas, each a
- * CNAME of one replica (round robin when there are fewer, the primary when there are none).
- * The list the apps get never changes with the replica count.
- */
-export const READER_SLOTS = CLOUD_LIMITS.azure.databaseReadReplicas.max;
-
-/**
- * Reader slot `slot` (0-based) of a shard's reader name (relative or fully qualified):
- * `reader-1.db.x.internal` for `reader.db.x.internal`.
- */
-export function readerHostName(reader: string, slot: number): string {
-  const dot = reader.indexOf('.');
-  return dot === -1 ? `${reader}-${slot + 1}` : `${reader.slice(0, dot)}-${slot + 1}${reader.slice(dot)}`;
-}
-
-/** What reader slot `slot` (0-based) points at: replica `slot mod n`, or the primary without replicas. */
-export function readerTarget(slot: number, replicas: number): { replica: number } | 'primary' {
-  return replicas === 0 ? 'primary' : { replica: slot % replicas };
-}
-
-/**
- * Port the bootstrap job's container declares: a container group in a subnet needs a private IP,
- * and Azure takes an IP only with a port. Nothing listens on it, and the jobs NSG admits no one.
- */
-export const JOB_PLACEHOLDER_PORT = 65432;
-
-/**
- * The bootstrap job's shell: the role script, then for each shard the psql run against its
- * primary as the admin, retried while the server or its DNS record is still coming up. No
- * `${...}` anywhere (Terraform would read it); values come from the container's environment.
- */
-export function bootstrapCommand(database: string, adminUser: string, port: number): string {
-  return [
-    'set -eu',
-    'printf %s "$ROLE_SQL" > /tmp/app-roles.sql',
-    'i=0',
-    'while [ "$i" -lt "$SHARDS" ]; do',
-    '  eval "host=\\$PGHOST_$i admin=\\$ADMIN_PASSWORD_$i app=\\$APP_USER_PASSWORD_$i clone=\\$APP_USER_CLONE_PASSWORD_$i"',
-    '  tries=0',
-    `  until PGPASSWORD="$admin" psql "host=$host port=${port} dbname=${database} user=${adminUser} sslmode=require connect_timeout=10" -v app_user="$app" -v app_user_clone="$clone" -f /tmp/app-roles.sql; do`,
-    '    tries=$((tries + 1))',
-    '    if [ "$tries" -ge 20 ]; then echo "shard $i: $host unreachable, giving up" >&2; exit 1; fi',
-    '    echo "shard $i: retrying in 15 s" >&2',
-    '    sleep 15',
-    '  done',
-    '  echo "shard $i: app roles ready on $host"',
-    '  i=$((i + 1))',
-    'done',
-  ].join('\n');
 }
 
 /** One shard: a primary, its `app` database, its replicas, its stable names and its credentials. */
@@ -344,7 +292,7 @@ export class AzureDatabase extends Construct {
           o.password,
         ),
       };
-      const { writerRecord, readerRecords } = this.records(plan, server, replicas, network);
+      const { writerRecord, readerRecords } = databaseRecords(this, this.spec, plan, server, replicas, network);
       return {
         plan,
         password,
@@ -358,7 +306,7 @@ export class AzureDatabase extends Construct {
         readerRecords,
       };
     });
-    this.bootstrap = this.bootstrapJob(shards, network, o.bootstrap);
+    this.bootstrap = databaseRolesJob(this, this.spec, shards, network, o.bootstrap);
     // The secret names a login only once the job that creates it has started.
     this.shards = shards.map((s) => ({
       ...s,
@@ -522,94 +470,6 @@ export class AzureDatabase extends Construct {
     );
     this.parameters(`ReplicaConfig${rsfx}`, replica, replicaParameters(db.connectionPooling));
     return replica;
-  }
-
-  /** The shard's stable names: the writer and READER_SLOTS readers, CNAMEs in the `db.` zone. */
-  private records(
-    plan: ShardPlan,
-    primary: PostgresqlFlexibleServer,
-    replicas: readonly PostgresqlFlexibleServer[],
-    network: AzureNetwork,
-  ): { writerRecord: PrivateDnsCnameRecord; readerRecords: PrivateDnsCnameRecord[] } {
-    const names = shardRecordNames(plan);
-    const record = (cid: string, name: string, target: string) =>
-      new PrivateDnsCnameRecord(this, cid, {
-        name,
-        zoneName: network.databaseEndpointsDnsZone.name,
-        resourceGroupName: network.where.resourceGroupName,
-        ttl: ENDPOINT_TTL_SECONDS,
-        record: target,
-        tags: { ...this.spec.tags },
-      });
-    const writerRecord = record(`WriterRecord${plan.suffix}`, names.writer, primary.fqdn);
-    const readerRecords = Array.from({ length: READER_SLOTS }, (_, slot) => {
-      const target = readerTarget(slot, replicas.length);
-      const server = target === 'primary' ? primary : (replicas[target.replica] as PostgresqlFlexibleServer);
-      return record(`ReaderRecord${plan.suffix}-${slot + 1}`, readerHostName(names.reader, slot), server.fqdn);
-    });
-    return { writerRecord, readerRecords };
-  }
-
-  /**
-   * Flexible Server has no API for non-admin roles, so a container group inside the VNet runs
-   * lib's role script with psql against every primary, once (restart policy Never). Every input
-   * (script, hosts, passwords) is force-new on a container group, so any change re-creates it and
-   * the job runs again; the script is idempotent. `az container logs` shows its result.
-   */
-  private bootstrapJob(
-    shards: readonly Omit<AzureDatabaseShard, 'appSecret'>[],
-    network: AzureNetwork,
-    ov?: Override<ContainerGroupConfig>,
-  ): ContainerGroup {
-    const spec = this.spec;
-    const db = spec.database;
-    // All of it as secure variables (the API never returns them): the passwords must be, and
-    // plain variables next to them would invite the next input to land in the wrong map.
-    const secure: Record<string, string> = {
-      SHARDS: String(shards.length),
-      ROLE_SQL: terraformAttributeText(appRoleScript()),
-    };
-    shards.forEach((s, i) => {
-      secure[`PGHOST_${i}`] = s.server.fqdn;
-      secure[`ADMIN_PASSWORD_${i}`] = s.password.result;
-      secure[`APP_USER_PASSWORD_${i}`] = s.appPasswords[APP_USER].result;
-      secure[`APP_USER_CLONE_PASSWORD_${i}`] = s.appPasswords[APP_USER_CLONE].result;
-    });
-    return new ContainerGroup(
-      this,
-      'Bootstrap',
-      applyOverride<ContainerGroupConfig>(
-        {
-          name: spec.names.of('azureResource', '-aci-db-roles'),
-          resourceGroupName: network.where.resourceGroupName,
-          location: network.where.location,
-          osType: 'Linux',
-          restartPolicy: 'Never',
-          ipAddressType: 'Private',
-          subnetIds: [network.jobsSubnet.id],
-          container: [
-            {
-              name: 'app-roles',
-              image: `postgres:${db.engineVersion}-alpine`,
-              cpu: 1,
-              memory: 1,
-              ports: [{ port: JOB_PLACEHOLDER_PORT, protocol: 'TCP' }],
-              commands: ['/bin/sh', '-c', bootstrapCommand(db.databaseName, db.adminUser, db.port)],
-              secureEnvironmentVariables: secure,
-            },
-          ],
-          tags: { ...spec.tags },
-          // The databases exist, the job may reach PostgreSQL, and it can pull its image.
-          dependsOn: [
-            ...shards.map((s) => s.database),
-            network.securityGroupAssociations.Database,
-            network.securityGroupAssociations.Jobs,
-            network.jobsNatAssociation,
-          ],
-        },
-        ov,
-      ),
-    );
   }
 
   /**

@@ -5,10 +5,9 @@ import {
   MAX_CONNECTIONS_BY_MEMORY_GIB,
   maxConnections,
   POSTGRES_STORAGE_TIERS_MB,
-  READER_SLOTS,
-  readerTarget,
   storageMb,
 } from '../../../constructs/azure/database';
+import { READER_SLOTS, readerTarget } from '../../../constructs/azure/endpoints';
 import { AzureNetwork } from '../../../constructs/azure/network';
 import { AzureSecrets } from '../../../constructs/azure/secrets';
 import { appRoleScript } from '../../../lib/database-roles';
