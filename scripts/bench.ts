@@ -339,7 +339,11 @@ async function ciSteps(log: fs.WriteStream): Promise<CiResult> {
   const script = fs
     .readFileSync(path.join(clone, '.ci', 'run'), 'utf8')
     .replace(/^set -euo pipefail$/m, `set -uo pipefail\ntrap 'echo "!!! failed: $BASH_COMMAND"' ERR`);
-  const child = spawn('bash', ['-c', script], { cwd: clone, env: { ...process.env, CI: 'true' } });
+  // $0 is the script's own path, as when bash runs the file: it starts with `cd "$(dirname "$0")/.."`.
+  const child = spawn('bash', ['-c', script, path.join(clone, '.ci', 'run')], {
+    cwd: clone,
+    env: { ...process.env, CI: 'true' },
+  });
   const onLine = (line: string) => {
     log.write(`${line}\n`);
     if (line.startsWith('!!! failed:') && current) current.failed = true;
