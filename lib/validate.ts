@@ -5,6 +5,7 @@ import { CLOUD_LIMITS, PROD_MIN_BACKUP_RETENTION_DAYS, type Range } from './limi
 import { nameProblems } from './naming';
 import { cidrSizeProblem, isValidCidr } from './network-plan';
 import { PRESETS, type Preset } from './presets';
+import { registryOf } from './registry';
 import { AWS_RESOURCE_LIMIT, awsResourceEstimate } from './resource-count';
 import { parseCron } from './schedules';
 import { type ParsedSpec, specSchema } from './spec';
@@ -687,6 +688,15 @@ function warningsOf(input: unknown, badPaths: readonly string[]): Problem[] {
       path: 'database.shards',
       message: `gives ${shards} RDS Proxies (one per shard); an AWS account has ${RDS_PROXY_QUOTA} by default (Service Quotas: "Proxies"), shared with other stacks`,
       given: shards,
+    });
+  }
+  const image = v.get('compute.app.image', isString);
+  if (image !== undefined && registryOf(image).kind === 'acr') {
+    warnings.push({
+      path: 'compute.app.image',
+      message:
+        'is an Azure Container Registry image: no cloud logs in to ACR at boot yet (ECR and Artifact Registry are logged in to), so the VMs pull it anonymously; the registry must allow anonymous pull (az acr update --anonymous-pull-enabled), or use a public, ECR or Artifact Registry image (docs/azure.md, Limits)',
+      given: image,
     });
   }
   return warnings;

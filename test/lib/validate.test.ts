@@ -781,6 +781,15 @@ describe('validate: warnings', () => {
     ]);
   });
 
+  it('GIVEN an Azure Container Registry image THEN the spec is valid and a warning says the registry must allow anonymous pull', () => {
+    const result = validate(patch({ compute: { app: { image: 'shopregistry.azurecr.io/shop/api:1.4.2' } } }));
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => formatProblem(w))).toEqual([
+      expect.stringMatching(/^compute\.app\.image: is an Azure Container Registry image: .*anonymous-pull-enabled.* \(given "shopregistry\.azurecr\.io\/shop\/api:1\.4\.2"\)$/),
+    ]);
+    expect(validate(patch({ compute: { app: { image: 'ghcr.io/acme/shop-api:1.4.2' } } })).warnings).toEqual([]);
+  });
+
   it('GIVEN the example THEN there is no warning', () => {
     expect(validate(exampleSpec()).warnings).toEqual([]);
   });
