@@ -785,7 +785,9 @@ describe('validate: warnings', () => {
     const result = validate(patch({ compute: { app: { image: 'shopregistry.azurecr.io/shop/api:1.4.2' } } }));
     expect(result.ok).toBe(true);
     expect(result.warnings.map((w) => formatProblem(w))).toEqual([
-      expect.stringMatching(/^compute\.app\.image: is an Azure Container Registry image: .*anonymous-pull-enabled.* \(given "shopregistry\.azurecr\.io\/shop\/api:1\.4\.2"\)$/),
+      expect.stringMatching(
+        /^compute\.app\.image: is an Azure Container Registry image: .*anonymous-pull-enabled.* \(given "shopregistry\.azurecr\.io\/shop\/api:1\.4\.2"\)$/,
+      ),
     ]);
     expect(validate(patch({ compute: { app: { image: 'ghcr.io/acme/shop-api:1.4.2' } } })).warnings).toEqual([]);
   });
