@@ -53,3 +53,17 @@ export function resolved(base: Environment | 'example' = 'prod', patch?: DeepPar
   const spec = merge(base === 'example' ? exampleSpec() : presetSpec(base), patch);
   return resolve(specSchema.parse(spec));
 }
+
+/**
+ * A grown prod spec the cost and policy suites share: clustered cache, two shards with readers,
+ * Spot, the CDN without WAF, no pooling.
+ */
+export function grownSpec(): ResolvedSpec {
+  return resolved('prod', {
+    cache: { shards: 3, replicasPerShard: 1 },
+    database: { shards: 2, readReplicas: 1, connectionPooling: false },
+    compute: { spotPercent: 50 },
+    cdn: { enabled: true },
+    loadBalancer: { waf: false },
+  });
+}

@@ -22,7 +22,7 @@ import { BILLING } from '../../lib/prices/billing';
 import { isListPrice } from '../../lib/prices/types';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { resolveTraffic } from '../../lib/traffic';
-import { resolved } from '../fixtures';
+import { grownSpec, resolved } from '../fixtures';
 import { cfnOfType, type Synthesized, synthToFiles, tfOfType } from '../support/outputs';
 
 /*
@@ -36,15 +36,7 @@ const SPECS: Record<string, () => ResolvedSpec> = {
   dev: () => resolved('dev'),
   prod: () => resolved('prod'),
   example: () => resolved('example'),
-  // Clustered cache, two shards with readers, Spot, CDN without WAF, no pooling.
-  grown: () =>
-    resolved('prod', {
-      cache: { shards: 3, replicasPerShard: 1 },
-      database: { shards: 2, readReplicas: 1, connectionPooling: false },
-      compute: { spotPercent: 50 },
-      cdn: { enabled: true },
-      loadBalancer: { waf: false },
-    }),
+  grown: grownSpec,
 };
 
 const synthesized: Record<string, { spec: ResolvedSpec; out: Synthesized }> = {};

@@ -1,4 +1,4 @@
-import { resolved } from '../../fixtures';
+import { grownSpec, resolved } from '../../fixtures';
 import { parityMatrix } from '../../parity/matrix';
 import { synthToFiles } from '../../support/outputs';
 
@@ -17,16 +17,7 @@ const specs = [
     .filter((m) => !COVERED_ELSEWHERE.has(m.id))
     .map((m) => [`parity matrix "${m.id}"`, m.spec] as const),
   // test/lib/cost.test.ts "grown": clustered cache, two shards with readers, Spot, CDN without WAF, no pooling.
-  [
-    'cost "grown"',
-    resolved('prod', {
-      cache: { shards: 3, replicasPerShard: 1 },
-      database: { shards: 2, readReplicas: 1, connectionPooling: false },
-      compute: { spotPercent: 50 },
-      cdn: { enabled: true },
-      loadBalancer: { waf: false },
-    }),
-  ],
+  ['cost "grown"', grownSpec()],
   // test/lib/diagram.test.ts "grown": two database shards with 3 replicas each, a clustered cache.
   [
     'diagram "grown"',
