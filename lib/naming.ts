@@ -87,7 +87,11 @@ export const NAME_RULES = {
     max: 63,
     pattern: /^[a-z](?!.*--)([a-z0-9-]*[a-z0-9])?$/,
     allowed: 'lowercase letters, digits and "-" (no "--"), starting with a letter',
-    build: (n, i) => `${n.base}-proxy${i ?? ''}`,
+    // "-az2": the proxy spans its VPC's first two zones (constructs/aws/database.ts PROXY_ZONES).
+    // Its subnets are replace-only, so the name must change whenever the placement does: stacks
+    // of earlier versions had `<base>-proxy` across every zone, and the new name lets
+    // CloudFormation create the two-zone proxy before it deletes that one.
+    build: (n, i) => `${n.base}-proxy-az2${i ?? ''}`,
     worstIndex: '-s15',
   },
   awsWebAcl: {

@@ -50,14 +50,21 @@ export const AZURE_RESOURCE_PROVIDERS = [
 export interface AzureBlueprintOverrides {
   /** The azurerm provider, when the blueprint adds it. @default none */
   readonly provider?: Override<AzurermProviderConfig>;
+  /** Resource group, VNet, subnets, NSGs and rules, NAT, the PostgreSQL DNS zone. @default none */
   readonly network?: AzureNetworkProps['overrides'];
+  /** Key Vault, its private endpoint, every secret. @default none */
   readonly secrets?: AzureSecretsProps['overrides'];
-  /** Flexible Servers (every server, each primary, each replica), databases, passwords, the roles job. */
+  /** Flexible Servers (every server, each primary, each replica), databases, passwords, the roles job. @default none */
   readonly database?: AzureDatabaseProps['overrides'];
+  /** Azure Managed Redis and its private endpoint. @default none */
   readonly cache?: AzureCacheProps['overrides'];
+  /** Application Gateway, public IP, WAF policy. @default none */
   readonly loadBalancer?: AzureLoadBalancerProps['overrides'];
+  /** Front Door profile, origin group, origin, routes, custom domain. @default none */
   readonly cdn?: AzureCdnProps['overrides'];
+  /** Scale sets (on-demand, Spot) and their autoscale settings. @default none */
   readonly compute?: AzureComputeGroupProps['overrides'];
+  /** Action group and every metric alert. @default none */
   readonly monitoring?: AzureMonitoringProps['overrides'];
 }
 

@@ -266,7 +266,7 @@ describe('AwsDatabase', () => {
   test('GIVEN pooling WHEN built THEN an RDS Proxy requiring TLS fronts the writer and is the writer host', () => {
     const { template, db, stack } = build(resolved('prod', { database: { connectionPooling: true } }));
     template.hasResourceProperties('AWS::RDS::DBProxy', {
-      DBProxyName: 'shop-api-prd-proxy',
+      DBProxyName: 'shop-api-prd-proxy-az2',
       EngineFamily: 'POSTGRESQL',
       RequireTLS: true,
     });
@@ -311,7 +311,7 @@ describe('AwsDatabase', () => {
     const { template } = build(spec, 2);
     expect(databaseId(spec.database.shards[2] as never)).toBe('DatabaseShard2');
     expect(cluster(template).Properties.DBClusterIdentifier).toBe('shop-api-prd-db-s2');
-    template.hasResourceProperties('AWS::RDS::DBProxy', { DBProxyName: 'shop-api-prd-proxy-s2' });
+    template.hasResourceProperties('AWS::RDS::DBProxy', { DBProxyName: 'shop-api-prd-proxy-az2-s2' });
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/aws/rds/cluster/shop-api-prd-db-s2/postgresql',
     });
