@@ -4,11 +4,13 @@
  * and cfn-lint over the CloudFormation templates. Every open finding (checkov failures, cfn-lint
  * warnings) must be listed in scan/baseline.json with a reason; a finding not in the baseline
  * fails the scan, so does a baseline entry that no longer matches (the baseline only shrinks),
- * and any cfn-lint error. Both tools are pinned and installed with pip into .tools/. Results go
+ * and any cfn-lint error. Both tools are pinned (scan/tools.json) and installed with pip into .tools/
+ * by scripts/install-scanners.js, while the specs are synthesized. Results go
  * to docs/scan.md.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLOUD_LABEL, type Cloud } from '../lib/constants';
 import { loadSpec } from '../lib/load';
@@ -16,8 +18,11 @@ import { synthesize } from '../stacks/synth';
 import { type BaselineEntry, compare, type Finding } from './scan-baseline';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-/** Pinned: a new version brings new checks; upgrading is a deliberate change with a baseline review. */
-export const TOOLS = { checkov: '3.3.30', 'cfn-lint': '1.58.0' } as const;
+/** The scanners' pins (scan/tools.json): a new version brings new checks, upgrading means a baseline review. */
+export const TOOLS = JSON.parse(fs.readFileSync(path.join(ROOT, 'scan', 'tools.json'), 'utf8')) as {
+  checkov: string;
+  'cfn-lint': string;
+};
 type Tool = keyof typeof TOOLS;
 const BASELINE = path.join(ROOT, 'scan', 'baseline.json');
 const OUT = path.join(ROOT, 'out', 'scan');
@@ -31,19 +36,36 @@ const FRAMEWORK: Record<Cloud, string> = { aws: 'cloudformation', gcp: 'terrafor
 
 const binary = (tool: Tool) => path.join(ROOT, '.tools', tool, 'bin', tool);
 
-/** Installs the pinned version of a scanner into its own venv, unless it is already there. */
-function ensureTool(tool: Tool): void {
-  const bin = binary(tool);
-  const printed = fs.existsSync(bin) ? spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout : '';
-  if (printed.includes(TOOLS[tool])) return;
-  const venv = path.dirname(path.dirname(bin));
-  console.log(`installing ${tool} ${TOOLS[tool]} into ${path.relative(ROOT, venv)}`);
-  execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-  execFileSync(
-    path.join(venv, 'bin', 'pip'),
-    ['install', '--quiet', '--disable-pip-version-check', `${tool}==${TOOLS[tool]}`],
-    { stdio: 'inherit' },
-  );
+/** What a child process printed and how it ended. */
+interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command without blocking this process: the installs go on while the specs are
+ * synthesized here, and the scanners run side by side. With `inherit`, its output goes
+ * straight to ours (nothing is collected).
+ */
+function runAsync(cmd: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; inherit?: boolean } = {}) {
+  return new Promise<Ran>((resolve, reject) => {
+    const child = spawn(cmd, args, { env: options.env ?? process.env, stdio: options.inherit ? 'inherit' : 'pipe' });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr?.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+  });
+}
+
+/** Installs the pinned scanners unless they are there (scripts/install-scanners.js, shared with .ci/run). */
+async function ensureTools(): Promise<void> {
+  const r = await runAsync(process.execPath, [path.join(ROOT, 'scripts', 'install-scanners.js')], { inherit: true });
+  if (r.status !== 0) throw new Error(`installing the scanners exited ${r.status}`);
 }
 
 interface CheckovReport {
@@ -51,16 +73,12 @@ interface CheckovReport {
   summary: { passed: number; failed: number; skipped: number };
 }
 
-function runCheckov(files: readonly string[], framework: string): CheckovReport[] {
+async function runCheckov(files: readonly string[], framework: string): Promise<CheckovReport[]> {
   const args = [
     ...files.flatMap((f) => ['-f', f]),
     ...['--framework', framework, '-o', 'json', '--compact', '--quiet', '--skip-download', '--soft-fail'],
   ];
-  const r = spawnSync(binary('checkov'), args, {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, LOG_LEVEL: 'ERROR' },
-  });
+  const r = await runAsync(binary('checkov'), args, { env: { ...process.env, LOG_LEVEL: 'ERROR' } });
   if (r.status !== 0) throw new Error(`checkov failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
   const parsed = JSON.parse(r.stdout) as CheckovReport | CheckovReport[];
   return Array.isArray(parsed) ? parsed : [parsed];
@@ -75,13 +93,21 @@ interface CfnLintMatch {
 }
 
 /** cfn-lint over the templates: exit 2 = errors, 4 = warnings, 8 = informational (bit flags). */
-function runCfnLint(files: readonly string[]): CfnLintMatch[] {
-  const r = spawnSync(binary('cfn-lint'), ['--format', 'json', '--', ...files], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
+async function runCfnLint(files: readonly string[]): Promise<CfnLintMatch[]> {
+  const r = await runAsync(binary('cfn-lint'), ['--format', 'json', '--', ...files]);
   if (r.status === null || (r.status & 1) !== 0) throw new Error(`cfn-lint failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout || '[]') as CfnLintMatch[];
+}
+
+/** Runs the jobs, at most `limit` at a time, and returns their results in order. */
+async function limited<T>(limit: number, jobs: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < jobs.length; i = next++) results[i] = await (jobs[i] as () => Promise<T>)();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, lane));
+  return results;
 }
 
 /** The logical id a cfn-lint match is about, as `Type.LogicalId` like checkov prints it. */
@@ -98,19 +124,38 @@ function synthesizeSpecs(): Record<Cloud, Array<{ file: string; spec: string }>>
     const loaded = loadSpec(path.join(ROOT, specFile));
     if (!loaded.ok) throw new Error(`${specFile}: ${loaded.problems.join('; ')}`);
     const dir = path.join(OUT, path.basename(specFile, '.yaml'));
-    for (const r of synthesize(loaded.spec, dir, loaded.spec.clouds))
+    // Without the policy gates: the templates are the same (test/stacks/synth.test.ts), the gates
+    // run on every preset in npm test and in npm run synth, and the scanners only read the output.
+    // One Terraform worker serves the four specs.
+    for (const r of synthesize(loaded.spec, dir, loaded.spec.clouds, { checks: false, keepWorkers: true }))
       files[r.cloud].push({ file: r.file, spec: specFile });
   }
   return files;
 }
 
-function main(): number {
-  ensureTool('checkov');
-  ensureTool('cfn-lint');
+async function main(): Promise<number> {
+  // The installs (network and disk) go on while the specs are synthesized here.
+  const installs = ensureTools();
   fs.rmSync(OUT, { recursive: true, force: true });
   const files = synthesizeSpecs();
+  await installs;
   const specOf = (cloud: Cloud, file: string) =>
     files[cloud].find((f) => path.resolve(file) === f.file || f.file.endsWith(file))?.spec ?? file;
+
+  // The four scanner runs are separate processes: as many side by side as there are cores.
+  const clouds = (Object.keys(files) as Cloud[]).filter((c) => files[c].length > 0);
+  const lintRun = runCfnLint(files.aws.map((f) => f.file));
+  const checkovRuns = limited(
+    Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1),
+    clouds.map(
+      (cloud) => () =>
+        runCheckov(
+          files[cloud].map((f) => f.file),
+          FRAMEWORK[cloud],
+        ),
+    ),
+  );
+  const [lint, reports] = await Promise.all([lintRun, checkovRuns]);
 
   const findings: Finding[] = [];
   const counts: Record<Cloud, { passed: number; failed: number; skipped: number }> = {
@@ -118,12 +163,8 @@ function main(): number {
     gcp: { passed: 0, failed: 0, skipped: 0 },
     azure: { passed: 0, failed: 0, skipped: 0 },
   };
-  for (const cloud of Object.keys(files) as Cloud[]) {
-    if (files[cloud].length === 0) continue;
-    for (const report of runCheckov(
-      files[cloud].map((f) => f.file),
-      FRAMEWORK[cloud],
-    )) {
+  clouds.forEach((cloud, i) => {
+    for (const report of reports[i] ?? []) {
       counts[cloud].passed += report.summary.passed;
       counts[cloud].skipped += report.summary.skipped;
       for (const c of report.results.failed_checks) {
@@ -137,7 +178,7 @@ function main(): number {
         });
       }
     }
-  }
+  });
 
   const templates = new Map(
     files.aws.map((f) => [
@@ -145,7 +186,6 @@ function main(): number {
       (JSON.parse(fs.readFileSync(f.file, 'utf8')) as { Resources: Record<string, { Type: string }> }).Resources,
     ]),
   );
-  const lint = runCfnLint(files.aws.map((f) => f.file));
   const lintErrors = lint.filter((m) => m.Level === 'Error');
   for (const m of lint.filter((x) => x.Level === 'Warning')) {
     findings.push({
@@ -233,9 +273,12 @@ function writeReport(
   console.log(`${table}\n\ncfn-lint\n${lintTable}`);
 }
 
-try {
-  process.exitCode = main();
-} catch (error) {
-  console.error(`scan: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 2;
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`scan: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  },
+);

@@ -12,6 +12,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { CUSTOM_NAMES } from '../lib/change/aws';
 import { backend } from './backend';
 import { SyncWorker } from './sync-worker';
 
@@ -280,9 +281,10 @@ let plugin;
 init(() => {
   const { CloudFormationValidatePlugin } = require(__wd.cdk);
   plugin = new CloudFormationValidatePlugin();
-  // The engine depends only on the rules of the template's resource types; the built-in rules
-  // are always loaded. Built now, before any template exists (a type with extra rules rebuilds it).
-  if (typeof plugin.initializeEngine === 'function') plugin.initializeEngine(new Set());
+  // The engine holds the rules of the resource types it was built for and is rebuilt for a
+  // template with a type outside them: built now, before any template exists, for every type the
+  // stacks can emit, so a synth never rebuilds it (rules of absent types find nothing).
+  if (typeof plugin.initializeEngine === 'function') plugin.initializeEngine(new Set(__wd.types));
 });
 serve((context) => ({ report: plugin.validate(context), version: plugin.version }));
 `;
@@ -296,7 +298,10 @@ let validationIdle: NodeJS.Timeout | undefined;
 /** The process's validation worker, started on first use; it stops after VALIDATION_IDLE_MS unused. */
 function cfnValidationWorker(): SyncWorker {
   if (validationIdle) clearTimeout(validationIdle);
-  validationWorker ??= new SyncWorker(CFN_VALIDATE_WORKER, { cdk: require.resolve('aws-cdk-lib') });
+  validationWorker ??= new SyncWorker(CFN_VALIDATE_WORKER, {
+    cdk: require.resolve('aws-cdk-lib'),
+    types: Object.keys(CUSTOM_NAMES),
+  });
   validationIdle = setTimeout(() => {
     validationWorker?.terminate();
     validationWorker = undefined;

@@ -16,13 +16,23 @@ import {
 /**
  * Worker-side prelude: `serve(handler)` answers each call in turn, replying `{ result }` or
  * `{ error }` and then raising the caller's flag. `init(fn)` runs set-up whose failure every
- * later call reports (a worker that died silently would leave its caller waiting).
+ * later call reports (a worker that died silently would leave its caller waiting); the source
+ * itself runs the same way (see WORKER_SOURCE), so an error while it loads is reported too.
  */
 const SERVE = `
 const { workerData: __wd } = require('node:worker_threads');
 let __initError;
+let __serving = false;
+// Tells a waiting caller this thread is ending (process.exit, an uncaught error): no answer comes.
+process.on('exit', () => {
+  const ended = new Int32Array(__wd.ended);
+  Atomics.store(ended, 0, 1);
+  Atomics.notify(ended, 0);
+});
 function init(fn) { try { fn(); } catch (e) { __initError = e; } }
 function serve(handler) {
+  if (__serving) return;
+  __serving = true;
   __wd.port.on('message', async ({ request, flag, last }) => {
     let reply;
     try {
@@ -41,6 +51,13 @@ function serve(handler) {
 }
 `;
 
+/** The worker's whole code: a source that throws while it loads answers every call with that error. */
+const WORKER_SOURCE = (source: string) =>
+  `${SERVE}\ntry {\n${source}\n} catch (e) {\n  __initError = e;\n  serve(() => undefined);\n}\n`;
+
+/** How often a waiting caller checks that its worker has not ended. */
+const ALIVE_CHECK_MS = 50;
+
 interface Reply {
   readonly result?: unknown;
   readonly error?: { message: string; name: string; stack?: string };
@@ -50,6 +67,8 @@ interface Reply {
 export class SyncWorker {
   private readonly port: MessagePort;
   private readonly worker: Worker;
+  /** Raised by the worker's exit handler. */
+  private readonly ended = new Int32Array(new SharedArrayBuffer(4));
 
   /**
    * @param source the worker's code: it calls `serve(request => result)` once
@@ -58,14 +77,17 @@ export class SyncWorker {
   constructor(source: string, data: Record<string, unknown> = {}, options: Pick<WorkerOptions, 'resourceLimits'> = {}) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(SERVE + source, {
+    this.worker = new Worker(WORKER_SOURCE(source), {
       eval: true,
-      workerData: { ...data, port: port2 },
+      workerData: { ...data, port: port2, ended: this.ended.buffer },
       transferList: [port2],
       ...options,
     });
     // Never keeps the process alive: a one-shot CLI exits when its main thread is done.
     this.worker.unref();
+    // A crash is reported by the waiting caller (see send); without a listener, the event
+    // would end the process with a stack trace.
+    this.worker.on('error', () => undefined);
   }
 
   /** True once a request was sent as the last one: the worker ends after answering it. */
@@ -83,8 +105,14 @@ export class SyncWorker {
     this.closing ||= last;
     this.port.postMessage({ request, flag: flag.buffer, last });
     return () => {
-      if (Atomics.wait(flag, 0, 0, timeoutMs) === 'timed-out') {
-        throw new Error(`a synthesis worker did not answer within ${timeoutMs / 1000} s`);
+      // Waits in short slices: a worker that ended without answering never raises the flag, and
+      // no event can reach this blocked thread, so the worker's exit handler raises `ended`.
+      const deadline = Date.now() + timeoutMs;
+      while (Atomics.wait(flag, 0, 0, ALIVE_CHECK_MS) === 'timed-out') {
+        if (Atomics.load(this.ended, 0) === 1 && Atomics.load(flag, 0) === 0) {
+          throw new Error('a synthesis worker stopped before it answered (an uncaught error or process.exit in it)');
+        }
+        if (Date.now() > deadline) throw new Error(`a synthesis worker did not answer within ${timeoutMs / 1000} s`);
       }
       const reply = receiveMessageOnPort(this.port)?.message as Reply | undefined;
       if (!reply) throw new Error('a synthesis worker answered nothing');

@@ -52,6 +52,30 @@ describe('SyncWorker', () => {
     expect(() => worker.call(-1)).toThrow(expect.objectContaining({ name: 'InputError', message: 'negative: -1' }));
   });
 
+  test('GIVEN a worker whose code throws while it loads WHEN called THEN that error is thrown at once, not after the timeout', () => {
+    const broken = new SyncWorker('const engine = require("no-such-engine-package"); serve(() => engine);');
+    const started = Date.now();
+    try {
+      expect(() => broken.call(1, 30_000)).toThrow(/no-such-engine-package/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      broken.terminate();
+    }
+  });
+
+  test.each([
+    ['exits', 'serve(() => process.exit(3));'],
+    ['throws outside the call', 'serve(() => new Promise(() => setTimeout(() => { throw new Error("late"); })));'],
+  ])(
+    'GIVEN a worker that %s while serving a call WHEN called THEN an error says it stopped, not after the timeout',
+    (_how, source) => {
+      const dying = new SyncWorker(source);
+      const started = Date.now();
+      expect(() => dying.call(1, 30_000)).toThrow('a synthesis worker stopped before it answered');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    },
+  );
+
   test('GIVEN a worker whose set-up failed WHEN called THEN the set-up error is thrown, not a timeout', () => {
     const broken = new SyncWorker('init(() => { throw new Error("no engine"); }); serve(() => 1);');
     try {
