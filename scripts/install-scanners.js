@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /*
- * Installs the pinned third-party scanners (scan/tools.json) of `npm run scan`, each into its own
- * venv under .tools/, both at once (the installs wait on the network and the disk). A scanner
- * already there at its pinned version is left alone. Plain Node.js with no dependencies, so
- * .ci/run can start it in the background before `npm ci`.
+ * Installs the pinned third-party scanners of `npm run scan` (scan/tools.json), each into its own
+ * venv under .tools/, with uv (pinned there too, installed by the machine's pip into .tools/uv):
+ * uv resolves, downloads and byte-compiles checkov's hundred-odd packages in ~5 s where pip
+ * takes ~30 s of CPU. A scanner already there at its pinned version is left alone. Plain Node.js
+ * with no dependencies, so .ci/run can start it in the background before `npm ci`.
  *
  *   node scripts/install-scanners.js
  */
@@ -12,14 +13,17 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-/** Pinned: a new version brings new checks; upgrading is a deliberate change with a baseline review. */
-const TOOLS = JSON.parse(fs.readFileSync(path.join(root, 'scan', 'tools.json'), 'utf8'));
+const tools = path.join(root, '.tools');
+/** Pinned: a new scanner version brings new checks; upgrading is a deliberate change with a baseline review. */
+const PINS = JSON.parse(fs.readFileSync(path.join(root, 'scan', 'tools.json'), 'utf8'));
 
-const binary = (tool) => path.join(root, '.tools', tool, 'bin', tool);
+const binary = (tool) => path.join(tools, tool, 'bin', tool);
+const versionOf = (bin) => (fs.existsSync(bin) ? spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout : '');
 
 function run(cmd, args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: 'inherit' });
+    // CI runs as root: pip's warning about it is noise here (everything goes under .tools/).
+    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } });
     child.on('error', reject);
     child.on('close', (code) =>
       code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`)),
@@ -27,23 +31,53 @@ function run(cmd, args) {
   });
 }
 
-async function ensure(tool) {
-  const version = TOOLS[tool];
-  const bin = binary(tool);
-  const printed = fs.existsSync(bin) ? spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout : '';
-  if (printed.includes(version)) return;
-  const venv = path.dirname(path.dirname(bin));
-  console.log(`installing ${tool} ${version} into ${path.relative(root, venv)}`);
-  await run('python3', ['-m', 'venv', venv]);
-  await run(path.join(venv, 'bin', 'pip'), [
+/** uv itself, as a plain package directory (no venv, no ensurepip): .tools/uv/bin/uv. */
+async function ensureUv() {
+  const dir = path.join(tools, 'uv');
+  const uv = path.join(dir, 'bin', 'uv');
+  if (versionOf(uv).includes(PINS.uv)) return uv;
+  fs.rmSync(dir, { recursive: true, force: true });
+  await run('python3', [
+    '-m',
+    'pip',
     'install',
     '--quiet',
     '--disable-pip-version-check',
+    '--target',
+    dir,
+    `uv==${PINS.uv}`,
+  ]);
+  return uv;
+}
+
+/** A fresh venv for one scanner, filled by uv. */
+async function install(uv, tool) {
+  const version = PINS.scanners[tool];
+  const venv = path.join(tools, tool);
+  console.log(`installing ${tool} ${version} into ${path.relative(root, venv)}`);
+  fs.rmSync(venv, { recursive: true, force: true });
+  await run('python3', ['-m', 'venv', '--without-pip', venv]);
+  // Byte-compiled at install: the scan runs checkov three times, and this machine's Python
+  // writes no .pyc files at run time (PYTHONDONTWRITEBYTECODE).
+  await run(uv, [
+    'pip',
+    'install',
+    '--quiet',
+    '--compile-bytecode',
+    '--python',
+    path.join(venv, 'bin', 'python'),
     `${tool}==${version}`,
   ]);
 }
 
-Promise.all(Object.keys(TOOLS).map(ensure)).catch((error) => {
+async function main() {
+  const pending = Object.keys(PINS.scanners).filter((t) => !versionOf(binary(t)).includes(PINS.scanners[t]));
+  if (pending.length === 0) return;
+  const uv = await ensureUv();
+  await Promise.all(pending.map((tool) => install(uv, tool)));
+}
+
+main().catch((error) => {
   console.error(`install-scanners: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

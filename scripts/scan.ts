@@ -4,7 +4,7 @@
  * and cfn-lint over the CloudFormation templates. Every open finding (checkov failures, cfn-lint
  * warnings) must be listed in scan/baseline.json with a reason; a finding not in the baseline
  * fails the scan, so does a baseline entry that no longer matches (the baseline only shrinks),
- * and any cfn-lint error. Both tools are pinned (scan/tools.json) and installed with pip into .tools/
+ * and any cfn-lint error. Both tools are pinned (scan/tools.json) and installed with uv into .tools/
  * by scripts/install-scanners.js, while the specs are synthesized. Results go
  * to docs/scan.md.
  */
@@ -19,10 +19,11 @@ import { type BaselineEntry, compare, type Finding } from './scan-baseline';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The scanners' pins (scan/tools.json): a new version brings new checks, upgrading means a baseline review. */
-export const TOOLS = JSON.parse(fs.readFileSync(path.join(ROOT, 'scan', 'tools.json'), 'utf8')) as {
-  checkov: string;
-  'cfn-lint': string;
-};
+export const TOOLS = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'scan', 'tools.json'), 'utf8')) as {
+    scanners: { checkov: string; 'cfn-lint': string };
+  }
+).scanners;
 type Tool = keyof typeof TOOLS;
 const BASELINE = path.join(ROOT, 'scan', 'baseline.json');
 const OUT = path.join(ROOT, 'out', 'scan');
