@@ -1,6 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, CfnOutput, type CfnResource, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import {
+  App,
+  CfnOutput,
+  type CfnResource,
+  type cloud_assembly_schema as cxschema,
+  Stack,
+  type StackProps,
+  Tags,
+} from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -274,7 +282,16 @@ export class AwsBlueprintStack extends Stack implements AwsBlueprintParts {
     });
     Object.assign(this, composeAwsBlueprint(this, { ...props, spec }));
   }
+
+  /** Records each context lookup the app's context could not answer, so a synth can refuse it before it runs. */
+  public override reportMissingContextKey(report: cxschema.MissingContext): void {
+    missingLookups.set(this, [...(missingLookups.get(this) ?? []), { provider: report.provider }]);
+    super.reportMissingContextKey(report);
+  }
 }
+
+/** The unanswered lookups per stack (a map, not a field: Stack's constructor may report one first). */
+const missingLookups = new WeakMap<Stack, Array<{ provider: string }>>();
 
 /** The cdk.json next to the package root (source tree or dist/). */
 function findCdkJson(): string {
@@ -379,6 +396,8 @@ export function synthAws(
   policy?.addAwsPolicyGates(app);
   const { stackName: name, env } = awsStackEnv(spec);
   const stack = new AwsBlueprintStack(app, name, { spec, env, stackName: name });
+  // Refused before synth: a template on placeholder zones is not worth running the gates on.
+  assertZonesResolved(stack, missingLookups.get(stack) ?? []);
   const assembly = app.synth();
   assertZonesResolved(stack, assembly.manifest.missing ?? []);
   policy?.assertPolicyClean(assembly.directory);

@@ -103,6 +103,8 @@ describe('AwsBlueprintStack: synth', () => {
     expect(message).toMatch(
       /^network\.zoneNames\.aws: the availability zones of account 111111111111 in eu-west-1 are not cached; run `npx cdk synth` once with credentials .* cdk\.context\.json\), or set network\.zoneNames\.aws$/,
     );
+    // Refused before synthesis: no template on placeholder zones, no gate run on one.
+    expect(fs.existsSync(path.join(dir, 'shop-api-prod.template.json'))).toBe(false);
   });
 
   test.each(['dev', 'staging', 'prod'] as const)(
