@@ -128,6 +128,12 @@ export function azurePostgresSku(sku: unknown): [number, number] {
   return [tier, Number(new RegExp(AZURE_VCORES).exec(s)?.[1] ?? -1)];
 }
 
+/** Is Flexible Server SKU `a` at least `b` in tier and in vCores (what a replica needs against its primary)? */
+export function azurePostgresSkuCovers(a: unknown, b: unknown): boolean {
+  const [x, y] = [azurePostgresSku(a), azurePostgresSku(b)];
+  return x[0] >= y[0] && x[1] >= y[1];
+}
+
 /**
  * The same test as HCL, for a plan-time condition: is SKU expression `a` at least `b` in tier and
  * in vCores? What the pattern cannot read counts -1 (an unreadable `b` never refuses).

@@ -125,7 +125,7 @@ function synthesizeSpecs(): Record<Cloud, Array<{ file: string; spec: string }>>
     const loaded = loadSpec(path.join(ROOT, specFile));
     if (!loaded.ok) throw new Error(`${specFile}: ${loaded.problems.join('; ')}`);
     const dir = path.join(OUT, path.basename(specFile, '.yaml'));
-    // Without the policy gates: the templates are the same (test/stacks/synth.test.ts), the gates
+    // Without the policy gates: the templates are the same (test/constructs/aws/policy-matrix.test.ts), the gates
     // run on every preset in npm test and in npm run synth, and the scanners only read the output.
     // One Terraform worker serves the four specs.
     for (const r of synthesize(loaded.spec, dir, loaded.spec.clouds, { checks: false, keepWorkers: true }))

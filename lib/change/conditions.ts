@@ -1,4 +1,4 @@
-import { azurePostgresSku, azurePostgresSkuAtLeast } from '../sizes';
+import { azurePostgresSkuAtLeast, azurePostgresSkuCovers } from '../sizes';
 import { isObject, valueAt } from './paths';
 import { engineChange, fail } from './stateful';
 import { isIgnored, referencesOf, type TerraformPlan } from './terraform';
@@ -114,8 +114,7 @@ function skuAtLeast(plan: TerraformPlan, owner: string, condition: string, messa
   const planned = JSON.parse(literal) as string;
   const deployed = plannedValue(plan, 'before', replica.address, 'sku_name');
   if (deployed === undefined) return 'unknown';
-  const [r, p] = [azurePostgresSku(deployed), azurePostgresSku(planned)];
-  if (r[0] >= p[0] && r[1] >= p[1]) return 'holds';
+  if (azurePostgresSkuCovers(deployed, planned)) return 'holds';
   const primary = referencesOf(replica).find((ref) => ref.path === 'source_server_id')?.target;
   return {
     targets: [...(primary ? [primary] : []), owner],

@@ -1,7 +1,7 @@
 import type { Cloud } from '../constants';
 import { cacheRevisionSuffix } from '../naming';
 import type { ResolvedSpec } from '../resolve';
-import { azurePostgresSku } from '../sizes';
+import { azurePostgresSkuCovers } from '../sizes';
 import { under, valueAt } from './paths';
 import { fail } from './stateful';
 import { referencesOf, type TerraformPlan, type TfResource } from './terraform';
@@ -356,10 +356,7 @@ function azureRules(plan: TerraformPlan, c: Change) {
 }
 
 /** Is `a` bigger than `b` in tier or in vCores (either is more compute than the replica has)? */
-const exceeds = (a: unknown, b: unknown) => {
-  const [x, y] = [azurePostgresSku(a), azurePostgresSku(b)];
-  return x[0] > y[0] || x[1] > y[1];
-};
+const exceeds = (a: unknown, b: unknown) => !azurePostgresSkuCovers(b, a);
 
 function replicasOf(plan: TerraformPlan, primary: string): TfResource[] {
   return [...plan.after.values()].filter(

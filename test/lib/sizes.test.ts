@@ -1,4 +1,10 @@
-import { AZURE_POSTGRES_TIERS, azurePostgresSku, azurePostgresSkuAtLeast, DATABASE_SIZES } from '../../lib/sizes';
+import {
+  AZURE_POSTGRES_TIERS,
+  azurePostgresSku,
+  azurePostgresSkuAtLeast,
+  azurePostgresSkuCovers,
+  DATABASE_SIZES,
+} from '../../lib/sizes';
 
 describe('azurePostgresSku', () => {
   test('GIVEN Flexible Server SKU names WHEN read THEN tier rank and vCores come out', () => {
@@ -23,6 +29,22 @@ describe('azurePostgresSku', () => {
       expect(v1).toBeGreaterThanOrEqual(v0);
     }
   });
+});
+
+describe('azurePostgresSkuCovers', () => {
+  test.each([
+    ['MO_Standard_E4ds_v5', 'MO_Standard_E4ds_v5', true],
+    ['MO_Standard_E8ds_v5', 'MO_Standard_E4ds_v5', true],
+    ['MO_Standard_E2ds_v5', 'MO_Standard_E4ds_v5', false],
+    ['GP_Standard_D8ds_v5', 'MO_Standard_E4ds_v5', false],
+    ['MO_Standard_E2ds_v5', 'GP_Standard_D2ds_v5', true],
+    ['B_Standard_B2s', 'GP_Standard_D2ds_v5', false],
+  ])(
+    'GIVEN replica %s and primary %s WHEN compared THEN covers is %s (tier and vCores both)',
+    (replica, primary, covers) => {
+      expect(azurePostgresSkuCovers(replica, primary)).toBe(covers);
+    },
+  );
 });
 
 describe('azurePostgresSkuAtLeast', () => {
