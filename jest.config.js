@@ -14,6 +14,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.js',
+  // Creation stacks of constructs and tokens skip jest's source mapping (~18 s of the suite's CPU).
+  setupFiles: ['<rootDir>/test/support/stack-traces.js'],
   // Beside the installed packages (with the synthesis cache, test/support/synth-cache.ts): a fresh clone starts cold.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testTimeout: 60000,
