@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import { type Command, Option } from 'commander';
 import { CLOUDS, type Cloud } from '../../lib/constants';
-import { toDot, toMermaid } from '../../lib/diagram';
 import { Exit, load, out, specOption } from '../cli';
 
 type DiagramOptions = { spec?: string; cloud: Cloud; format: 'svg' | 'mermaid'; out?: string };
@@ -36,6 +35,7 @@ export function registerDiagram(cli: Command): void {
         );
       }
       const { synthesizedDiagram } = require('../../stacks/diagram') as typeof import('../../stacks/diagram');
+      const { toDot, toMermaid } = require('../../lib/diagram') as typeof import('../../lib/diagram');
       const diagram = synthesizedDiagram(spec, opts.cloud);
       const text =
         opts.format === 'mermaid'

@@ -1,8 +1,6 @@
 import * as fs from 'node:fs';
 import { type Command, Option } from 'commander';
-import { FORMATS, type Format, renderReport } from '../../lib/change/render';
-import { exitCodeOf, needsAttention } from '../../lib/change/report';
-import type { Side } from '../../lib/change/types';
+import { FORMATS, type Format, type Side } from '../../lib/change/types';
 import { CLOUDS, type Cloud } from '../../lib/constants';
 import { Exit, load, out, specOption } from '../cli';
 
@@ -50,7 +48,11 @@ export function registerDiff(cli: Command): void {
         );
       }
       const old = oldSide(opts.from, spec, clouds);
+      // The change model loads on use: `blueprint validate` and the other commands never pay for it.
       const change = require('../../stacks/change') as typeof import('../../stacks/change');
+      const { exitCodeOf, needsAttention } =
+        require('../../lib/change/report') as typeof import('../../lib/change/report');
+      const { renderReport } = require('../../lib/change/render') as typeof import('../../lib/change/render');
       const report = change.changeReport(old, { outputs: change.synthOutputs(spec, clouds), spec }, clouds);
       out(renderReport(report, opts.format));
       if (exitCodeOf(report) === 3) {

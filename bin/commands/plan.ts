@@ -1,8 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Command, Option } from 'commander';
-import { capacityChart } from '../../lib/chart';
-import { planReport, renderPlan } from '../../lib/plan';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { type ResolvedTraffic, resolveTraffic, type TrafficSpec, trafficSchema } from '../../lib/traffic';
 import { formatPath, formatProblem } from '../../lib/validate';
@@ -81,8 +79,11 @@ export function registerPlan(cli: Command): void {
   command.action((opts: PlanOptions) => {
     const { spec, file } = load(opts.spec);
     const traffic = trafficFrom(spec, opts, file);
+    // The capacity and cost models load on use, as the other commands' engines do.
+    const { planReport, renderPlan } = require('../../lib/plan') as typeof import('../../lib/plan');
     if (opts.chart !== undefined) {
       if (!traffic) throw new Exit(1, `--chart needs traffic: add a traffic section to ${file} or pass --peak-rps`);
+      const { capacityChart } = require('../../lib/chart') as typeof import('../../lib/chart');
       writeChart(opts.chart, capacityChart(spec, planReport(spec, traffic)));
     }
     out(opts.format === 'json' ? JSON.stringify(planReport(spec, traffic), null, 2) : renderPlan(spec, traffic));

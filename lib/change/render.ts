@@ -1,11 +1,8 @@
 import { CLOUD_LABEL, type Cloud } from '../constants';
 import { exitCodeOf, summaryLine } from './report';
-import type { Change, ChangeReport } from './types';
+import type { Change, ChangeReport, Format } from './types';
 
-/* The three formats of `blueprint diff`: a readable table, a pull-request comment, JSON. */
-
-export const FORMATS = ['text', 'markdown', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from './types';
 
 const entries = (r: ChangeReport) =>
   Object.entries(r.clouds) as Array<[Cloud, NonNullable<ChangeReport['clouds'][Cloud]>]>;

@@ -1,6 +1,10 @@
 import type { Cloud } from '../constants';
 import type { ResolvedSpec } from '../resolve';
 
+/** The three formats of `blueprint diff`: a readable table, a pull-request comment, JSON. */
+export const FORMATS = ['text', 'markdown', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
 /*
  * The change model: what a spec change does to each resource of each cloud. `blueprint diff` and
  * the stateful safety suite (test/safety/) both read it, so the tool and the tests cannot disagree.
