@@ -6,7 +6,12 @@
  * and `cdktf init --template=typescript`, minimal files committed), each with only the engines it
  * declares, and runs its `npm test` (compile with the template's tsconfig, synthesize, assert).
  *
- *   node scripts/consumer-tests.js [name...]      every consumer, or the named ones
+ *   node scripts/consumer-tests.js [name...]                 pack, then every consumer (or the named ones)
+ *   node scripts/consumer-tests.js --pack-only DIR           pack into DIR and check the tarball
+ *   node scripts/consumer-tests.js --tarball FILE|DIR [name...]  the consumers on a tarball packed before
+ *
+ * Packing rebuilds dist/ from scratch; the consumers then only read the tarball. So CI packs
+ * first and runs the consumers beside the other steps (.ci/run).
  *
  * Engines and @types come at the repository's exact dev pins, TypeScript at the consumer's own
  * version; everything installs from the npm cache when it can (--prefer-offline). Env:
@@ -128,10 +133,47 @@ async function consumer(name, tarball, work, log) {
 /** How many consumers install and build at once: installs wait on the disk, so two overlap well on two cores. */
 const PARALLEL = 2;
 
+/** npm pack into `dir` (prepack runs the package build: swc, declarations, ESM entries), checked. */
+function pack(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  run('npm', ['pack', '--silent', '--pack-destination', dir], root);
+  const tarball = path.join(dir, `${repo.name}-${repo.version}.tgz`);
+  checkTarball(tarball);
+  return tarball;
+}
+
+/** The command line: `--pack-only DIR`, `--tarball FILE`, then consumer names. */
+function parseArgs(argv) {
+  const args = { names: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--pack-only' || arg === '--tarball') {
+      const value = argv[++i];
+      if (value === undefined) throw new Error(`${arg} needs a value`);
+      args[arg === '--pack-only' ? 'packOnly' : 'tarball'] = path.resolve(value);
+    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+    else args.names.push(arg);
+  }
+  if (args.tarball && !fs.existsSync(args.tarball)) throw new Error(`--tarball ${args.tarball}: no such file`);
+  if (args.tarball && fs.statSync(args.tarball).isDirectory()) {
+    // A --pack-only directory: the one tarball in it.
+    const found = fs.readdirSync(args.tarball).filter((f) => f.endsWith('.tgz'));
+    if (found.length !== 1) throw new Error(`--tarball ${args.tarball}: expected one .tgz, found ${found.length}`);
+    args.tarball = path.join(args.tarball, found[0]);
+  }
+  return args;
+}
+
 async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.packOnly) {
+    console.log(`packed ${pack(args.packOnly)} (${seconds(started)} s)`);
+    return;
+  }
   const names =
-    process.argv.slice(2).length > 0
-      ? process.argv.slice(2)
+    args.names.length > 0
+      ? args.names
       : fs
           .readdirSync(consumers)
           .filter((d) => fs.existsSync(path.join(consumers, d, 'package.json')))
@@ -139,10 +181,7 @@ async function main() {
   if (names.length === 0) throw new Error('no consumer apps found in test/consumers/');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-consumers-'));
   try {
-    // npm pack runs prepack: the package build (swc, declarations, ESM entries).
-    run('npm', ['pack', '--silent', '--pack-destination', work], root);
-    const tarball = path.join(work, `${repo.name}-${repo.version}.tgz`);
-    checkTarball(tarball);
+    const tarball = args.tarball ?? pack(work);
     const queue = [...names];
     const failures = [];
     const worker = async () => {

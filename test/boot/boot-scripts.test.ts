@@ -25,7 +25,12 @@ import {
  * or stops saying how; a missing tool here fails its checks, it never skips them.
  */
 
-const has = (tool: string) => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0;
+const present = new Map<string, boolean>();
+/** Asked once per tool and file: `cloud-init --version` alone starts Python (~0.5 s). */
+const has = (tool: string) => {
+  if (!present.has(tool)) present.set(tool, spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0);
+  return present.get(tool) === true;
+};
 /** A check that needs a tool fails with one line when the tool is missing (npm test installs it). */
 const requireTool = (tool: string) => {
   if (!has(tool)) throw new Error(`${tool} is not installed: run npm test (it installs it) or apt-get install ${tool}`);
