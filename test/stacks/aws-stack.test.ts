@@ -2,25 +2,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { OUTPUT_NAMES } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { policyFindings, suppressedFindings, VALIDATION_REPORT_FILE } from '../../stacks/aws-policy';
-import {
-  AWS_OUTPUT_IDS,
-  AwsBlueprintStack,
-  AwsSynthInputError,
-  awsAppContext,
-  awsStackEnv,
-  CDK_CONTEXT_FILE,
-  synthAws,
-} from '../../stacks/aws-stack';
+import { AWS_OUTPUT_IDS, AwsSynthInputError, awsAppContext, CDK_CONTEXT_FILE, synthAws } from '../../stacks/aws-stack';
 import { resolved } from '../fixtures';
+import { synthesizedOutputs } from '../support/outputs';
 
 /*
  * The whole AWS stack. Snapshots and the policy gates come from real synths (gates on, as
- * `blueprint synth` and `cdk synth` run them); the identity tests use Template.fromStack.
+ * `blueprint synth` and `cdk synth` run them); the identity tests read the template the ungated
+ * synth writes (test/support/outputs.ts: shared with the other suites, once per spec).
  */
 
 type TemplateJson = {
@@ -31,11 +23,9 @@ type TemplateJson = {
   Outputs: Record<string, { Description?: string }>;
 };
 
+/** The stack's template as `blueprint synth --no-checks` writes it, synthesized once per spec and source tree. */
 function template(spec: ResolvedSpec): TemplateJson {
-  const app = new App({ context: awsAppContext(), builtinCloudFormationValidation: false });
-  const { stackName, env } = awsStackEnv(spec);
-  const stack = new AwsBlueprintStack(app, stackName, { spec, env, stackName });
-  return Template.fromStack(stack).toJSON() as TemplateJson;
+  return synthesizedOutputs(spec, ['aws']).aws as unknown as TemplateJson;
 }
 
 /** Resource types whose replacement loses data, keys or addresses. */

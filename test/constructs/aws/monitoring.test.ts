@@ -11,10 +11,19 @@ import type { ResolvedSpec } from '../../../lib/resolve';
 import { AwsBlueprintStack, awsAppContext } from '../../../stacks/aws-stack';
 import { resolved } from '../../fixtures';
 
+const built = new Map<string, { monitoring: AwsBlueprintStack['monitoring']; template: Template }>();
+
+/** The stack of a spec, built once per spec in this file: the tests only read it. */
 function build(spec: ResolvedSpec) {
-  const app = new App({ context: awsAppContext(), builtinCloudFormationValidation: false });
-  const stack = new AwsBlueprintStack(app, 'Test', { spec, env: { region: spec.regions.aws } });
-  return { monitoring: stack.monitoring, template: Template.fromStack(stack) };
+  const key = JSON.stringify(spec);
+  let result = built.get(key);
+  if (!result) {
+    const app = new App({ context: awsAppContext(), builtinCloudFormationValidation: false });
+    const stack = new AwsBlueprintStack(app, 'Test', { spec, env: { region: spec.regions.aws } });
+    result = { monitoring: stack.monitoring, template: Template.fromStack(stack) };
+    built.set(key, result);
+  }
+  return result;
 }
 
 describe('AwsMonitoring', () => {
