@@ -370,6 +370,12 @@ export interface SynthAwsOptions {
    */
   readonly baselineWasmCompiler?: boolean;
   /**
+   * Set V8's process-wide `--no-concurrent-marking` flag first (useSerialGcMarking): the gated
+   * synth takes ~25% less time on two cores. Turn it off inside a long-lived process.
+   * @default true - synthAws is the CLI's one-shot synth path
+   */
+  readonly serialGcMarking?: boolean;
+  /**
    * Run the policy gates (built-in validation, cdk-nag, Control Tower guard rules) and refuse
    * unacknowledged findings. Without them the template is the same, written in a fraction of the time.
    * @default true
@@ -391,6 +397,7 @@ export function synthAws(
   // The gates are modules of their own: an ungated synth never loads cdk-nag or the validators.
   const policy = checks ? (require('./aws-policy') as typeof import('./aws-policy')) : undefined;
   if (policy && (options.baselineWasmCompiler ?? true)) policy.useBaselineWasmCompiler();
+  if (policy && (options.serialGcMarking ?? true)) policy.useSerialGcMarking();
   // The built-in validation is one of the gates: registered by addAwsPolicyGates, or off.
   const app = new App({ outdir, context: awsAppContext(), builtinCloudFormationValidation: checks });
   policy?.addAwsPolicyGates(app);

@@ -108,8 +108,8 @@ export function synthesize(
   // The validation engine takes the longest to start: it is warmed first, on its own thread.
   if (withAws && checks) {
     const policy = backend('aws', () => require('./aws-policy') as typeof import('./aws-policy'));
-    // As synthAws does by default, before the engine compiles (see useBaselineWasmCompiler).
-    policy.useBaselineWasmCompiler();
+    // As synthAws does by default, before the engine's worker starts (see useOneShotSynthSettings).
+    policy.useOneShotSynthSettings();
     policy.prewarmCloudFormationValidation();
   }
   const terraform = parallel

@@ -16,6 +16,8 @@ import {
   policyFindings,
   suppressedFindings,
   useBaselineWasmCompiler,
+  useOneShotSynthSettings,
+  useSerialGcMarking,
 } from '../../../stacks/aws-policy';
 import { AwsBlueprintStack, awsAppContext, synthAws } from '../../../stacks/aws-stack';
 import { resolved } from '../../fixtures';
@@ -88,7 +90,12 @@ describe('AWS policy gates', () => {
       addAwsPolicyGates(new App({ context: awsAppContext() }));
       expect(spy).not.toHaveBeenCalled();
       useBaselineWasmCompiler();
-      expect(spy).toHaveBeenCalledWith('--liftoff-only');
+      expect(spy.mock.calls).toEqual([['--liftoff-only']]);
+      useSerialGcMarking();
+      expect(spy.mock.calls).toEqual([['--liftoff-only'], ['--no-concurrent-marking']]);
+      spy.mockClear();
+      useOneShotSynthSettings();
+      expect(spy.mock.calls).toEqual([['--liftoff-only'], ['--no-concurrent-marking']]);
     } finally {
       spy.mockRestore();
     }

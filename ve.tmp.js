@@ -1,0 +1,13 @@
+const t0=Date.now();
+const { CloudFormationValidatePlugin } = require('aws-cdk-lib');
+const { CUSTOM_NAMES } = require('./dist/lib/change/aws');
+const p = new CloudFormationValidatePlugin();
+const t1=Date.now();
+p.initializeEngine(new Set(Object.keys(CUSTOM_NAMES)));
+const t2=Date.now();
+const tpl='/tmp/sp-out/aws/shop-api-prod.template.json';
+const r = p.validate({ templatePaths:[tpl], stackTemplates:[{templatePath:tpl, template: JSON.parse(require('fs').readFileSync(tpl,'utf8'))}] });
+const t3=Date.now();
+const r2 = p.validate({ templatePaths:[tpl], stackTemplates:[{templatePath:tpl, template: JSON.parse(require('fs').readFileSync(tpl,'utf8'))}] });
+const t4=Date.now();
+console.log('load',t1-t0,'init',t2-t1,'validate',t3-t2,'again',t4-t3, r.violations?.length, Object.keys(CUSTOM_NAMES).length);
