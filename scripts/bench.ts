@@ -347,7 +347,8 @@ async function ciSteps(log: fs.WriteStream): Promise<CiResult> {
   const onLine = (line: string) => {
     log.write(`${line}\n`);
     if (line.startsWith('!!! failed:') && current) current.failed = true;
-    const m = /^=== (.*) ===$/.exec(line);
+    // .ci/run's step lines also give the second they start at: "=== name (at 65 s) ===".
+    const m = /^=== (.*?)(?: \(at \d+ s\))? ===$/.exec(line);
     if (!m) return;
     if (current) steps.push([current.name, (Date.now() - current.at) / 1000, current.failed]);
     current = { name: m[1] ?? '', at: Date.now(), failed: false };
