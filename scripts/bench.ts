@@ -5,7 +5,8 @@
  * every 20 ms (jest and the CLI use several threads or processes). N runs each (5 by default),
  * median and spread (min-max). The naive baseline (the same stacks started the way the CDK and
  * CDKTF project templates start them: ts-node with type checking, provider root imports) runs in
- * the same session, so the ratios compare like with like on a shared, noisy machine.
+ * the same session, round-robin with the other light cases, so the ratios compare like with like
+ * on a shared, noisy machine.
  *
  *   npm run bench [-- --runs N] [--heavy-runs N] [--only a,b] [--skip-ci] [--out FILE]
  *
@@ -392,22 +393,26 @@ async function main(): Promise<number> {
   const header = machine();
   const { list, notes } = cases();
   const selected = list.filter((c) => !opts.only || opts.only.some((p) => c.id.startsWith(p)));
-  const results = new Map<string, Run[]>();
-  for (const c of selected) {
-    const n = c.heavy ? opts.heavyRuns : opts.runs;
-    const runs: Run[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = await measure(c, log);
-      if (!(c.ok ?? [0]).includes(r.status)) {
-        process.stderr.write(`bench: ${c.id} exited ${r.status} (log: ${logFile})\n`);
-        return 1;
-      }
-      runs.push(r);
-      process.stderr.write(
-        `${c.id} #${i + 1}: ${r.wall.toFixed(2)} s, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB\n`,
-      );
+  const results = new Map<string, Run[]>(selected.map((c) => [c.id, []]));
+  // The light cases run round-robin (run 1 of every case, then run 2, ...): the load of this shared
+  // machine drifts over minutes, and measured one case after another a ratio such as baseline /
+  // synth compared different minutes. The whole-suite cases follow, in their order (warm after cold).
+  const light = selected.filter((c) => !c.heavy);
+  const schedule = [
+    ...Array.from({ length: opts.runs }, () => light).flat(),
+    ...selected.filter((c) => c.heavy).flatMap((c) => Array.from({ length: opts.heavyRuns }, () => c)),
+  ];
+  for (const c of schedule) {
+    const r = await measure(c, log);
+    if (!(c.ok ?? [0]).includes(r.status)) {
+      process.stderr.write(`bench: ${c.id} exited ${r.status} (log: ${logFile})\n`);
+      return 1;
     }
-    results.set(c.id, runs);
+    const runs = results.get(c.id) ?? [];
+    runs.push(r);
+    process.stderr.write(
+      `${c.id} #${runs.length}: ${r.wall.toFixed(2)} s, ${r.cpu.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB\n`,
+    );
   }
   for (const id of ['test-cold', 'test-warm']) {
     const file = tmp(`${id}.json`);
@@ -441,7 +446,9 @@ function report({ header, notes, list, results, ci, opts }: ReportInput): string
     `Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}. Cold processes; wall`,
     'time median and spread (min-max) of the runs; CPU = user + system time of the whole process tree;',
     'memory = peak of the summed resident sets of the process tree, sampled every 20 ms. The machine is',
-    'shared: absolute times move with the load of the moment, the ratios of one run are what to quote.',
+    'shared: absolute times move with the load of the moment, the ratios of one run are what to quote',
+    '(the single-process cases run round-robin, run 1 of each case, then run 2, ..., so each ratio',
+    'compares the same minutes).',
     '',
     '## Machine',
     '',
