@@ -402,7 +402,7 @@ export function useOneShotSynthSettings(): void {
 
 /**
  * Registers the three gates on the app (see the comment at the top of this file). Touches no
- * process-wide setting; a one-shot synth process may call useBaselineWasmCompiler() first.
+ * process-wide setting; a one-shot synth process may call useOneShotSynthSettings() first.
  */
 export function addAwsPolicyGates(app: App): ControlTowerGuard {
   gated.add(app);

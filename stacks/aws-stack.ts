@@ -371,7 +371,7 @@ export interface SynthAwsOptions {
   readonly baselineWasmCompiler?: boolean;
   /**
    * Set V8's process-wide `--no-concurrent-marking` flag first (useSerialGcMarking): the gated
-   * synth takes ~25% less time on two cores. Turn it off inside a long-lived process.
+   * synth takes ~30% less time on two cores. Turn it off inside a long-lived process.
    * @default true - synthAws is the CLI's one-shot synth path
    */
   readonly serialGcMarking?: boolean;
