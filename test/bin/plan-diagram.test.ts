@@ -26,6 +26,22 @@ const write = (name: string, text: string) => {
   fs.writeFileSync(file, text);
   return file;
 };
+
+/** Module requests of engines: none of them may load for plan or validate. */
+const ENGINES = /^(aws-cdk-lib|cdktf|constructs|cdk-nag|@cdktf\/|@cdklabs\/|@viz-js\/)/;
+
+/** Runs the CLI with a preload hook that records every module request of the process. */
+function runRecordingModules(args: string[]): { code: number | null; modules: string[] } {
+  const hook = write(
+    'hook.js',
+    `const M = require('module'); const load = M._load; const seen = new Set();
+     M._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest); };
+     process.on('exit', () => require('fs').writeFileSync(process.env.LOADED_OUT, JSON.stringify([...seen])));`,
+  );
+  const loaded = path.join(dir, `loaded-${args[0]}.json`);
+  const r = run(args, ['-r', hook], { LOADED_OUT: loaded });
+  return { code: r.code, modules: JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[] };
+}
 const BASE = [
   'name: shop-api',
   'environment: dev',
@@ -121,24 +137,27 @@ describe('blueprint plan', () => {
   });
 
   it('GIVEN traffic WHEN planned THEN no cloud engine or renderer is loaded, and it answers fast', () => {
-    const hook = write(
-      'hook.js',
-      `const M = require('module'); const load = M._load; const seen = new Set();
-       M._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest); };
-       process.on('exit', () => require('fs').writeFileSync(process.env.LOADED_OUT, JSON.stringify([...seen])));`,
-    );
-    const loaded = path.join(dir, 'loaded.json');
     const started = Date.now();
-    const r = run(['plan', '--peak-rps', '2000', '--format', 'json'], ['-r', hook], { LOADED_OUT: loaded });
+    const { code, modules } = runRecordingModules(['plan', '--peak-rps', '2000', '--format', 'json']);
     const elapsed = Date.now() - started;
-    expect(r.code).toBe(0);
-    const modules = JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[];
-    const engines = modules.filter((m) =>
-      /^(aws-cdk-lib|cdktf|constructs|cdk-nag|@cdktf\/|@cdklabs\/|@viz-js\/)/.test(m),
-    );
-    expect(engines).toEqual([]);
+    expect(code).toBe(0);
+    expect(modules.filter((m) => ENGINES.test(m))).toEqual([]);
     // Generous for a shared 2-core machine; measured well under a second when idle.
     expect(elapsed).toBeLessThan(5000);
+  });
+});
+
+describe('blueprint validate', () => {
+  it('GIVEN a spec WHEN validated THEN neither a cloud engine nor the plan, diff or diagram model is loaded', () => {
+    const { code, modules } = runRecordingModules(['validate', '--spec', 'examples/shop-api.yaml']);
+    expect(code).toBe(0);
+    expect(modules.filter((m) => ENGINES.test(m))).toEqual([]);
+    // lib/change/types (the diff's format names, for its option) is plain constants.
+    expect(modules.filter((m) => /(lib\/(plan|chart|cost|diagram)|lib\/change\/(?!types$)|stacks\/)/.test(m))).toEqual(
+      [],
+    );
+    // The hook sees the CLI's own modules: the check above is not vacuous.
+    expect(modules).toEqual(expect.arrayContaining(['../lib/load', 'zod']));
   });
 });
 
