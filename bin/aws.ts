@@ -4,9 +4,11 @@
  * the example spec), prints every problem of an invalid spec on its own line and exits 1
  * without a stack trace; otherwise synthesizes the AWS stack with the policy gates on.
  */
+// First: the process-wide V8 flags and the code cache cover every module loaded after it.
+import './one-shot';
 import { App } from 'aws-cdk-lib';
 import { loadSpec, specPathFromEnv } from '../lib/load';
-import { addAwsPolicyGates, formatFindings, policyFindings, useOneShotSynthSettings } from '../stacks/aws-policy';
+import { addAwsPolicyGates, formatFindings, policyFindings } from '../stacks/aws-policy';
 import { AwsBlueprintStack, awsAppContext, awsStackEnv } from '../stacks/aws-stack';
 
 const loaded = loadSpec(specPathFromEnv());
@@ -17,8 +19,6 @@ if (!loaded.ok) {
 const { spec } = loaded;
 // The CLI passes cdk.json's context too; reading it here keeps a bare `node dist/bin/aws.js` the same.
 const app = new App({ context: awsAppContext() });
-// A one-shot synth process: the process-wide V8 settings (wasm compiler, GC marking) are this entry point's choice.
-useOneShotSynthSettings();
 addAwsPolicyGates(app);
 const { stackName, env } = awsStackEnv(spec);
 new AwsBlueprintStack(app, stackName, { spec, env, stackName });

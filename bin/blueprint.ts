@@ -11,6 +11,8 @@
  * 3 (diff) a change needs attention. No command
  * prints a stack trace unless BLUEPRINT_DEBUG=1.
  */
+// First: the process-wide V8 flags and the code cache cover every module loaded after it.
+import './one-shot';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';

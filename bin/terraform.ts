@@ -4,6 +4,8 @@
  * BLUEPRINT_SPEC (default: the example spec) and builds the GCP and Azure stacks the spec asks
  * for into CDKTF_OUTDIR (set by the cdktf CLI; cdktf.out otherwise).
  */
+// First: the process-wide V8 flags and the code cache cover every module loaded after it.
+import './one-shot';
 import { loadSpec, specPathFromEnv } from '../lib/load';
 import { synthTerraform } from '../stacks/terraform-app';
 

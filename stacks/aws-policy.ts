@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import {
   type App,
@@ -13,6 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { CUSTOM_NAMES } from '../lib/change/aws';
+import { useBaselineWasmCompiler, useOneShotSynthSettings, useSerialGcMarking } from '../lib/one-shot';
 import { backend } from './backend';
 import { SyncWorker } from './sync-worker';
 
@@ -362,43 +362,9 @@ class ThreadedCloudFormationValidate extends CloudFormationValidatePlugin {
 /** Apps whose gates are registered (addAwsPolicyGates), so synthWithPolicyGates adds them once. */
 const gated = new WeakSet<App>();
 
-/**
- * Makes V8 compile WebAssembly with its baseline compiler (Liftoff) only. The built-in
- * validation is a 9 MB WebAssembly module run once per synth: Liftoff alone builds it faster,
- * with ~45% less CPU and ~170 MB less memory than baseline + optimizing tiers.
- *
- * The flag is PROCESS-WIDE (every WebAssembly module compiled afterwards, whoever loads it,
- * stays unoptimized), so only short-lived synth processes should set it: `bin/aws.ts` and
- * `synthAws` (the CLI) call it; addAwsPolicyGates does not. Call it before the first gated
- * synth of the process (the engine is compiled then); later calls change nothing.
- */
-export function useBaselineWasmCompiler(): void {
-  setFlagsFromString('--liftoff-only');
-}
-
-/**
- * Makes V8 mark the heap on the thread that collects instead of on helper threads. The
- * validation engine grows its WebAssembly memory in many small steps, and V8 answers each step
- * with a full collection of a heap of a few megabytes: ~370 per gated synth. With concurrent
- * marking each one starts helper tasks and waits for them, which on two cores competes with
- * the synth itself. Marking on the thread: ~50 collections, 60 ms instead of ~1 s of GC, and
- * the gated synth of the example on three clouds 3.9 s -> 2.8 s wall, 5.8 s -> 3.9 s CPU
- * (`blueprint synth`, 5 runs each, interleaved with the tree before it); the templates are
- * byte-identical. An ungated synth gains nothing: no WebAssembly runs there.
- *
- * PROCESS-WIDE like useBaselineWasmCompiler, and for the same processes only: `bin/aws.ts` and
- * the CLI's synth path set it; addAwsPolicyGates does not. Call it before the first gated synth
- * (the validation worker's heap is set up then).
- */
-export function useSerialGcMarking(): void {
-  setFlagsFromString('--no-concurrent-marking');
-}
-
-/** Both process-wide settings of a one-shot synth process (useBaselineWasmCompiler, useSerialGcMarking). */
-export function useOneShotSynthSettings(): void {
-  useBaselineWasmCompiler();
-  useSerialGcMarking();
-}
+// The process-wide V8 settings of one-shot synth processes live beside the code cache, which
+// needs the same flags in every process that shares it; exported here as before.
+export { useBaselineWasmCompiler, useOneShotSynthSettings, useSerialGcMarking };
 
 /**
  * Registers the three gates on the app (see the comment at the top of this file). Touches no

@@ -5,6 +5,7 @@ import {
   Worker,
   type WorkerOptions,
 } from 'node:worker_threads';
+import { compileCacheRoot } from '../lib/compile-cache';
 
 /*
  * A worker thread the calling thread can wait for synchronously. Synthesis is synchronous (the
@@ -21,6 +22,13 @@ import {
  */
 const SERVE = `
 const { workerData: __wd } = require('node:worker_threads');
+// The parent's code cache (lib/compile-cache.ts), on before the source loads anything.
+let __cache;
+try {
+  if (__wd.compileCache) (__cache = require(__wd.compileCache.module)).enableCompileCache(__wd.compileCache.root);
+} catch {
+  __cache = undefined;
+}
 let __initError;
 let __serving = false;
 // Tells a waiting caller this thread is ending (process.exit, an uncaught error): no answer comes.
@@ -41,6 +49,10 @@ function serve(handler) {
     } catch (e) {
       reply = { error: e instanceof Error ? { message: e.message, name: e.name, stack: e.stack } : { message: String(e), name: 'Error' } };
     }
+    // Written before the caller wakes: it may end the process (and this thread) right after.
+    try {
+      __cache?.flushCompileCache();
+    } catch {}
     __wd.port.postMessage(reply);
     const f = new Int32Array(flag);
     Atomics.store(f, 0, 1);
@@ -72,14 +84,20 @@ export class SyncWorker {
 
   /**
    * @param source the worker's code: it calls `serve(request => result)` once
-   * @param data available to the source as `__wd` (with `__wd.port` reserved)
+   * @param data available to the source as `__wd` (`port`, `ended` and `compileCache` are reserved)
    */
   constructor(source: string, data: Record<string, unknown> = {}, options: Pick<WorkerOptions, 'resourceLimits'> = {}) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
+    const cache = compileCacheRoot();
     this.worker = new Worker(WORKER_SOURCE(source), {
       eval: true,
-      workerData: { ...data, port: port2, ended: this.ended.buffer },
+      workerData: {
+        ...data,
+        port: port2,
+        ended: this.ended.buffer,
+        compileCache: cache ? { module: require.resolve('../lib/compile-cache'), root: cache } : undefined,
+      },
       transferList: [port2],
       ...options,
     });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { compileCacheEntries } from '../../lib/compile-cache';
 
 /*
  * The CLI run as a real process (dist/ is built by the jest global setup), as users and CI
@@ -11,14 +12,15 @@ const root = path.join(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'bin', 'blueprint.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-cli-'));
 
-function run(...args: string[]) {
+function runWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   const r = spawnSync(process.execPath, [cli, ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, BLUEPRINT_DEBUG: '' },
+    env: { ...process.env, BLUEPRINT_DEBUG: '', ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}${r.stderr}` };
 }
+const run = (...args: string[]) => runWith({}, ...args);
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
@@ -190,6 +192,27 @@ describe('blueprint CLI', () => {
       expect.arrayContaining(['CloudFormation Validate', 'cdk-validator-cfnguard']),
     );
     expect(fs.existsSync(path.join(ungated, 'aws', 'validation-report.json'))).toBe(false);
+  });
+
+  it('synth with an empty code cache, then with the cache it wrote: the same files, and the cache holds what the main thread and the Terraform worker compiled', () => {
+    const cache = path.join(dir, 'compile-cache');
+    const outs = ['cold', 'warm'].map((name) => path.join(dir, `cache-${name}`));
+    for (const out of outs) {
+      const r = runWith({ BLUEPRINT_COMPILE_CACHE: cache }, 'synth', '--out', out, '--no-checks');
+      expect([r.code, r.stderr]).toEqual([0, '']);
+    }
+    const entries = compileCacheEntries(cache);
+    expect(entries.some((f) => f.includes(`${path.sep}aws-cdk-lib${path.sep}`))).toBe(true);
+    expect(entries.some((f) => f.includes(`${path.sep}@cdktf${path.sep}provider-google${path.sep}`))).toBe(true);
+    const [cold, warm] = outs.map((out) =>
+      fs
+        .readdirSync(out, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => [f, fs.readFileSync(path.join(out as string, f), 'utf8')]),
+    );
+    expect(cold?.length).toBeGreaterThan(5);
+    expect(warm).toEqual(cold);
   });
 
   it('synth of AWS and GCP whose AWS half fails exits 1 with the one-line AWS error (the GCP worker does not hide it)', () => {
