@@ -4,6 +4,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { threadId } from 'node:worker_threads';
+import { type NewEntry, Pack, removeStaleTemporaries } from './compile-cache-pack';
 
 /*
  * A V8 code cache for the CLI's one-shot processes (`blueprint`, the cdk and cdktf apps, and their
@@ -17,8 +18,8 @@ import { threadId } from 'node:worker_threads';
  *
  * Safety: an entry is used only for the file it was made from and only while that file's
  * contents hash the same (V8 then checks its own version and flags and may still reject it);
- * entries are written to a temporary file and renamed, so a reader never sees half of one; any
- * failure falls back to Node's own loader. The directory sits beside the installed packages
+ * packs (lib/compile-cache-pack.ts) are written to a temporary file and renamed, so a reader
+ * never sees half of one; any failure falls back to Node's own loader. The directory sits beside the installed packages
  * (node_modules/.cache), as trusted as the code in them. Only an entry point turns it on: a
  * library import never patches the module loader.
  */
@@ -36,12 +37,7 @@ export interface CompileCacheStats {
   readonly written: number;
 }
 
-/** First bytes of an entry, then the contents hash (20 bytes), the file name's length (u16) and name. */
-const MAGIC = Buffer.from('BPCC1');
-const HASH_BYTES = 20;
-
 interface Pending {
-  readonly file: string;
   readonly filename: string;
   readonly hash: Buffer;
   readonly script: vm.Script;
@@ -50,8 +46,10 @@ interface Pending {
 interface Active {
   /** What enableCompileCache() was given (handed on to worker threads). */
   readonly root: string;
-  /** Where the entries are: `root/<node version>-<arch>`. */
+  /** Where the packs are: `root/<node version>-<arch>`. */
   readonly dir: string;
+  /** This thread's pack: what it read, and what it writes again with its new entries. */
+  pack: Pack;
   readonly pending: Pending[];
   hits: number;
   misses: number;
@@ -86,12 +84,13 @@ export function compileCacheVersionDir(root: string): string {
 /**
  * Turns the cache on for this thread (once; later calls return the same directory).
  * @param root the cache's directory @default BLUEPRINT_COMPILE_CACHE, else defaultCompileCacheDir()
+ * @param pack the pack this thread reads and writes: threads that load the same modules share one @default 'main'
  * @returns the directory in use, or undefined when the cache is off or cannot be used here
  */
-export function enableCompileCache(root?: string): string | undefined {
+export function enableCompileCache(root?: string, pack = 'main'): string | undefined {
   if (active) return active.root;
   const setting = process.env[COMPILE_CACHE_ENV];
-  if (setting === 'off') return undefined;
+  if (setting === 'off' || !/^[a-z0-9-]+$/.test(pack)) return undefined;
   const chosen = root ?? (setting || defaultCompileCacheDir());
   const dir = compileCacheVersionDir(chosen);
   try {
@@ -100,9 +99,20 @@ export function enableCompileCache(root?: string): string | undefined {
   } catch {
     return undefined;
   }
-  active = { root: chosen, dir, pending: [], hits: 0, misses: 0, written: 0 };
-  patchLoader(active);
-  // Worker threads flush themselves (see stacks/sync-worker.ts): the process does not wait for them.
+  const file = path.join(dir, `${pack}.pack`);
+  // The first run only marks the directory (an empty pack), and Node compiles as usual: a CI
+  // runner that synthesizes once pays nothing for a cache no later run reads. The second run
+  // writes the code (~0.3 s more on an ungated synth), the ones after it read it.
+  const seen = fs.existsSync(file);
+  let opened = Pack.open(file);
+  try {
+    if (!seen) opened = opened.rewrite(new Map());
+  } catch {
+    return undefined;
+  }
+  active = { root: chosen, dir, pack: opened, pending: [], hits: 0, misses: 0, written: 0 };
+  if (seen) patchLoader(active);
+  // Worker threads flush themselves (see stacks/sync-worker.ts) after each reply.
   if (threadId === 0) process.once('exit', flushCompileCache);
   return chosen;
 }
@@ -112,64 +122,45 @@ export function compileCacheRoot(): string | undefined {
   return active?.root;
 }
 
+/** How many modules this thread compiled that the next flushCompileCache() writes. */
+export function compileCachePending(): number {
+  return active?.pending.length ?? 0;
+}
+
 /** This thread's counters (all zero while the cache is off). */
 export function compileCacheStats(): CompileCacheStats {
   return { hits: active?.hits ?? 0, misses: active?.misses ?? 0, written: active?.written ?? 0 };
 }
 
-/** Writes an entry for every module compiled so far without one. Never throws. */
+/** Writes this thread's pack again with every module compiled so far without an entry. Never throws. */
 export function flushCompileCache(): void {
-  if (!active) return;
-  for (const entry of active.pending.splice(0)) if (writeEntry(entry)) active.written++;
-}
-
-/** Writes one entry through a temporary file, so a reader sees all of it or none; false on any failure. */
-function writeEntry(entry: Pending): boolean {
-  const tmp = `${entry.file}.${process.pid}-${threadId}.tmp`;
+  if (!active || active.pending.length === 0) return;
+  const added = new Map<string, NewEntry>();
   try {
-    const name = Buffer.from(entry.filename);
-    const length = Buffer.alloc(2);
-    length.writeUInt16BE(name.length);
-    fs.writeFileSync(tmp, Buffer.concat([MAGIC, entry.hash, length, name, entry.script.createCachedData()]));
-    fs.renameSync(tmp, entry.file);
-    return true;
+    for (const { filename, hash, script } of active.pending)
+      added.set(filename, { hash, data: script.createCachedData() });
+    active.pack = active.pack.rewrite(added);
+    active.written += added.size;
+    removeStaleTemporaries(active.dir);
   } catch {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // A directory that refuses writes refuses this too; nothing is left to undo.
-    }
-    return false;
+    // A directory that refuses writes: the next run compiles these modules again.
   }
+  active.pending.length = 0;
 }
 
-/** The file names recorded in a cache directory's entries (what the runs so far cached). */
+/** The file names the packs of a cache directory hold code for (what the runs so far cached). */
 export function compileCacheEntries(root: string): string[] {
   const dir = compileCacheVersionDir(root);
   return fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.bin'))
+    .filter((f) => f.endsWith('.pack'))
     .flatMap((f) => {
-      const buf = fs.readFileSync(path.join(dir, f));
-      const at = MAGIC.length + HASH_BYTES;
-      return buf.subarray(0, MAGIC.length).equals(MAGIC)
-        ? [buf.toString('utf8', at + 2, at + 2 + buf.readUInt16BE(at))]
-        : [];
-    });
-}
-
-/** The cached code for `filename` if its entry was made from the same contents. */
-function readEntry(file: string, hash: Buffer): Buffer | undefined {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  const at = MAGIC.length + HASH_BYTES;
-  if (buf.length < at + 2 || !buf.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-  if (!buf.subarray(MAGIC.length, at).equals(hash)) return undefined;
-  return buf.subarray(at + 2 + buf.readUInt16BE(at));
+      const pack = Pack.open(path.join(dir, f));
+      const names = pack.names();
+      pack.close();
+      return names;
+    })
+    .sort();
 }
 
 type Compile = (this: Module, content: string, filename: string, ...rest: unknown[]) => unknown;
@@ -190,8 +181,7 @@ function patchLoader(state: Active): void {
   loader.prototype._compile = function compile(this: Module, content, filename, ...rest) {
     if (!cacheable(content, filename, rest[0])) return original.call(this, content, filename, ...rest);
     const hash = createHash('sha1').update(content).digest();
-    const file = path.join(state.dir, `${createHash('sha1').update(filename).digest('hex')}.bin`);
-    const cachedData = readEntry(file, hash);
+    const cachedData = state.pack.read(filename, hash);
     let script: vm.Script;
     try {
       // A shebang is a comment only on the first line of a file, not inside the wrapper.
@@ -208,7 +198,7 @@ function patchLoader(state: Active): void {
     if (cachedData && !script.cachedDataRejected) state.hits++;
     else {
       state.misses++;
-      state.pending.push({ file, filename, hash, script });
+      state.pending.push({ filename, hash, script });
     }
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(loader, this), this, filename, path.dirname(filename));

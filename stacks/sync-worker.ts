@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   MessageChannel,
   type MessagePort,
@@ -25,7 +26,7 @@ const { workerData: __wd } = require('node:worker_threads');
 // The parent's code cache (lib/compile-cache.ts), on before the source loads anything.
 let __cache;
 try {
-  if (__wd.compileCache) (__cache = require(__wd.compileCache.module)).enableCompileCache(__wd.compileCache.root);
+  if (__wd.compileCache) (__cache = require(__wd.compileCache.module)).enableCompileCache(__wd.compileCache.root, __wd.compileCache.pack);
 } catch {
   __cache = undefined;
 }
@@ -49,14 +50,21 @@ function serve(handler) {
     } catch (e) {
       reply = { error: e instanceof Error ? { message: e.message, name: e.name, stack: e.stack } : { message: String(e), name: 'Error' } };
     }
-    // Written before the caller wakes: it may end the process (and this thread) right after.
-    try {
-      __cache?.flushCompileCache();
-    } catch {}
+    // New code-cache entries are written after the caller wakes, beside its own work; \`flushing\`
+    // is raised first, so a caller about to end the process waits for the write (SyncWorker).
+    const flushing = __cache && __cache.compileCachePending() > 0 ? new Int32Array(__wd.flushing) : undefined;
+    if (flushing) Atomics.store(flushing, 0, 1);
     __wd.port.postMessage(reply);
     const f = new Int32Array(flag);
     Atomics.store(f, 0, 1);
     Atomics.notify(f, 0);
+    if (flushing) {
+      try {
+        __cache.flushCompileCache();
+      } catch {}
+      Atomics.store(flushing, 0, 0);
+      Atomics.notify(flushing, 0);
+    }
     // The caller sends nothing more: end now, so the engine's memory goes before the caller is done.
     if (last) process.exit(0);
   });
@@ -69,6 +77,8 @@ const WORKER_SOURCE = (source: string) =>
 
 /** How often a waiting caller checks that its worker has not ended. */
 const ALIVE_CHECK_MS = 50;
+/** The longest an ending process waits for a worker's code-cache write (measured: ~0.1 s). */
+const CACHE_WRITE_WAIT_MS = 5_000;
 
 interface Reply {
   readonly result?: unknown;
@@ -81,10 +91,12 @@ export class SyncWorker {
   private readonly worker: Worker;
   /** Raised by the worker's exit handler. */
   private readonly ended = new Int32Array(new SharedArrayBuffer(4));
+  /** Raised by the worker while it writes its code-cache pack, after a reply. */
+  private readonly flushing = new Int32Array(new SharedArrayBuffer(4));
 
   /**
    * @param source the worker's code: it calls `serve(request => result)` once
-   * @param data available to the source as `__wd` (`port`, `ended` and `compileCache` are reserved)
+   * @param data available to the source as `__wd` (`port`, `ended`, `flushing` and `compileCache` are reserved)
    */
   constructor(source: string, data: Record<string, unknown> = {}, options: Pick<WorkerOptions, 'resourceLimits'> = {}) {
     const { port1, port2 } = new MessageChannel();
@@ -96,16 +108,34 @@ export class SyncWorker {
         ...data,
         port: port2,
         ended: this.ended.buffer,
-        compileCache: cache ? { module: require.resolve('../lib/compile-cache'), root: cache } : undefined,
+        flushing: this.flushing.buffer,
+        // One pack per kind of worker (its source): the threads that load the same modules.
+        compileCache: cache
+          ? {
+              module: require.resolve('../lib/compile-cache'),
+              root: cache,
+              pack: `worker-${createHash('sha1').update(source).digest('hex').slice(0, 12)}`,
+            }
+          : undefined,
       },
       transferList: [port2],
       ...options,
     });
-    // Never keeps the process alive: a one-shot CLI exits when its main thread is done.
+    // Never keeps the process alive: a one-shot CLI exits when its main thread is done, after the
+    // worker's code-cache write in progress (bounded: a worker that ends mid-write is not waited for).
     this.worker.unref();
+    if (cache) process.once('exit', () => this.awaitCacheWrite());
     // A crash is reported by the waiting caller (see send); without a listener, the event
     // would end the process with a stack trace.
     this.worker.on('error', () => undefined);
+  }
+
+  /** Blocks while the worker writes its code-cache pack (at most CACHE_WRITE_WAIT_MS). */
+  private awaitCacheWrite(): void {
+    const deadline = Date.now() + CACHE_WRITE_WAIT_MS;
+    while (Atomics.load(this.flushing, 0) === 1 && Atomics.load(this.ended, 0) === 0 && Date.now() < deadline) {
+      Atomics.wait(this.flushing, 0, 1, ALIVE_CHECK_MS);
+    }
   }
 
   /** True once a request was sent as the last one: the worker ends after answering it. */

@@ -42,18 +42,42 @@ function writeModule(name: string, text: string): string {
   return file;
 }
 
+/** The first process in a directory only marks it; the cases below start after that one. */
+const mark = () => run('return {};');
+
 describe('compile cache', () => {
-  test('GIVEN an empty cache WHEN a process loads a module THEN it writes an entry naming the file, and the next process runs the cached code', () => {
+  test('GIVEN a fresh directory WHEN the first process loads a module THEN Node compiles it and only an empty pack marks the directory', () => {
     const file = writeModule('a.js', 'module.exports = (n) => [1, 2, 3].map((x) => x * n);\n');
     const load = `return { value: require(${JSON.stringify(file)})(2) };`;
-    const first = run(load);
-    expect(first).toMatchObject({ hits: 0, misses: 1, value: [2, 4, 6] });
+    expect(run(load)).toEqual({ root: path.join(work, 'cache'), hits: 0, misses: 0, written: 0, value: [2, 4, 6] });
+    expect(compileCacheEntries(path.join(work, 'cache'))).toEqual([]);
+    expect(fs.readdirSync(path.join(work, 'cache', `${process.version}-${process.arch}`))).toEqual(['main.pack']);
+  });
+
+  test('GIVEN a marked directory WHEN a process loads a module THEN it writes the code under the file name, and the next process runs the cached code', () => {
+    mark();
+    const file = writeModule('a.js', 'module.exports = (n) => [1, 2, 3].map((x) => x * n);\n');
+    const load = `return { value: require(${JSON.stringify(file)})(2) };`;
+    expect(run(load)).toMatchObject({ hits: 0, misses: 1, written: 1, value: [2, 4, 6] });
     expect(compileCacheEntries(path.join(work, 'cache'))).toEqual([file]);
-    const second = run(load);
-    expect(second).toMatchObject({ hits: 1, misses: 0, value: [2, 4, 6] });
+    expect(run(load)).toMatchObject({ hits: 1, misses: 0, written: 0, value: [2, 4, 6] });
+  });
+
+  test('GIVEN two packs (two kinds of thread) THEN each reads and writes its own, and a rewrite keeps the other modules of its pack', () => {
+    mark();
+    const a = writeModule('one.js', 'module.exports = 1;\n');
+    const b = writeModule('two.js', 'module.exports = 2;\n');
+    run(`return { v: require(${JSON.stringify(a)}) };`);
+    run(`return { v: require(${JSON.stringify(b)}) };`);
+    expect(compileCacheEntries(path.join(work, 'cache'))).toEqual([a, b].sort());
+    expect(run(`return { v: require(${JSON.stringify(a)}) + require(${JSON.stringify(b)}) };`)).toMatchObject({
+      hits: 2,
+      v: 3,
+    });
   });
 
   test('GIVEN a cached module WHEN its file changes, even to the same length THEN the new code runs and its entry is replaced', () => {
+    mark();
     const file = writeModule('b.js', 'module.exports = () => "old";\n');
     const load = `return { value: require(${JSON.stringify(file)})() };`;
     expect(run(load)).toMatchObject({ value: 'old' });
@@ -62,21 +86,35 @@ describe('compile cache', () => {
     expect(run(load)).toMatchObject({ hits: 1, misses: 0, value: 'new' });
   });
 
-  test('GIVEN an entry cut short or overwritten with other bytes THEN V8 refuses it, the module compiles as usual and the entry is written again', () => {
-    const file = writeModule('c.js', 'module.exports = 42;\n');
-    const load = `return { value: require(${JSON.stringify(file)}) };`;
-    run(load);
-    const dir = path.join(work, 'cache', `${process.version}-${process.arch}`);
-    const [entry] = fs.readdirSync(dir);
-    const bytes = fs.readFileSync(path.join(dir, entry as string));
-    // The header (magic, contents hash, name) stays; V8's own data after it is damaged.
-    const header = 5 + 20 + 2 + Buffer.byteLength(file);
-    fs.writeFileSync(path.join(dir, entry as string), Buffer.concat([bytes.subarray(0, header), Buffer.alloc(64, 7)]));
-    expect(run(load)).toMatchObject({ hits: 0, misses: 1, written: 1, value: 42 });
-    expect(run(load)).toMatchObject({ hits: 1, value: 42 });
-  });
+  test.each([
+    // The index promises more bytes than the file has.
+    ['cut short', (bytes: Buffer, dataLength: number) => bytes.subarray(0, bytes.length - Math.floor(dataLength / 2))],
+    // The index is intact; V8's own data (the pack's last bytes) is replaced by other bytes.
+    [
+      'overwritten with other bytes',
+      (bytes: Buffer, dataLength: number) =>
+        Buffer.concat([bytes.subarray(0, bytes.length - dataLength), Buffer.alloc(dataLength, 7)]),
+    ],
+    ['not a pack at all', () => Buffer.from('garbage')],
+  ])(
+    'GIVEN a pack %s THEN it is not used: the module compiles as usual and the pack is written again',
+    (_how, damage) => {
+      mark();
+      const file = writeModule('c.js', 'module.exports = 42;\n');
+      const load = `return { value: require(${JSON.stringify(file)}) };`;
+      run(load);
+      const pack = path.join(work, 'cache', `${process.version}-${process.arch}`, 'main.pack');
+      const bytes = fs.readFileSync(pack);
+      // One entry: its data ends the file, after the header (13 bytes) and the index.
+      const dataLength = bytes.length - 13 - bytes.readUInt32BE(5);
+      fs.writeFileSync(pack, damage(bytes, dataLength));
+      expect(run(load)).toMatchObject({ hits: 0, misses: 1, written: 1, value: 42 });
+      expect(run(load)).toMatchObject({ hits: 1, value: 42 });
+    },
+  );
 
   test('GIVEN a module run from the cache THEN require, module, this, __filename and __dirname are what Node gives it, and import() works', () => {
+    mark();
     writeModule('dep.json', '{ "ok": true }');
     writeModule('esm.mjs', 'export const kind = "esm";\n');
     const file = writeModule(
@@ -120,6 +158,7 @@ require(${JSON.stringify(file)}).esm().then((k) => process.stdout.write(k));`,
   });
 
   test('GIVEN an error thrown on the first line of a cached module THEN its stack names the same line and column as without the cache', () => {
+    mark();
     const file = writeModule(
       'e.js',
       '"use strict";function f(){throw new Error("x")};module.exports=()=>[1].forEach(()=>f());\n',
@@ -133,6 +172,7 @@ require(${JSON.stringify(file)}).esm().then((k) => process.stdout.write(k));`,
   });
 
   test('GIVEN a file with a syntax error or a shebang THEN Node reports the error as usual, and the shebang file loads', () => {
+    mark();
     const bad = writeModule('bad.js', 'module.exports = {;\n');
     const bang = writeModule('bang.js', '#!/usr/bin/env node\nmodule.exports = "ran";\n');
     const body = `let message; try { require(${JSON.stringify(bad)}); } catch (e) { message = e.name + ': ' + e.message; }
@@ -152,7 +192,7 @@ return { message, bang: require(${JSON.stringify(bang)}) };`;
     expect(fs.existsSync(path.join(work, 'cache'))).toBe(false);
   });
 
-  test('GIVEN BLUEPRINT_COMPILE_CACHE=DIR and no directory from the caller THEN entries go to DIR', () => {
+  test('GIVEN BLUEPRINT_COMPILE_CACHE=DIR and no directory from the caller THEN the packs go to DIR, written as the process exits', () => {
     const dir = path.join(work, 'from-env');
     const script = path.join(work, 'env.js');
     const file = writeModule('g.js', 'module.exports = 1;\n');
@@ -160,8 +200,11 @@ return { message, bang: require(${JSON.stringify(bang)}) };`;
       script,
       `const cc = require(${JSON.stringify(MODULE)}); cc.enableCompileCache(); require(${JSON.stringify(file)});`,
     );
-    const r = spawnSync(process.execPath, [script], { env: { ...process.env, [COMPILE_CACHE_ENV]: dir } });
-    expect(r.status).toBe(0);
+    // Twice: the first run marks DIR; the second writes its code when it exits (no explicit flush here).
+    for (const _ of [1, 2]) {
+      const r = spawnSync(process.execPath, [script], { env: { ...process.env, [COMPILE_CACHE_ENV]: dir } });
+      expect(r.status).toBe(0);
+    }
     expect(compileCacheEntries(dir)).toEqual([file]);
   });
 
