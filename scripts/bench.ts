@@ -212,23 +212,30 @@ function cases(): { list: Case[]; notes: string[] } {
       argv: synth('nochecks', '--no-checks'),
       goal: { seconds: 1.2, text: '≤ 1.2 s' },
     },
-    // The cases above run with the code cache the previous runs wrote (lib/compile-cache.ts);
-    // these two show the first run after an install, with an empty one each time.
+    // The cases above read the code cache the previous runs wrote (lib/compile-cache.ts). In a
+    // fresh cache directory the first run only marks it (a CI runner that synthesizes once) and
+    // the second writes it: each measured here from a fresh directory.
     {
       id: 'synth-all-first',
-      title: 'synth, all three clouds, every gate, empty code cache (first run after install)',
+      title: 'synth, all three clouds, every gate, first run (fresh code cache: marks it)',
       shown: `${COMPILE_CACHE_ENV}=<empty dir> ${shownSynth()}`,
       argv: synth('all-first'),
       env: { [COMPILE_CACHE_ENV]: tmp('compile-cache') },
       before: emptyDir(tmp('compile-cache')),
     },
     {
-      id: 'synth-nochecks-first',
-      title: 'synth, all three clouds, no gates, empty code cache',
-      shown: `${COMPILE_CACHE_ENV}=<empty dir> ${shownSynth('--no-checks')}`,
-      argv: synth('nochecks-first', '--no-checks'),
+      id: 'synth-all-second',
+      title: 'synth, all three clouds, every gate, second run (writes the code cache)',
+      shown: `${COMPILE_CACHE_ENV}=<marked dir> ${shownSynth()}`,
+      argv: synth('all-second'),
       env: { [COMPILE_CACHE_ENV]: tmp('compile-cache') },
-      before: emptyDir(tmp('compile-cache')),
+      before: () => {
+        emptyDir(tmp('compile-cache'))();
+        execFileSync(process.execPath, [CLI, 'synth', '--out', tmp('all-second')], {
+          env: { ...process.env, [COMPILE_CACHE_ENV]: tmp('compile-cache') },
+          stdio: 'ignore',
+        });
+      },
     },
     {
       id: 'synth-aws',
@@ -513,7 +520,7 @@ function report({ header, notes, list, results, ci, opts }: ReportInput): string
       '',
       `- wall time: baseline ${fmt(median('baseline-aws', (r) => r.wall) + median('baseline-tf', (r) => r.wall))} s vs ${fmt(median('synth-all', (r) => r.wall))} s: **${baselineVsOurs.toFixed(1)}x** faster (goal ≥ 10x: ${baselineVsOurs >= 10 ? 'met' : 'not met'})`,
       `- CPU time: **${cpu.toFixed(1)}x** less`,
-      `- the first run after an install (empty code cache, \`synth-all-first\`): ${fmt(median('synth-all-first', (r) => r.wall))} s, ${(ratio(['baseline-aws', 'baseline-tf'], ['synth-all-first'], (r) => r.wall) ?? 0).toFixed(1)}x faster (the baseline caches nothing between runs)`,
+      `- the first run in a fresh code cache (\`synth-all-first\`, as on a fresh CI runner): ${fmt(median('synth-all-first', (r) => r.wall))} s, ${(ratio(['baseline-aws', 'baseline-tf'], ['synth-all-first'], (r) => r.wall) ?? 0).toFixed(1)}x faster (the baseline caches nothing between runs)`,
       `- peak memory: baseline ${Math.max(...['baseline-aws', 'baseline-tf'].flatMap((id) => (results.get(id) ?? []).map((r) => r.rssMb))).toFixed(0)} MB (larger of the two) vs ${Math.max(...(results.get('synth-all') ?? []).map((r) => r.rssMb)).toFixed(0)} MB`,
     );
   }
