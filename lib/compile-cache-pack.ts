@@ -6,16 +6,19 @@ import { threadId } from 'node:worker_threads';
  * The code cache's file format (lib/compile-cache.ts): one pack per kind of thread, holding the
  * V8 code of every module that thread compiled. One file instead of one per module: writing
  * ~750 small files took ~0.5 s on this machine (its file system's metadata operations), which a
- * first run paid on top of compiling; one pack of the same 10-20 MB takes a few tens of ms.
+ * run paid on top of compiling; one pack of the same 10-20 MB takes a few tens of ms.
  *
- * Layout: MAGIC, the index's byte length (u32), the entry count (u32), then per entry the file
- * name's length (u16), the name, the contents hash (20 bytes), the data's offset from the end of
- * the index (u32) and its length (u32); then the data. Only the index is read when a thread
- * starts; each module's data is read when that module loads, so nothing stays in memory.
+ * Layout: MAGIC, the modules' data one after the other, the index, and a footer: the index's
+ * byte length (u32), the entry count (u32) and MAGIC again. Per entry the index holds the file
+ * name's length (u16), the name, the contents hash (20 bytes), the data's offset in the file
+ * (u32) and its length (u32). The index comes last so a writer streams each module's code to
+ * the file as V8 serializes it (one module's code in memory at a time, not the whole pack), and
+ * a reader reads only the footer and the index when a thread starts, then each module's data
+ * when that module loads.
  */
 
-const MAGIC = Buffer.from('BPCP1');
-const HEADER = MAGIC.length + 8;
+const MAGIC = Buffer.from('BPCP2');
+const FOOTER = 8 + MAGIC.length;
 const HASH_BYTES = 20;
 
 /** One module's place in a pack. */
@@ -25,10 +28,10 @@ interface Slot {
   readonly length: number;
 }
 
-/** An entry to write: a module's contents hash and its code. */
+/** An entry to write: a module's contents hash and a function that serializes its code. */
 export interface NewEntry {
   readonly hash: Buffer;
-  readonly data: Buffer;
+  readonly code: () => Buffer;
 }
 
 /** A pack opened for reading (its file stays open: a later rename by another process leaves it intact). */
@@ -38,25 +41,26 @@ export class Pack {
     let fd: number | undefined;
     try {
       fd = fs.openSync(file, 'r');
-      const header = Buffer.alloc(HEADER);
-      if (fs.readSync(fd, header, 0, HEADER, 0) !== HEADER || !header.subarray(0, MAGIC.length).equals(MAGIC)) {
-        throw new Error('not a pack');
+      const size = fs.fstatSync(fd).size;
+      const footer = Buffer.alloc(FOOTER);
+      if (size < MAGIC.length + FOOTER || fs.readSync(fd, footer, 0, FOOTER, size - FOOTER) !== FOOTER) {
+        throw new Error('cut short');
       }
-      const indexBytes = header.readUInt32BE(MAGIC.length);
-      const count = header.readUInt32BE(MAGIC.length + 4);
+      if (!footer.subarray(8).equals(MAGIC)) throw new Error('not a pack');
+      const indexBytes = footer.readUInt32BE(0);
       const index = Buffer.alloc(indexBytes);
-      if (fs.readSync(fd, index, 0, indexBytes, HEADER) !== indexBytes) throw new Error('cut short');
-      return new Pack(file, fd, HEADER + indexBytes, parseIndex(index, count));
+      const at = size - FOOTER - indexBytes;
+      if (at < MAGIC.length || fs.readSync(fd, index, 0, indexBytes, at) !== indexBytes) throw new Error('cut short');
+      return new Pack(file, fd, parseIndex(index, footer.readUInt32BE(4), at));
     } catch {
       if (fd !== undefined) fs.closeSync(fd);
-      return new Pack(file, undefined, 0, new Map());
+      return new Pack(file, undefined, new Map());
     }
   }
 
   private constructor(
     readonly file: string,
     private fd: number | undefined,
-    private readonly dataStart: number,
     private readonly slots: ReadonlyMap<string, Slot>,
   ) {}
 
@@ -71,9 +75,7 @@ export class Pack {
     if (!slot || this.fd === undefined || !slot.hash.equals(hash)) return undefined;
     const data = Buffer.allocUnsafe(slot.length);
     try {
-      return fs.readSync(this.fd, data, 0, slot.length, this.dataStart + slot.offset) === slot.length
-        ? data
-        : undefined;
+      return fs.readSync(this.fd, data, 0, slot.length, slot.offset) === slot.length ? data : undefined;
     } catch {
       return undefined;
     }
@@ -85,16 +87,15 @@ export class Pack {
    * that no longer exist are dropped. Returns the pack as written; throws on a failed write.
    */
   rewrite(added: ReadonlyMap<string, NewEntry>): Pack {
-    const entries = new Map<string, NewEntry>();
+    const entries: Array<[string, NewEntry]> = [];
     for (const [name, slot] of this.slots) {
       if (added.has(name) || !fs.existsSync(name)) continue;
-      const data = this.read(name, slot.hash);
-      if (data) entries.set(name, { hash: slot.hash, data });
+      entries.push([name, { hash: slot.hash, code: () => this.read(name, slot.hash) ?? Buffer.alloc(0) }]);
     }
-    for (const [name, entry] of added) entries.set(name, entry);
+    entries.push(...added);
     const tmp = `${this.file}.${process.pid}-${threadId}.tmp`;
     try {
-      fs.writeFileSync(tmp, serialize(entries));
+      writePack(tmp, entries);
       fs.renameSync(tmp, this.file);
     } catch (error) {
       fs.rmSync(tmp, { force: true });
@@ -110,7 +111,7 @@ export class Pack {
   }
 }
 
-function parseIndex(index: Buffer, count: number): Map<string, Slot> {
+function parseIndex(index: Buffer, count: number, end: number): Map<string, Slot> {
   const slots = new Map<string, Slot>();
   let at = 0;
   for (let i = 0; i < count; i++) {
@@ -118,35 +119,51 @@ function parseIndex(index: Buffer, count: number): Map<string, Slot> {
     const name = index.toString('utf8', at + 2, at + 2 + nameLength);
     at += 2 + nameLength;
     const hash = Buffer.from(index.subarray(at, at + HASH_BYTES));
-    slots.set(name, {
-      hash,
-      offset: index.readUInt32BE(at + HASH_BYTES),
-      length: index.readUInt32BE(at + HASH_BYTES + 4),
-    });
+    const offset = index.readUInt32BE(at + HASH_BYTES);
+    const length = index.readUInt32BE(at + HASH_BYTES + 4);
+    // An index pointing outside the data is a damaged pack: none of it is used.
+    if (offset < MAGIC.length || offset + length > end) return new Map();
+    slots.set(name, { hash, offset, length });
     at += HASH_BYTES + 8;
   }
   return slots;
 }
 
-function serialize(entries: ReadonlyMap<string, NewEntry>): Buffer {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  for (const [name, { hash, data }] of entries) {
-    const nameBytes = Buffer.from(name);
-    const fields = Buffer.alloc(2);
-    fields.writeUInt16BE(nameBytes.length);
-    const place = Buffer.alloc(8);
-    place.writeUInt32BE(offset);
-    place.writeUInt32BE(data.length, 4);
-    parts.push(fields, nameBytes, hash, place);
-    offset += data.length;
+/** Streams the entries' code to `file`, then the index and the footer; an entry with no code is left out. */
+function writePack(file: string, entries: ReadonlyArray<readonly [string, NewEntry]>): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    writeAll(fd, MAGIC);
+    let offset = MAGIC.length;
+    const index: Buffer[] = [];
+    let count = 0;
+    for (const [name, entry] of entries) {
+      const data = entry.code();
+      if (data.length === 0) continue;
+      writeAll(fd, data);
+      const nameBytes = Buffer.from(name);
+      const head = Buffer.alloc(2);
+      head.writeUInt16BE(nameBytes.length);
+      const place = Buffer.alloc(8);
+      place.writeUInt32BE(offset);
+      place.writeUInt32BE(data.length, 4);
+      index.push(head, nameBytes, entry.hash, place);
+      offset += data.length;
+      count++;
+    }
+    const indexBytes = Buffer.concat(index);
+    const footer = Buffer.alloc(FOOTER);
+    footer.writeUInt32BE(indexBytes.length);
+    footer.writeUInt32BE(count, 4);
+    MAGIC.copy(footer, 8);
+    writeAll(fd, Buffer.concat([indexBytes, footer]));
+  } finally {
+    fs.closeSync(fd);
   }
-  const index = Buffer.concat(parts);
-  const header = Buffer.alloc(HEADER);
-  MAGIC.copy(header);
-  header.writeUInt32BE(index.length, MAGIC.length);
-  header.writeUInt32BE(entries.size, MAGIC.length + 4);
-  return Buffer.concat([header, index, ...[...entries.values()].map((e) => e.data)]);
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done);
 }
 
 /** Removes temporary files left by a process that died while writing (older than ten minutes). */

@@ -19,9 +19,9 @@ import { type NewEntry, Pack, removeStaleTemporaries } from './compile-cache-pac
  * Safety: an entry is used only for the file it was made from and only while that file's
  * contents hash the same (V8 then checks its own version and flags and may still reject it);
  * packs (lib/compile-cache-pack.ts) are written to a temporary file and renamed, so a reader
- * never sees half of one; any failure falls back to Node's own loader. The directory sits beside the installed packages
- * (node_modules/.cache), as trusted as the code in them. Only an entry point turns it on: a
- * library import never patches the module loader.
+ * never sees half of one; any failure falls back to Node's own loader. The directory sits
+ * beside the installed packages (node_modules/.cache), as trusted as the code in them. Only an
+ * entry point turns it on: a library import never patches the module loader.
  */
 
 /** Set to `off` to turn the cache off, or to a directory to keep it there. */
@@ -137,8 +137,9 @@ export function flushCompileCache(): void {
   if (!active || active.pending.length === 0) return;
   const added = new Map<string, NewEntry>();
   try {
+    // Serialized as the pack is written: one module's code in memory at a time.
     for (const { filename, hash, script } of active.pending)
-      added.set(filename, { hash, data: script.createCachedData() });
+      added.set(filename, { hash, code: () => script.createCachedData() });
     active.pack = active.pack.rewrite(added);
     active.written += added.size;
     removeStaleTemporaries(active.dir);

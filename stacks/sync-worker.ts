@@ -26,7 +26,8 @@ const { workerData: __wd } = require('node:worker_threads');
 // The parent's code cache (lib/compile-cache.ts), on before the source loads anything.
 let __cache;
 try {
-  if (__wd.compileCache) (__cache = require(__wd.compileCache.module)).enableCompileCache(__wd.compileCache.root, __wd.compileCache.pack);
+  const cc = __wd.compileCache;
+  if (cc) (__cache = require(cc.module)).enableCompileCache(cc.root, cc.pack);
 } catch {
   __cache = undefined;
 }

@@ -87,13 +87,13 @@ describe('compile cache', () => {
   });
 
   test.each([
-    // The index promises more bytes than the file has.
-    ['cut short', (bytes: Buffer, dataLength: number) => bytes.subarray(0, bytes.length - Math.floor(dataLength / 2))],
-    // The index is intact; V8's own data (the pack's last bytes) is replaced by other bytes.
+    // The footer and the index are gone.
+    ['cut short', (bytes: Buffer, dataLength: number) => bytes.subarray(0, 5 + Math.floor(dataLength / 2))],
+    // The index is intact; V8's own data (after the first 5 bytes) is replaced by other bytes.
     [
       'overwritten with other bytes',
       (bytes: Buffer, dataLength: number) =>
-        Buffer.concat([bytes.subarray(0, bytes.length - dataLength), Buffer.alloc(dataLength, 7)]),
+        Buffer.concat([bytes.subarray(0, 5), Buffer.alloc(dataLength, 7), bytes.subarray(5 + dataLength)]),
     ],
     ['not a pack at all', () => Buffer.from('garbage')],
   ])(
@@ -105,8 +105,8 @@ describe('compile cache', () => {
       run(load);
       const pack = path.join(work, 'cache', `${process.version}-${process.arch}`, 'main.pack');
       const bytes = fs.readFileSync(pack);
-      // One entry: its data ends the file, after the header (13 bytes) and the index.
-      const dataLength = bytes.length - 13 - bytes.readUInt32BE(5);
+      // One entry: magic (5 bytes), its data, the index, the footer (index length, count, magic: 13 bytes).
+      const dataLength = bytes.length - 5 - bytes.readUInt32BE(bytes.length - 13) - 13;
       fs.writeFileSync(pack, damage(bytes, dataLength));
       expect(run(load)).toMatchObject({ hits: 0, misses: 1, written: 1, value: 42 });
       expect(run(load)).toMatchObject({ hits: 1, value: 42 });
