@@ -82,27 +82,32 @@ export class Pack {
   }
 
   /**
-   * Writes this pack again with `added` (replacing entries of the same files) through a
-   * temporary file and a rename, so a reader sees the old pack or the new one; entries of files
-   * that no longer exist are dropped. Returns the pack as written; throws on a failed write.
+   * Writes the pack at `file` again with `added` (replacing entries of the same files) through a
+   * temporary file and a rename, so a reader sees the old pack or the new one. It starts from
+   * the pack as it is on disk now, not as a reader opened it: entries another process wrote
+   * meanwhile are kept (only one written in the instant between this read and the rename is
+   * lost, and written again by a later run). Entries of files that no longer exist are dropped.
+   * Returns the pack as written; throws on a failed write.
    */
-  rewrite(added: ReadonlyMap<string, NewEntry>): Pack {
+  static update(file: string, added: ReadonlyMap<string, NewEntry>): Pack {
+    const current = Pack.open(file);
     const entries: Array<[string, NewEntry]> = [];
-    for (const [name, slot] of this.slots) {
+    for (const [name, slot] of current.slots) {
       if (added.has(name) || !fs.existsSync(name)) continue;
-      entries.push([name, { hash: slot.hash, code: () => this.read(name, slot.hash) ?? Buffer.alloc(0) }]);
+      entries.push([name, { hash: slot.hash, code: () => current.read(name, slot.hash) ?? Buffer.alloc(0) }]);
     }
     entries.push(...added);
-    const tmp = `${this.file}.${process.pid}-${threadId}.tmp`;
+    const tmp = `${file}.${process.pid}-${threadId}.tmp`;
     try {
       writePack(tmp, entries);
-      fs.renameSync(tmp, this.file);
+      fs.renameSync(tmp, file);
     } catch (error) {
       fs.rmSync(tmp, { force: true });
       throw error;
+    } finally {
+      current.close();
     }
-    this.close();
-    return Pack.open(this.file);
+    return Pack.open(file);
   }
 
   close(): void {

@@ -104,9 +104,9 @@ export function enableCompileCache(root?: string, pack = 'main'): string | undef
   // runner that synthesizes once pays nothing for a cache no later run reads. The second run
   // writes the code (~0.3 s more on an ungated synth), the ones after it read it.
   const seen = fs.existsSync(file);
-  let opened = Pack.open(file);
+  let opened: Pack;
   try {
-    if (!seen) opened = opened.rewrite(new Map());
+    opened = seen ? Pack.open(file) : Pack.update(file, new Map());
   } catch {
     return undefined;
   }
@@ -140,7 +140,8 @@ export function flushCompileCache(): void {
     // Serialized as the pack is written: one module's code in memory at a time.
     for (const { filename, hash, script } of active.pending)
       added.set(filename, { hash, code: () => script.createCachedData() });
-    active.pack = active.pack.rewrite(added);
+    active.pack.close();
+    active.pack = Pack.update(active.pack.file, added);
     active.written += added.size;
     removeStaleTemporaries(active.dir);
   } catch {

@@ -76,6 +76,21 @@ describe('compile cache', () => {
     });
   });
 
+  test('GIVEN another process writes the pack while this one runs THEN this one keeps its entries when it writes', () => {
+    mark();
+    const mine = writeModule('mine.js', 'module.exports = "mine";\n');
+    const theirs = writeModule('theirs.js', 'module.exports = "theirs";\n');
+    const other = path.join(work, 'other.js');
+    fs.writeFileSync(
+      other,
+      `require(${JSON.stringify(MODULE)}).enableCompileCache(${JSON.stringify(path.join(work, 'cache'))}); require(${JSON.stringify(theirs)});`,
+    );
+    // This process opens the pack first, the other one writes it, then this one loads and writes.
+    run(`require('node:child_process').execFileSync(process.execPath, [${JSON.stringify(other)}]);
+return { v: require(${JSON.stringify(mine)}) };`);
+    expect(compileCacheEntries(path.join(work, 'cache'))).toEqual([mine, theirs].sort());
+  });
+
   test('GIVEN a cached module WHEN its file changes, even to the same length THEN the new code runs and its entry is replaced', () => {
     mark();
     const file = writeModule('b.js', 'module.exports = () => "old";\n');
