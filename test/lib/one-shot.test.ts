@@ -3,7 +3,7 @@ import { COMPILE_CACHE_ENV, compileCacheRoot } from '../../lib/compile-cache';
 import { startOneShotProcess } from '../../lib/one-shot';
 
 describe('one-shot process settings', () => {
-  test('GIVEN an entry point WHEN it starts THEN both V8 flags are set, in order, and BLUEPRINT_COMPILE_CACHE=off keeps the cache off (and the jest worker's loader untouched)', () => {
+  test('GIVEN an entry point WHEN it starts THEN both V8 flags are set, in order, and BLUEPRINT_COMPILE_CACHE=off keeps the cache off (and the loader of the jest worker untouched)', () => {
     const spy = jest.spyOn(v8, 'setFlagsFromString');
     const saved = process.env[COMPILE_CACHE_ENV];
     process.env[COMPILE_CACHE_ENV] = 'off';
