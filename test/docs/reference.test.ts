@@ -1,15 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { Testing } from 'cdktf';
 import type { Cloud } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { specJsonSchema } from '../../lib/spec';
-import { AwsBlueprint, awsAppContext } from '../../stacks/aws-stack';
-import { AzureBlueprintStack } from '../../stacks/azure-stack';
-import { GcpBlueprintStack } from '../../stacks/gcp-stack';
 import { resolved } from '../fixtures';
+import { synthesizedOutputs } from '../support/outputs';
 
 /*
  * docs/reference/*.md cannot drift: every spec field a page names is in the spec's schema, and
@@ -23,14 +18,12 @@ type Json = any;
 const DIR = path.join(__dirname, '..', '..', 'docs', 'reference');
 const CLOUDS: readonly Cloud[] = ['aws', 'gcp', 'azure'];
 
-/** Resource bodies by type, per cloud (CloudFormation Properties; Terraform JSON bodies). */
+/** Resource bodies by type, per cloud (CloudFormation Properties; Terraform JSON bodies), from `blueprint synth`'s files. */
 function resources(spec: ResolvedSpec): Record<Cloud, Map<string, Json[]>> {
   const add = (map: Map<string, Json[]>, type: string, body: Json) => map.set(type, [...(map.get(type) ?? []), body]);
+  const out = synthesizedOutputs(spec, CLOUDS);
   const aws = new Map<string, Json[]>();
-  const app = new App({ context: awsAppContext(), builtinCloudFormationValidation: false });
-  const stack = new Stack(app, 'Reference', { env: { region: spec.regions.aws } });
-  new AwsBlueprint(stack, 'Default', { spec });
-  for (const r of Object.values(Template.fromStack(stack).toJSON().Resources) as Json[]) {
+  for (const r of Object.values(out.aws?.Resources ?? {}) as Json[]) {
     add(aws, r.Type, { ...r.Properties, ...(r.DeletionPolicy ? { DeletionPolicy: r.DeletionPolicy } : {}) });
   }
   const tf = (json: Json) => {
@@ -40,10 +33,7 @@ function resources(spec: ResolvedSpec): Record<Cloud, Map<string, Json[]>> {
     }
     return map;
   };
-  const tfApp = Testing.app();
-  const gcp = tf(JSON.parse(Testing.synth(new GcpBlueprintStack(tfApp, 'gcp', { spec }))));
-  const azure = tf(JSON.parse(Testing.synth(new AzureBlueprintStack(tfApp, 'azure', { spec }))));
-  return { aws, gcp, azure };
+  return { aws, gcp: tf(out.gcp), azure: tf(out.azure) };
 }
 
 /** True when `body` has a value at the dotted path (arrays: any element). */

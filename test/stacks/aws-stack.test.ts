@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { OUTPUT_NAMES } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { policyFindings, suppressedFindings, VALIDATION_REPORT_FILE } from '../../stacks/aws-policy';
 import { AWS_OUTPUT_IDS, AwsSynthInputError, awsAppContext, CDK_CONTEXT_FILE, synthAws } from '../../stacks/aws-stack';
 import { resolved } from '../fixtures';
+import { gatedAwsSynth } from '../support/gated';
 import { synthesizedOutputs } from '../support/outputs';
 
 /*
@@ -53,17 +53,19 @@ describe('AwsBlueprintStack: synth', () => {
   // The real synth path, gates on; the other presets and the example run through the gates
   // in test/constructs/aws/policy.test.ts (split so the two files run in parallel).
   test('GIVEN the prod preset WHEN synthesized with all three gates THEN a cloud assembly with no unacknowledged finding', () => {
-    const result = synthAws(resolved('prod'), out);
+    // synthAws with the gates, once per spec and source tree (test/support/gated.ts).
+    const result = gatedAwsSynth(resolved('prod'));
     expect(result.stackName).toBe('shop-api-prod');
-    expect(fs.existsSync(path.join(out, 'manifest.json'))).toBe(true);
-    expect(result.templateFile).toBe(path.join(out, 'shop-api-prod.template.json'));
-    expect(policyFindings(out)).toEqual([]);
-    expect(suppressedFindings(out)['cdk-validator-cfnguard']).toBeGreaterThan(0);
+    expect(result.files).toContain('manifest.json');
+    expect(result.templateFile).toBe('shop-api-prod.template.json');
+    expect(result.files).toContain(result.templateFile);
+    expect(result.findings).toEqual([]);
+    expect(result.suppressed['cdk-validator-cfnguard']).toBeGreaterThan(0);
   });
 
   test('GIVEN table zones WHEN synthesized THEN every W3010 (literal zone) is acknowledged with a reason true on that path', () => {
     // The prod preset in us-east-1, no account: zones from the lib table, never from a lookup.
-    const report = JSON.parse(fs.readFileSync(path.join(out, VALIDATION_REPORT_FILE), 'utf8')) as {
+    const report = gatedAwsSynth(resolved('prod')).report as {
       pluginReports: Array<{
         suppressedViolations?: Array<{ ruleName: string; reason: string; acknowledgedAt: string }>;
       }>;
