@@ -78,8 +78,25 @@ const WORKER_SOURCE = (source: string) =>
 
 /** How often a waiting caller checks that its worker has not ended. */
 const ALIVE_CHECK_MS = 50;
-/** The longest an ending process waits for a worker's code-cache write (measured: ~0.1 s). */
+/** The longest an ending process waits for its workers' code-cache writes (measured: ~0.1 s each). */
 const CACHE_WRITE_WAIT_MS = 5_000;
+
+/** Running workers that may be writing their code-cache pack: one exit listener waits for all of them. */
+const writers = new Set<SyncWorker>();
+let waitingAtExit = false;
+
+function awaitCacheWritesAtExit(worker: SyncWorker, thread: Worker): void {
+  if (!waitingAtExit) {
+    waitingAtExit = true;
+    process.once('exit', () => {
+      const deadline = Date.now() + CACHE_WRITE_WAIT_MS;
+      for (const w of writers) w.awaitCacheWrite(deadline);
+    });
+  }
+  writers.add(worker);
+  // An ended worker has written its pack (it flushes before it exits): nothing to wait for, nothing kept.
+  thread.once('exit', () => writers.delete(worker));
+}
 
 interface Reply {
   readonly result?: unknown;
@@ -125,15 +142,14 @@ export class SyncWorker {
     // Never keeps the process alive: a one-shot CLI exits when its main thread is done, after the
     // worker's code-cache write in progress (bounded: a worker that ends mid-write is not waited for).
     this.worker.unref();
-    if (cache) process.once('exit', () => this.awaitCacheWrite());
+    if (cache) awaitCacheWritesAtExit(this, this.worker);
     // A crash is reported by the waiting caller (see send); without a listener, the event
     // would end the process with a stack trace.
     this.worker.on('error', () => undefined);
   }
 
-  /** Blocks while the worker writes its code-cache pack (at most CACHE_WRITE_WAIT_MS). */
-  private awaitCacheWrite(): void {
-    const deadline = Date.now() + CACHE_WRITE_WAIT_MS;
+  /** Blocks while the worker writes its code-cache pack, until `deadline` (ms since the epoch) at the latest. */
+  awaitCacheWrite(deadline: number): void {
     while (Atomics.load(this.flushing, 0) === 1 && Atomics.load(this.ended, 0) === 0 && Date.now() < deadline) {
       Atomics.wait(this.flushing, 0, 1, ALIVE_CHECK_MS);
     }

@@ -223,6 +223,31 @@ return { message, bang: require(${JSON.stringify(bang)}) };`;
     expect(compileCacheEntries(dir)).toEqual([file]);
   });
 
+  test('GIVEN the cache on WHEN a process starts and ends 12 synthesis workers THEN each worker answers and one exit listener waits for all of them (no listener per worker, no leak warning)', () => {
+    mark();
+    const script = path.join(work, 'workers.js');
+    fs.writeFileSync(
+      script,
+      `const cc = require(${JSON.stringify(MODULE)});
+cc.enableCompileCache(${JSON.stringify(path.join(work, 'cache'))});
+const { SyncWorker } = require(${JSON.stringify(path.join(ROOT, 'dist', 'stacks', 'sync-worker.js'))});
+const before = process.listenerCount('exit');
+const warnings = [];
+process.on('warning', (w) => warnings.push(w.name));
+const answers = [];
+for (let i = 0; i < 12; i++) answers.push(new SyncWorker('serve((n) => n * 2);').send(i, { last: true })());
+// The workers' exit events arrive on the event loop.
+setTimeout(() => process.stdout.write(JSON.stringify({ answers, added: process.listenerCount('exit') - before, warnings })), 1000);`,
+    );
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      answers: [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22],
+      added: 1,
+      warnings: [],
+    });
+  });
+
   test.each([
     ['a checkout', '/work/repo', '/work/repo/node_modules/.cache/scaling-blueprint/compile'],
     ['an installed package', '/p/node_modules/scaling-blueprint', '/p/node_modules/.cache/scaling-blueprint/compile'],
