@@ -14,7 +14,8 @@
  * first and runs the consumers beside the other steps (.ci/run).
  *
  * Engines and @types come at the repository's exact dev pins, TypeScript at the consumer's own
- * version; everything installs from the npm cache when it can (--prefer-offline). Env:
+ * version; engines already installed in the repository at that pin are hardlinked in first
+ * (linkEngines), everything else installs from the npm cache when it can (--prefer-offline). Env:
  * BLUEPRINT_CONSUMER_AWS_CDK_LIB=<version> installs that aws-cdk-lib instead (range checks).
  * Prints install size and time per consumer and the total time.
  */
@@ -89,6 +90,38 @@ function duMiB(dir) {
   return Number(out.split('\t')[0]);
 }
 
+/**
+ * Hardlinks into the consumer's node_modules the engines it pins whose installed version in the
+ * repository is exactly that pin, before its npm install. npm keeps a package it finds in place
+ * at the wanted version, so it extracts only the tarball and the rest: the two provider packages
+ * and aws-cdk-lib are ~750 MiB, which every consumer extracted again (the all-clouds install took
+ * 34 s alone and 169 s beside the test suite). The files are the bytes npm ci put in the repository
+ * from the same registry at the same version; the consumer still resolves its own tree, so a peer
+ * range the tarball gets wrong still fails its install. Returns the names linked. Another version
+ * (BLUEPRINT_CONSUMER_AWS_CDK_LIB) or another filesystem (no hardlinks) installs as before.
+ */
+function linkEngines(dir, dependencies) {
+  const linked = [];
+  for (const [name, version] of dependencies) {
+    const from = path.join(root, 'node_modules', name);
+    let installed;
+    try {
+      installed = JSON.parse(fs.readFileSync(path.join(from, 'package.json'), 'utf8')).version;
+    } catch {
+      continue;
+    }
+    if (installed !== version) continue;
+    const to = path.join(dir, 'node_modules', name);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    if (spawnSync('cp', ['-al', from, to]).status !== 0) {
+      fs.rmSync(to, { recursive: true, force: true });
+      break;
+    }
+    linked.push(name);
+  }
+  return linked;
+}
+
 /** One consumer app: install, check what is (not) installed, then its own `npm test`. */
 async function consumer(name, tarball, work, log) {
   const dir = path.join(work, name);
@@ -114,6 +147,7 @@ async function consumer(name, tarball, work, log) {
   fs.writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
 
   const installStart = Date.now();
+  const linked = linkEngines(dir, Object.entries(pkg.dependencies));
   await runLogged('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir, log);
   const installSeconds = seconds(installStart);
   const mib = duMiB(path.join(dir, 'node_modules'));
@@ -126,7 +160,7 @@ async function consumer(name, tarball, work, log) {
   const testStart = Date.now();
   await runLogged('npm', ['test', '--silent'], dir, log, { CHECKPOINT_DISABLE: '1' });
   log.push(
-    `consumer ${name}: install ${installSeconds} s, node_modules ${mib} MiB (none of ${(spec.absent ?? []).join(', ') || '-'}), compile + synth ${seconds(testStart)} s`,
+    `consumer ${name}: install ${installSeconds} s (${linked.length} of ${spec.dependencies.length} engines linked from the repository's node_modules), node_modules ${mib} MiB (none of ${(spec.absent ?? []).join(', ') || '-'}), compile + synth ${seconds(testStart)} s`,
   );
 }
 

@@ -11,6 +11,8 @@ import { compileCacheEntries } from '../../lib/compile-cache';
 const root = path.join(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'bin', 'blueprint.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-cli-'));
+// Synth outputs and a code cache: ~35 MB a run, which stayed in the temporary directory.
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function runWith(env: NodeJS.ProcessEnv, ...args: string[]) {
   const r = spawnSync(process.execPath, [cli, ...args], {

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 const root = path.join(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'bin', 'blueprint.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-plan-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const STACK_TRACE = /\n\s+at .+\(.+:\d+:\d+\)|\bat Object\.<anonymous>|node:internal/;
 
 function run(args: string[], nodeArgs: string[] = [], env: Record<string, string> = {}) {

@@ -86,6 +86,7 @@ function envLines(doc: BootDoc): string[] {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-boot-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const specs: Array<[string, ResolvedSpec]> = [
   ['example', resolved('example')],
   ['dev', resolved('dev', { compute: { port: 9000, app: { env: { LOG_LEVEL: 'debug' } } } })],

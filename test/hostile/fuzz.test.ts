@@ -204,6 +204,7 @@ describe('hostile input: random valid specs synthesize on every cloud', () => {
 describe('hostile input: CLI process', () => {
   const root = path.join(__dirname, '..', '..');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-fuzz-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it(`${CLI_RUNS} mutated spec files: exit 0 or 1, never a stack trace`, () => {
     const samples = fc.sample(

@@ -12,6 +12,7 @@ import {
 import { formatProblem, validate } from '../../lib/validate';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-load-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
@@ -156,6 +157,7 @@ describe('deploy inputs from the environment', () => {
 
 describe('layered specs (extends)', () => {
   const layers = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-layers-'));
+  afterAll(() => fs.rmSync(layers, { recursive: true, force: true }));
   const put = (name: string, text: string) => {
     const file = path.join(layers, name);
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -166,12 +166,16 @@ describe('GcpDatabaseRoles', () => {
       const text = rolesJobScript(props).replace('/run/blueprint-db-roles', path.join(dir, 'run'));
       const file = path.join(dir, 'job.sh');
       fs.writeFileSync(file, text);
-      const r = spawnSync('bash', [file], {
-        encoding: 'utf8',
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-      });
-      const calls = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
-      return { status: r.status, stdout: r.stdout, calls };
+      try {
+        const r = spawnSync('bash', [file], {
+          encoding: 'utf8',
+          env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+        });
+        const calls = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+        return { status: r.status, stdout: r.stdout, calls };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     }
     const added = (calls: string[]) => calls.filter((c) => c.includes(':addVersion'));
     const status = (calls: string[]) => calls.filter((c) => c.includes(`guest-attributes/${ROLES_JOB_STATUS}`));

@@ -2,7 +2,6 @@
 // Every entry point from one program, under strict + exactOptionalPropertyTypes.
 import * as assert from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -23,13 +22,15 @@ const written: Spec = {
   compute: { app: { image: 'ghcr.io/acme/search:1.0.0' } },
   alerts: { email: 'oncall@example.com' },
 };
-const awsApp = new cdk.App({ context: awsAppContext(), outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'aws-')) });
+// Output inside the project, as the templates' cdk.out and cdktf.out (a temporary directory outlived every run).
+const project = path.join(__dirname, '..', '..');
+const awsApp = new cdk.App({ context: awsAppContext(), outdir: path.join(project, 'cdk.out') });
 const awsStack = new AwsBlueprintStack(awsApp, 'search-dev', { spec: written, env: { region: 'us-east-1' } });
 const clusters = Template.fromStack(awsStack).findResources('AWS::RDS::DBCluster');
 assert.deepStrictEqual(Object.keys(clusters), ['DatabaseCluster5B53A178'], 'the stack form keeps the logical ids');
 
 // GCP and Azure in one Terraform app: the GCP stack form, and the Azure blueprint in a team stack.
-const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-'));
+const outdir = path.join(project, 'cdktf.out');
 const tfApp = new TerraformApp({ outdir });
 new GcpBlueprintStack(tfApp, 'search-staging-gcp', { spec: loaded });
 const team = new TerraformStack(tfApp, 'team-azure');
