@@ -9,6 +9,7 @@ import {
   VALIDATION_REPORT_FILE,
 } from '../../stacks/aws-policy';
 import { synthAws } from '../../stacks/aws-stack';
+import type { Template } from './outputs';
 import { cached } from './synth-cache';
 
 /*
@@ -24,6 +25,8 @@ export interface GatedAwsSynth {
   readonly stackName: string;
   /** The template synthAws returned, relative to the assembly directory. */
   readonly templateFile: string;
+  /** That template, parsed. */
+  readonly template: Template;
   /** Every file of the assembly directory (top level), sorted. */
   readonly files: readonly string[];
   /** Unacknowledged findings (policyFindings). */
@@ -43,6 +46,7 @@ export function gatedAwsSynth(spec: ResolvedSpec): GatedAwsSynth {
       return {
         stackName: result.stackName,
         templateFile: path.relative(dir, result.templateFile),
+        template: JSON.parse(fs.readFileSync(result.templateFile, 'utf8')) as Template,
         files: fs.readdirSync(dir).sort(),
         findings: policyFindings(dir),
         suppressed: suppressedFindings(dir),
@@ -51,5 +55,5 @@ export function gatedAwsSynth(spec: ResolvedSpec): GatedAwsSynth {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, ['aws']);
 }

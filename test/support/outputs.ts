@@ -1,19 +1,16 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Side } from '../../lib/change/types';
 import type { Cloud } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { synthOutputs } from '../../stacks/change';
-import { synthesize } from '../../stacks/synth';
+import { gatedAwsSynth } from './gated';
 import { cached } from './synth-cache';
 
 /*
  * The synthesized output of a spec, read back as users' tools read it: the CloudFormation
  * template and the two cdk.tf.json files. Cross-cloud suites (parity, safety, boot scripts)
- * assert on these files, never on construct objects. Each spec is synthesized once per source
- * tree (test/support/synth-cache.ts), without the policy gates unless a test asks for them: the
- * gates do not change the files, and test/constructs/aws/policy*.test.ts run them.
+ * assert on these files, never on construct objects. Each spec is synthesized once per cloud and
+ * source tree (test/support/synth-cache.ts), without the policy gates unless a test asks for them:
+ * the gates do not change the files, and test/constructs/aws/policy*.test.ts run them.
  */
 
 export type Template = {
@@ -38,34 +35,32 @@ export interface SynthToFilesOptions {
   readonly checks?: boolean;
 }
 
-/** The files `blueprint synth` writes for the spec's clouds, parsed (synthesized once per spec and source tree). */
+/**
+ * The files `blueprint synth` writes for the spec's clouds, parsed. Each cloud is its own entry
+ * (test/support/synth-cache.ts): synthesized once per spec and source tree, shared by every
+ * request that names that cloud, and kept while another cloud's constructs change.
+ */
 export function synthToFiles(
   spec: ResolvedSpec,
   clouds: readonly Cloud[] = spec.clouds,
   options: SynthToFilesOptions = {},
 ): Synthesized {
-  const checks = options.checks ?? false;
-  if (!checks) return synthesizedOutputs(spec, clouds) as Synthesized;
-  return cached({ spec, clouds, checks }, () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-synth-'));
-    try {
-      const out: { aws?: Template; gcp?: TerraformJson; azure?: TerraformJson } = {};
-      for (const r of synthesize(spec, dir, clouds, { checks, parallel: false })) {
-        const json = JSON.parse(fs.readFileSync(r.file, 'utf8'));
-        if (r.cloud === 'aws') out.aws = json as Template;
-        else out[r.cloud] = json as TerraformJson;
-      }
-      return out;
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  const out = synthesizedOutputs(spec, options.checks ? clouds.filter((c) => c !== 'aws') : clouds) as {
+    -readonly [C in keyof Synthesized]: Synthesized[C];
+  };
+  // The gates are AWS's: its template then comes from the gated synth, which refuses a finding.
+  if (options.checks && clouds.includes('aws') && spec.clouds.includes('aws')) out.aws = gatedAwsSynth(spec).template;
+  return out;
 }
 
-/** What `blueprint diff` synthesizes for a spec (stacks/change.ts synthOutputs), once per spec and source tree. */
+/** What `blueprint diff` synthesizes for a spec (stacks/change.ts synthOutputs), once per spec, cloud and source tree. */
 export function synthesizedOutputs(spec: ResolvedSpec, clouds: readonly Cloud[]): Side['outputs'] {
-  const wanted = clouds.filter((c) => spec.clouds.includes(c));
-  return cached({ spec, clouds: wanted, checks: false }, () => synthOutputs(spec, wanted));
+  const out: { -readonly [C in Cloud]?: NonNullable<Side['outputs'][C]> } = {};
+  for (const cloud of clouds.filter((c) => spec.clouds.includes(c))) {
+    const file = cached({ spec, cloud, checks: false }, () => synthOutputs(spec, [cloud])[cloud], [cloud]);
+    if (file) (out as Record<Cloud, unknown>)[cloud] = file;
+  }
+  return out;
 }
 
 /** Resources of one CloudFormation type. */

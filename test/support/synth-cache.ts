@@ -1,20 +1,35 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Cloud } from '../../lib/constants';
 
 /*
  * One synthesis per spec for every suite that reads synthesized output: results are kept in
  * memory for the test file and on disk across files, jest workers and runs, under a key that
  * hashes everything a synthesis depends on: the resolved spec, the clouds, whether the gates ran,
- * the source tree the stacks are built from, the lockfile and the engine settings. A change to
+ * the source trees the stacks are built from, the lockfile and the engine settings. A change to
  * any of them is a different key; nothing is ever invalidated by time.
+ *
+ * An entry names the clouds it was synthesized for, and its key covers only their construct
+ * folders (beside lib/ and stacks/, which every cloud is built from): after an edit under
+ * constructs/gcp/ the AWS and Azure entries still hold. That is sound because no cloud's
+ * constructs import another's, and no stack imports another cloud's constructs (biome.json's
+ * layering rules refuse both).
  *
  * BLUEPRINT_SYNTH_CACHE=off keeps only the in-memory cache (every run synthesizes afresh).
  */
 
 const ROOT = path.join(__dirname, '..', '..');
-/** Inputs of a synthesis besides the spec: the trees the stacks are built from and their settings. */
-const SOURCES = ['lib', 'constructs', 'stacks'];
+/** Trees every cloud's synthesis is built from. */
+const COMMON_SOURCES = ['lib', 'stacks'];
+/** Each cloud's own constructs: only that cloud's syntheses read them. */
+const CLOUD_SOURCES: Readonly<Record<Cloud, string>> = {
+  aws: 'constructs/aws',
+  gcp: 'constructs/gcp',
+  azure: 'constructs/azure',
+};
+const ALL_CLOUDS = Object.keys(CLOUD_SOURCES) as Cloud[];
+/** Settings every synthesis reads besides the sources. */
 const SETTINGS = ['package.json', 'package-lock.json', 'cdk.json', 'cdktf.json', 'cdk.context.json'];
 /** Where entries live: beside the installed packages, so a fresh clone starts cold. */
 export const SYNTH_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'scaling-blueprint', 'synth');
@@ -22,7 +37,7 @@ export const SYNTH_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'scalin
 const STALE_LOCK_MS = 10 * 60_000;
 
 const memory = new Map<string, unknown>();
-let treeHash: string | undefined;
+const treeHashes = new Map<string, string>();
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -33,48 +48,71 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-/** Hash of the source tree, the lockfile, the engine settings and the BLUEPRINT_* environment. */
-export function sourceTreeHash(): string {
-  if (!treeHash) {
-    const hash = createHash('sha256');
-    const files = [
-      ...SOURCES.flatMap((d) => filesUnder(path.join(ROOT, d))),
-      ...SETTINGS.map((f) => path.join(ROOT, f)),
-    ];
-    for (const file of files) {
-      hash.update(path.relative(ROOT, file));
-      hash.update(fs.existsSync(file) ? fs.readFileSync(file) : '(absent)');
-    }
-    const env = Object.entries(process.env)
-      .filter(([k]) => k.startsWith('BLUEPRINT_') && k !== 'BLUEPRINT_SYNTH_CACHE')
-      .sort(([a], [b]) => a.localeCompare(b));
-    hash.update(JSON.stringify(env));
-    treeHash = hash.digest('hex');
+/**
+ * Hash of what a synthesis of `clouds` under `root` reads: lib/, stacks/, those clouds' construct
+ * folders (any other file under constructs/ counts for every cloud), the lockfile, the engine
+ * settings and the BLUEPRINT_* environment.
+ */
+export function treeHash(root: string, clouds: readonly Cloud[], env: NodeJS.ProcessEnv = process.env): string {
+  const own = new Set(clouds.map((c) => CLOUD_SOURCES[c]));
+  const others = ALL_CLOUDS.map((c) => CLOUD_SOURCES[c]).filter((d) => !own.has(d));
+  const constructs = filesUnder(path.join(root, 'constructs')).filter(
+    (f) => !others.some((d) => f.startsWith(path.join(root, d) + path.sep)),
+  );
+  const hash = createHash('sha256');
+  const files = [
+    ...COMMON_SOURCES.flatMap((d) => filesUnder(path.join(root, d))),
+    ...constructs,
+    ...SETTINGS.map((f) => path.join(root, f)),
+  ];
+  for (const file of files) {
+    hash.update(path.relative(root, file));
+    hash.update(fs.existsSync(file) ? fs.readFileSync(file) : '(absent)');
   }
-  return treeHash;
+  const blueprintEnv = Object.entries(env)
+    .filter(([k]) => k.startsWith('BLUEPRINT_') && k !== 'BLUEPRINT_SYNTH_CACHE')
+    .sort(([a], [b]) => a.localeCompare(b));
+  hash.update(JSON.stringify(blueprintEnv));
+  return hash.digest('hex');
 }
 
-/** The cache key of one synthesis: its description (plain data) and the source tree. */
-export function cacheKey(what: unknown): string {
-  return createHash('sha256').update(sourceTreeHash()).update(JSON.stringify(what)).digest('hex').slice(0, 32);
+/** treeHash of this repository for `clouds` (all of them unless named), once per process. */
+export function sourceTreeHash(clouds: readonly Cloud[] = ALL_CLOUDS): string {
+  const id = [...new Set(clouds)].sort().join(',');
+  let hash = treeHashes.get(id);
+  if (!hash) {
+    hash = treeHash(ROOT, clouds);
+    treeHashes.set(id, hash);
+  }
+  return hash;
+}
+
+/** The cache key of one synthesis: its description (plain data) and the trees of the clouds it built. */
+export function cacheKey(what: unknown, clouds: readonly Cloud[] = ALL_CLOUDS): string {
+  return createHash('sha256').update(sourceTreeHash(clouds)).update(JSON.stringify(what)).digest('hex').slice(0, 32);
 }
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
+/** An entry's content, or undefined when there is none; a hit marks the entry used now (pruneSynthCache keeps it). */
 function readEntry<T>(file: string): T | undefined {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+    return entry;
   } catch {
     return undefined;
   }
 }
 
 /**
- * The result of `make()` for `what`: from memory, from disk, or made now and stored. While
- * another jest worker makes the same entry, this one waits for it instead of making it twice.
+ * The result of `make()` for `what`: from memory, from disk, or made now and stored. `clouds`
+ * are the clouds whose constructs `make` synthesizes (all unless named). While another jest
+ * worker makes the same entry, this one waits for it instead of making it twice.
  */
-export function cached<T>(what: unknown, make: () => T): T {
-  const key = cacheKey(what);
+export function cached<T>(what: unknown, make: () => T, clouds: readonly Cloud[] = ALL_CLOUDS): T {
+  const key = cacheKey(what, clouds);
   if (memory.has(key)) return memory.get(key) as T;
   const result = process.env.BLUEPRINT_SYNTH_CACHE === 'off' ? make() : fromDisk(key, make);
   memory.set(key, result);
