@@ -13,6 +13,7 @@ import {
 import type { IConstruct } from 'constructs';
 import { CUSTOM_NAMES } from '../lib/change/aws';
 import { useBaselineWasmCompiler, useOneShotSynthSettings, useSerialGcMarking } from '../lib/one-shot';
+import { GuardResultCache, guardCacheDir } from './aws-guard-cache';
 import { backend } from './backend';
 import { SyncWorker } from './sync-worker';
 
@@ -32,7 +33,8 @@ import { SyncWorker } from './sync-worker';
  *  - the Guard gate runs the library's own CfnGuardValidator once per service's rule files
  *    (ct-rds-*, ct-ec2-*, ...) on a copy of each template that keeps only the resource types
  *    those files mention, without CDK metadata; rule files about types the template lacks are
- *    not run (they can only SKIP); all of it in a worker thread;
+ *    not run (they can only SKIP); all of it in a worker thread, except the groups whose verdict
+ *    for the same rules and copy is kept (stacks/aws-guard-cache.ts);
  *  - the built-in validation is aws-cdk-lib's own CloudFormationValidatePlugin, run in a worker
  *    thread that builds the engine as soon as the gates are added (while the stack is built);
  *  - both are started before cdk-nag runs on this thread and collected after it.
@@ -58,6 +60,8 @@ interface GuardRuleFile {
   readonly reportsOn?: ReadonlySet<string>;
   /** Every resource type the rule text mentions (what the template copy must keep). */
   readonly mentions: ReadonlySet<string>;
+  /** The rule's text (part of a cached verdict's key). */
+  readonly text: string;
 }
 
 const TYPE_PATTERN = /AWS::[A-Za-z0-9]+::[A-Za-z0-9]+/g;
@@ -84,6 +88,7 @@ export function controlTowerRules(): readonly GuardRuleFile[] {
         file,
         ...(header ? { reportsOn: new Set(header.match(TYPE_PATTERN) ?? []) } : {}),
         mentions: new Set(text.match(TYPE_PATTERN) ?? []),
+        text,
       };
     });
   }
@@ -101,7 +106,8 @@ export function applicableGuardRules(types: ReadonlySet<string>): readonly Guard
 }
 
 interface GuardMessage {
-  readonly report?: PolicyValidationPluginReport;
+  /** One report per group, in order. */
+  readonly reports?: PolicyValidationPluginReport[];
   readonly error?: string;
 }
 
@@ -111,15 +117,11 @@ const { workerData } = require('node:worker_threads');
 let message;
 try {
   const { CfnGuardValidator } = require(workerData.plugin);
-  const violations = [];
-  let success = true;
-  for (const group of workerData.groups) {
-    const validator = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: group.rules, maxBuffer: 256 * 1024 * 1024 });
-    const report = validator.validate({ templatePaths: group.templates });
-    success = success && report.success;
-    violations.push(...report.violations);
-  }
-  message = { report: { success, violations } };
+  const reports = workerData.groups.map((group) =>
+    new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: group.rules, maxBuffer: 256 * 1024 * 1024 })
+      .validate({ templatePaths: group.templates }),
+  );
+  message = { reports };
 } catch (e) {
   message = { error: e instanceof Error ? e.message : String(e) };
 }
@@ -133,26 +135,35 @@ Atomics.notify(flag, 0);
 interface GuardGroup {
   readonly rules: readonly string[];
   readonly templates: readonly string[];
+  /** Its verdict's key in the cache; undefined when the cache is off. */
+  readonly key?: string;
 }
 
-/** One Guard evaluation in flight. */
+/** A rule group of one Guard evaluation: its verdict from the cache, or the run to make. */
+type GuardSlot = { readonly cached: PolicyValidationPluginReport } | { readonly group: GuardGroup };
+
+/** One Guard evaluation: cached verdicts, and the other groups in flight on a worker thread. */
 class GuardRun {
   private readonly flag = new SharedArrayBuffer(4);
-  private readonly port: MessagePort;
-  private readonly worker: Worker;
+  private readonly port?: MessagePort;
+  private readonly worker?: Worker;
 
   constructor(
     private readonly dir: string,
     private readonly originals: ReadonlyMap<string, string>,
-    readonly groups: readonly GuardGroup[],
+    /** Every group, in rule order (the report keeps it, whatever came from the cache). */
+    readonly slots: readonly GuardSlot[],
+    private readonly cache?: GuardResultCache,
   ) {
+    const groups = slots.flatMap((slot) => ('group' in slot ? [slot.group] : []));
+    if (groups.length === 0) return;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(GUARD_WORKER, {
       eval: true,
       workerData: {
         plugin: require.resolve(GUARD_PACKAGE),
-        groups,
+        groups: groups.map(({ rules, templates }) => ({ rules, templates })),
         flag: this.flag,
         port: port2,
       },
@@ -164,23 +175,40 @@ class GuardRun {
   /** Blocks until cfn-guard is done; the report points at the real templates. */
   collect(timeoutMs = 300_000): PolicyValidationPluginReport {
     try {
-      if (Atomics.wait(new Int32Array(this.flag), 0, 0, timeoutMs) === 'timed-out') {
-        throw new Error(`cfn-guard did not finish within ${timeoutMs / 1000} s`);
-      }
-      const message = receiveMessageOnPort(this.port)?.message as GuardMessage | undefined;
-      if (!message?.report) throw new Error(message?.error ?? 'cfn-guard worker sent no report');
-      for (const violation of message.report.violations) {
-        for (const resource of violation.violatingResources) {
-          const original = resource.templatePath ? this.originals.get(resource.templatePath) : undefined;
-          if (original) (resource as { templatePath?: string }).templatePath = original;
-        }
-      }
-      return message.report;
+      const fresh = this.port ? this.wait(this.port, timeoutMs) : [];
+      let next = 0;
+      const reports = this.slots.map((slot) => {
+        if ('cached' in slot) return slot.cached;
+        const report = fresh[next++];
+        if (!report) throw new Error('cfn-guard worker sent fewer reports than groups');
+        if (slot.group.key) this.cache?.write(slot.group.key, report, slot.group.templates);
+        return this.onOriginals(report);
+      });
+      return { success: reports.every((r) => r.success), violations: reports.flatMap((r) => r.violations) };
     } finally {
-      void this.worker.terminate();
-      this.port.close();
+      void this.worker?.terminate();
+      this.port?.close();
       fs.rmSync(this.dir, { recursive: true, force: true });
     }
+  }
+
+  private wait(port: MessagePort, timeoutMs: number): PolicyValidationPluginReport[] {
+    if (Atomics.wait(new Int32Array(this.flag), 0, 0, timeoutMs) === 'timed-out') {
+      throw new Error(`cfn-guard did not finish within ${timeoutMs / 1000} s`);
+    }
+    const message = receiveMessageOnPort(port)?.message as GuardMessage | undefined;
+    if (!message?.reports) throw new Error(message?.error ?? 'cfn-guard worker sent no report');
+    return message.reports;
+  }
+
+  private onOriginals(report: PolicyValidationPluginReport): PolicyValidationPluginReport {
+    for (const violation of report.violations) {
+      for (const resource of violation.violatingResources) {
+        const original = resource.templatePath ? this.originals.get(resource.templatePath) : undefined;
+        if (original) (resource as { templatePath?: string }).templatePath = original;
+      }
+    }
+    return report;
   }
 }
 
@@ -192,7 +220,11 @@ class GuardRun {
 export class ControlTowerGuard {
   /** Rule files evaluated by the last run. */
   public lastRuleCount = 0;
+  /** Rule groups of the last run whose verdict came from the cache (cfn-guard did not run them). */
+  public lastCachedGroups = 0;
   private run?: GuardRun;
+  /** The validator package's version (it bundles cfn-guard). */
+  private readonly version: string;
   public readonly start: IPolicyValidationPlugin;
   public readonly collect: IPolicyValidationPlugin;
 
@@ -202,6 +234,7 @@ export class ControlTowerGuard {
         version: string;
       }
     ).version;
+    this.version = version;
     this.start = {
       name: `${POLICY_PLUGINS.guard}-start`,
       version,
@@ -232,21 +265,36 @@ export class ControlTowerGuard {
       return { file, template };
     });
     const rules = applicableGuardRules(types);
-    const groups = guardGroups(rules).map((group, g) => {
+    const cache = this.cache();
+    const slots = guardGroups(rules).map((group, g): GuardSlot => {
       const kept = new Set(group.flatMap((r) => [...r.mentions]));
-      const copies = templates.map(({ file, template }, i) => {
-        // Same file name in its own directory: the framework maps findings back by it.
+      // Same file name as the original: the framework maps findings back by it.
+      const copies = templates.map(({ file, template }) => ({
+        name: path.basename(file),
+        text: JSON.stringify(guardCopy(template, kept)),
+      }));
+      const key = cache?.key(group, copies);
+      const cached = key ? cache?.read(key, templatePaths) : undefined;
+      if (cached) return { cached };
+      const files = copies.map(({ name, text }, i) => {
         const copyDir = path.join(dir, `${g}-${i}`);
         fs.mkdirSync(copyDir);
-        const copy = path.join(copyDir, path.basename(file));
-        fs.writeFileSync(copy, JSON.stringify(guardCopy(template, kept)));
-        originals.set(copy, file);
+        const copy = path.join(copyDir, name);
+        fs.writeFileSync(copy, text);
+        originals.set(copy, templatePaths[i] as string);
         return copy;
       });
-      return { rules: group.map((r) => r.file), templates: copies };
+      return { group: { rules: group.map((r) => r.file), templates: files, ...(key ? { key } : {}) } };
     });
     this.lastRuleCount = rules.length;
-    return new GuardRun(dir, originals, groups);
+    this.lastCachedGroups = slots.filter((slot) => 'cached' in slot).length;
+    return new GuardRun(dir, originals, slots, cache);
+  }
+
+  /** The verdict cache (stacks/aws-guard-cache.ts), unless BLUEPRINT_GUARD_CACHE is off. */
+  private cache(): GuardResultCache | undefined {
+    const dir = guardCacheDir();
+    return dir ? new GuardResultCache(dir, this.version) : undefined;
   }
 }
 
