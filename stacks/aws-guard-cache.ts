@@ -3,13 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { defaultCompileCacheDir } from '../lib/compile-cache';
+import { removeStaleTemporaries } from '../lib/compile-cache-pack';
 
 /*
  * cfn-guard's verdicts, kept by what decides them. A Guard run is a pure function of the
  * cfn-guard build, the rule files' text and the data file; the gates run it once per service
- * group on a pruned template copy (stacks/aws-policy.ts), and most of those copies repeat: over
- * the 128 AWS templates the test suite synthesizes, 1,530 group runs have 257 distinct inputs, and
- * a synth of an unchanged spec repeats all of them. A run costs ~65 ms of CPU (~0.9 s a synth).
+ * group on a pruned template copy (stacks/aws-policy.ts), and most of those copies repeat: a
+ * synth of an unchanged spec repeats all of them, and the example with compute.maxInstances
+ * changed repeats 12 of its 14. A run costs ~65 ms of CPU (~0.9 s a synth).
  *
  * An entry is used only when its key matches: the key hashes the validator package's version,
  * the platform, each rule file's name and text, and each template copy's file name and text, so
@@ -20,7 +21,7 @@ import { defaultCompileCacheDir } from '../lib/compile-cache';
 
 /** Set to `off` to turn the cache off, or to a directory to keep it there. */
 export const GUARD_CACHE_ENV = 'BLUEPRINT_GUARD_CACHE';
-/** Entries unused this long are removed (once per process, on its first write). */
+/** Entries unused this long are removed (once per process and directory, on its first write). */
 const MAX_AGE_MS = 30 * 24 * 3600_000;
 /** Bumped when the entry format changes. */
 const FORMAT = 1;
@@ -47,10 +48,11 @@ export function guardCacheDir(env: NodeJS.ProcessEnv = process.env): string | un
   return setting || path.join(path.dirname(defaultCompileCacheDir()), 'guard');
 }
 
+/** Directories pruned by this process. */
+const pruned = new Set<string>();
+
 /** cfn-guard verdicts by input, in one directory. */
 export class GuardResultCache {
-  private pruned = false;
-
   /**
    * @param dir where entries are kept
    * @param validator the validator package's version (it bundles the cfn-guard binary)
@@ -126,15 +128,16 @@ export class GuardResultCache {
     return path.join(this.dir, `${key}.json`);
   }
 
-  /** Removes entries unused for MAX_AGE_MS and temporaries left by a killed process, once. */
+  /** Removes entries unused for MAX_AGE_MS and temporaries left by a killed process, once per process. */
   private prune(): void {
-    if (this.pruned) return;
-    this.pruned = true;
+    if (pruned.has(this.dir)) return;
+    pruned.add(this.dir);
+    removeStaleTemporaries(this.dir);
     for (const name of fs.readdirSync(this.dir)) {
+      if (!name.endsWith('.json')) continue;
       const file = path.join(this.dir, name);
       const stat = fs.statSync(file, { throwIfNoEntry: false });
-      const limit = name.endsWith('.tmp') ? 3600_000 : MAX_AGE_MS;
-      if (stat && Date.now() - stat.mtimeMs > limit) fs.rmSync(file, { force: true });
+      if (stat && Date.now() - stat.mtimeMs > MAX_AGE_MS) fs.rmSync(file, { force: true });
     }
   }
 }

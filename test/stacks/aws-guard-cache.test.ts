@@ -126,6 +126,23 @@ describe('cfn-guard verdict cache', () => {
       expect(fs.existsSync(path.join(cache.dir, `${key}.json`))).toBe(false);
     });
 
+    test('GIVEN a directory with an entry unused for 31 days and a temporary file a killed process left WHEN this process first writes THEN both go and recent entries stay', () => {
+      const dir = path.join(work, 'prune');
+      fs.mkdirSync(dir, { recursive: true });
+      const age = (file: string, days: number) => {
+        fs.writeFileSync(path.join(dir, file), '{}');
+        const at = new Date(Date.now() - days * 24 * 3600_000);
+        fs.utimesSync(path.join(dir, file), at, at);
+      };
+      age('old.json', 31);
+      age('recent.json', 29);
+      age('left.json.123.abc.tmp', 1);
+      const pruning = new GuardResultCache(dir, '0.0.62');
+      const key = pruning.key(rules, copies);
+      pruning.write(key, { success: true, violations: [] }, []);
+      expect(fs.readdirSync(dir).sort()).toEqual([`${key}.json`, 'recent.json']);
+    });
+
     test('GIVEN BLUEPRINT_GUARD_CACHE THEN off turns it off, a directory moves it, unset keeps it beside the code cache', () => {
       expect(guardCacheDir({ [GUARD_CACHE_ENV]: 'off' })).toBeUndefined();
       expect(guardCacheDir({ [GUARD_CACHE_ENV]: '/somewhere' })).toBe('/somewhere');
