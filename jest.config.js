@@ -14,6 +14,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   // Creation stacks of constructs and tokens skip jest's source mapping (~18 s of the suite's CPU).
   setupFiles: ['<rootDir>/test/support/stack-traces.js'],
   // Beside the installed packages (with the synthesis cache, test/support/synth-cache.ts): a fresh clone starts cold.

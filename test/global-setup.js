@@ -3,7 +3,9 @@
 // tree in well under a second.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+const { SYNTH_SERVER_ENV, startSynthServer } = require('./support/synth-server');
 
 /** Entries unused this long are removed: each edit of the sources makes new ones (~14 MB a tree). */
 const SYNTH_CACHE_MAX_AGE_MS = 3 * 24 * 3600_000;
@@ -24,7 +26,7 @@ function pruneSynthCache(dir, maxAgeMs = SYNTH_CACHE_MAX_AGE_MS, maxBytes = SYNT
   }
 }
 
-module.exports = async () => {
+module.exports = async (globalConfig) => {
   const root = path.join(__dirname, '..');
   pruneSynthCache(path.join(root, 'node_modules', '.cache', 'scaling-blueprint', 'synth'));
   execFileSync(
@@ -36,6 +38,8 @@ module.exports = async () => {
       'bin',
       'constructs',
       'stacks',
+      // The synthesis server's operations, beside the dist/ they load (test/support/synth-server.js).
+      'test/support/synth-ops.ts',
       '-d',
       'dist',
       '--quiet',
@@ -44,5 +48,13 @@ module.exports = async () => {
     ],
     { cwd: root, stdio: 'inherit' },
   );
+  // Missing synthesis-cache entries are made there (test/support/synth-server.js): as many threads as
+  // jest runs workers, since each worker waits for its own. Ended by global-teardown.js.
+  if (process.env[SYNTH_SERVER_ENV] !== 'off' && process.env.BLUEPRINT_SYNTH_CACHE !== 'off') {
+    const ops = path.join(root, 'dist', 'test', 'support', 'synth-ops.js');
+    const server = startSynthServer(ops, Math.min(globalConfig.maxWorkers, os.availableParallelism()));
+    process.env[SYNTH_SERVER_ENV] = server.queue;
+    globalThis.__blueprintSynthServer = server;
+  }
 };
 module.exports.pruneSynthCache = pruneSynthCache;

@@ -1,9 +1,8 @@
 import type { Side } from '../../lib/change/types';
 import type { Cloud } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { synthOutputs } from '../../stacks/change';
 import { gatedAwsSynth } from './gated';
-import { cached } from './synth-cache';
+import { cachedSynth } from './synth-cache';
 
 /*
  * The synthesized output of a spec, read back as users' tools read it: the CloudFormation
@@ -57,7 +56,7 @@ export function synthToFiles(
 export function synthesizedOutputs(spec: ResolvedSpec, clouds: readonly Cloud[]): Side['outputs'] {
   const out: { -readonly [C in Cloud]?: NonNullable<Side['outputs'][C]> } = {};
   for (const cloud of clouds.filter((c) => spec.clouds.includes(c))) {
-    const file = cached({ spec, cloud, checks: false }, () => synthOutputs(spec, [cloud])[cloud], [cloud]);
+    const file = cachedSynth('cloudOutput', [spec, cloud], [cloud]);
     if (file) (out as Record<Cloud, unknown>)[cloud] = file;
   }
   return out;

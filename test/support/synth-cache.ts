@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Cloud } from '../../lib/constants';
+import type { SYNTH_OPS, SynthOp } from './synth-ops';
 
 /*
  * One synthesis per spec for every suite that reads synthesized output: results are kept in
@@ -16,7 +17,11 @@ import type { Cloud } from '../../lib/constants';
  * constructs import another's, and no stack imports another cloud's constructs (biome.json's
  * layering rules refuse both).
  *
- * BLUEPRINT_SYNTH_CACHE=off keeps only the in-memory cache (every run synthesizes afresh).
+ * A missing entry is made by the synthesis server (test/support/synth-server.js): threads of
+ * jest's main process that load each engine once for the run, where each test file would load
+ * it again in its own module registry. BLUEPRINT_SYNTH_SERVER=off makes entries in the test's
+ * own worker instead, as BLUEPRINT_SYNTH_CACHE=off does (which also keeps only the in-memory
+ * cache: every run synthesizes afresh).
  */
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -35,6 +40,8 @@ const SETTINGS = ['package.json', 'package-lock.json', 'cdk.json', 'cdktf.json',
 export const SYNTH_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'scaling-blueprint', 'synth');
 /** A lock older than this belongs to a run that died; its entry is built again. */
 const STALE_LOCK_MS = 10 * 60_000;
+/** Test-run settings that change where an entry is made, never what it holds: not in the key. */
+const RUN_SETTINGS = new Set(['BLUEPRINT_SYNTH_CACHE', 'BLUEPRINT_SYNTH_SERVER']);
 
 const memory = new Map<string, unknown>();
 const treeHashes = new Map<string, string>();
@@ -69,11 +76,17 @@ export function treeHash(root: string, clouds: readonly Cloud[], env: NodeJS.Pro
     hash.update(path.relative(root, file));
     hash.update(fs.existsSync(file) ? fs.readFileSync(file) : '(absent)');
   }
-  const blueprintEnv = Object.entries(env)
-    .filter(([k]) => k.startsWith('BLUEPRINT_') && k !== 'BLUEPRINT_SYNTH_CACHE')
-    .sort(([a], [b]) => a.localeCompare(b));
-  hash.update(JSON.stringify(blueprintEnv));
+  hash.update(JSON.stringify(Object.entries(blueprintEnv(env)).sort(([a], [b]) => a.localeCompare(b))));
   return hash.digest('hex');
+}
+
+/** The BLUEPRINT_* settings a synthesis reads (the run settings left out). */
+function blueprintEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (e): e is [string, string] => e[0].startsWith('BLUEPRINT_') && !RUN_SETTINGS.has(e[0]) && e[1] !== undefined,
+    ),
+  );
 }
 
 /** treeHash of this repository for `clouds` (all of them unless named), once per process. */
@@ -117,6 +130,59 @@ export function cached<T>(what: unknown, make: () => T, clouds: readonly Cloud[]
   const result = process.env.BLUEPRINT_SYNTH_CACHE === 'off' ? make() : fromDisk(key, make);
   memory.set(key, result);
   return result;
+}
+
+type Ops = typeof SYNTH_OPS;
+
+/**
+ * `cached` for one of the synthesis operations (test/support/synth-ops.ts): a missing entry is
+ * made by the synthesis server when it runs, else here. Either way the arguments cross as JSON
+ * first, so both places synthesize the same data.
+ */
+export function cachedSynth<K extends SynthOp>(
+  op: K,
+  args: Parameters<Ops[K]>,
+  clouds: readonly Cloud[],
+): ReturnType<Ops[K]> {
+  const data = JSON.parse(JSON.stringify(args)) as unknown[];
+  const server = process.env.BLUEPRINT_SYNTH_SERVER;
+  const make =
+    server && server !== 'off'
+      ? () => askServer(server, op, data)
+      : () =>
+          ((require('./synth-ops') as typeof import('./synth-ops')).SYNTH_OPS[op] as (...a: unknown[]) => unknown)(
+            ...data,
+          );
+  return cached({ op, args: data }, make, clouds) as ReturnType<Ops[K]>;
+}
+
+let requests = 0;
+
+/** One request to the synthesis server, waited for: its result, or its error thrown here. */
+export function askServer(queue: string, op: SynthOp, args: unknown[]): unknown {
+  const id = `${process.pid}-${++requests}`;
+  const request = path.join(queue, `${id}.req`);
+  fs.writeFileSync(`${request}.tmp`, JSON.stringify({ op, args, env: blueprintEnv(process.env) }));
+  fs.renameSync(`${request}.tmp`, request);
+  const replyFile = path.join(queue, `${id}.res`);
+  const stopped = path.join(queue, 'stopped');
+  for (;;) {
+    if (fs.existsSync(replyFile)) {
+      const reply = JSON.parse(fs.readFileSync(replyFile, 'utf8')) as {
+        result?: unknown;
+        error?: { name?: string; message: string; stack?: string };
+      };
+      fs.rmSync(replyFile, { force: true });
+      if (!reply.error) return reply.result;
+      const error = new Error(reply.error.message);
+      error.name = reply.error.name ?? 'Error';
+      if (reply.error.stack) error.stack = reply.error.stack;
+      throw error;
+    }
+    if (fs.existsSync(stopped))
+      throw new Error(`the test synthesis server stopped: ${fs.readFileSync(stopped, 'utf8')}`);
+    sleep(5);
+  }
 }
 
 function fromDisk<T>(key: string, make: () => T): T {
