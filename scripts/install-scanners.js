@@ -8,7 +8,7 @@
  *
  *   node scripts/install-scanners.js
  */
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -18,7 +18,33 @@ const tools = path.join(root, '.tools');
 const PINS = JSON.parse(fs.readFileSync(path.join(root, 'scan', 'tools.json'), 'utf8'));
 
 const binary = (tool) => path.join(tools, tool, 'bin', tool);
-const versionOf = (bin) => (fs.existsSync(bin) ? spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout : '');
+
+/**
+ * The version of `dist` installed in `dir` (a site-packages or --target directory), read from its
+ * .dist-info METADATA as pip does: asking the tool itself costs checkov ~4 s of CPU on each
+ * `npm run scan`. '' when it is not there.
+ */
+function installedVersion(dir, dist) {
+  const prefix = `${dist.replace(/[-_.]+/g, '_').toLowerCase()}-`;
+  const info = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).filter(
+    (f) => f.toLowerCase().startsWith(prefix) && f.endsWith('.dist-info'),
+  );
+  if (info.length !== 1) return '';
+  const metadata = path.join(dir, info[0], 'METADATA');
+  const line = fs.existsSync(metadata) ? /^Version: (.+)$/m.exec(fs.readFileSync(metadata, 'utf8')) : null;
+  return line ? line[1].trim() : '';
+}
+
+/** A scanner's venv site-packages (the one python3.X directory uv made). */
+function sitePackages(tool) {
+  const lib = path.join(tools, tool, 'lib');
+  const python = (fs.existsSync(lib) ? fs.readdirSync(lib) : []).filter((d) => d.startsWith('python'));
+  return python.length === 1 ? path.join(lib, python[0], 'site-packages') : '';
+}
+
+/** Whether `tool` is installed at its pin: its entry point and its package metadata. */
+const scannerReady = (tool) =>
+  fs.existsSync(binary(tool)) && installedVersion(sitePackages(tool), tool) === PINS.scanners[tool];
 
 function run(cmd, args) {
   return new Promise((resolve, reject) => {
@@ -35,7 +61,7 @@ function run(cmd, args) {
 async function ensureUv() {
   const dir = path.join(tools, 'uv');
   const uv = path.join(dir, 'bin', 'uv');
-  if (versionOf(uv).includes(PINS.uv)) return uv;
+  if (fs.existsSync(uv) && installedVersion(dir, 'uv') === PINS.uv) return uv;
   fs.rmSync(dir, { recursive: true, force: true });
   await run('python3', [
     '-m',
@@ -57,7 +83,7 @@ async function install(uv, tool) {
   console.log(`installing ${tool} ${version} into ${path.relative(root, venv)}`);
   fs.rmSync(venv, { recursive: true, force: true });
   await run('python3', ['-m', 'venv', '--without-pip', venv]);
-  // Byte-compiled at install: the scan runs checkov three times, and this machine's Python
+  // Byte-compiled at install: every scan imports checkov anew, and this machine's Python
   // writes no .pyc files at run time (PYTHONDONTWRITEBYTECODE).
   await run(uv, [
     'pip',
@@ -71,7 +97,7 @@ async function install(uv, tool) {
 }
 
 async function main() {
-  const pending = Object.keys(PINS.scanners).filter((t) => !versionOf(binary(t)).includes(PINS.scanners[t]));
+  const pending = Object.keys(PINS.scanners).filter((t) => !scannerReady(t));
   if (pending.length === 0) return;
   const uv = await ensureUv();
   await Promise.all(pending.map((tool) => install(uv, tool)));

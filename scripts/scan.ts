@@ -5,12 +5,11 @@
  * warnings) must be listed in scan/baseline.json with a reason; a finding not in the baseline
  * fails the scan, so does a baseline entry that no longer matches (the baseline only shrinks),
  * and any cfn-lint error. Both tools are pinned (scan/tools.json) and installed with uv into .tools/
- * by scripts/install-scanners.js, while the specs are synthesized. Results go
- * to docs/scan.md.
+ * by scripts/install-scanners.js, while the specs are synthesized. checkov runs once over every
+ * file (all frameworks), beside cfn-lint. Results go to docs/scan.md.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLOUD_LABEL, type Cloud } from '../lib/constants';
 import { loadSpec } from '../lib/load';
@@ -69,15 +68,26 @@ async function ensureTools(): Promise<void> {
   if (r.status !== 0) throw new Error(`installing the scanners exited ${r.status}`);
 }
 
+interface CheckovCheck {
+  check_id: string;
+  check_name: string;
+  resource: string;
+  file_path: string;
+}
 interface CheckovReport {
-  results: { failed_checks: Array<{ check_id: string; check_name: string; resource: string; file_path: string }> };
-  summary: { passed: number; failed: number; skipped: number };
+  check_type: string;
+  results: { passed_checks?: CheckovCheck[]; failed_checks?: CheckovCheck[]; skipped_checks?: CheckovCheck[] };
 }
 
-async function runCheckov(files: readonly string[], framework: string): Promise<CheckovReport[]> {
+/**
+ * checkov over every file, all frameworks in one process: its start-up (~4 s of CPU, importing
+ * every check) is paid once, not once per cloud. Passed checks are listed too (no --quiet), so
+ * each check is counted for the cloud of its file.
+ */
+async function runCheckov(files: readonly string[], frameworks: readonly string[]): Promise<CheckovReport[]> {
   const args = [
     ...files.flatMap((f) => ['-f', f]),
-    ...['--framework', framework, '-o', 'json', '--compact', '--quiet', '--skip-download', '--soft-fail'],
+    ...['--framework', ...frameworks, '-o', 'json', '--compact', '--skip-download', '--soft-fail'],
   ];
   const r = await runAsync(binary('checkov'), args, { env: { ...process.env, LOG_LEVEL: 'ERROR' } });
   if (r.status !== 0) throw new Error(`checkov failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
@@ -98,17 +108,6 @@ async function runCfnLint(files: readonly string[]): Promise<CfnLintMatch[]> {
   const r = await runAsync(binary('cfn-lint'), ['--format', 'json', '--', ...files]);
   if (r.status === null || (r.status & 1) !== 0) throw new Error(`cfn-lint failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout || '[]') as CfnLintMatch[];
-}
-
-/** Runs the jobs, at most `limit` at a time, and returns their results in order. */
-async function limited<T>(limit: number, jobs: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  const lane = async () => {
-    for (let i = next++; i < jobs.length; i = next++) results[i] = await (jobs[i] as () => Promise<T>)();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, lane));
-  return results;
 }
 
 /** The logical id a cfn-lint match is about, as `Type.LogicalId` like checkov prints it. */
@@ -140,23 +139,20 @@ async function main(): Promise<number> {
   fs.rmSync(OUT, { recursive: true, force: true });
   const files = synthesizeSpecs();
   await installs;
-  const specOf = (cloud: Cloud, file: string) =>
-    files[cloud].find((f) => path.resolve(file) === f.file || f.file.endsWith(file))?.spec ?? file;
+  // A scanner names a file as given or relative to the working directory.
+  const entries = (Object.keys(files) as Cloud[]).flatMap((cloud) => files[cloud].map((f) => ({ cloud, ...f })));
+  const entryOf = (file: string) => entries.find((f) => path.resolve(file) === f.file || f.file.endsWith(file));
+  const specOf = (file: string) => entryOf(file)?.spec ?? file;
 
-  // The four scanner runs are separate processes: as many side by side as there are cores.
+  // cfn-lint and checkov side by side: two processes, two cores.
   const clouds = (Object.keys(files) as Cloud[]).filter((c) => files[c].length > 0);
-  const lintRun = runCfnLint(files.aws.map((f) => f.file));
-  const checkovRuns = limited(
-    Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1),
-    clouds.map(
-      (cloud) => () =>
-        runCheckov(
-          files[cloud].map((f) => f.file),
-          FRAMEWORK[cloud],
-        ),
+  const [lint, reports] = await Promise.all([
+    runCfnLint(files.aws.map((f) => f.file)),
+    runCheckov(
+      clouds.flatMap((c) => files[c].map((f) => f.file)),
+      [...new Set(clouds.map((c) => FRAMEWORK[c]))],
     ),
-  );
-  const [lint, reports] = await Promise.all([lintRun, checkovRuns]);
+  ]);
 
   const findings: Finding[] = [];
   const counts: Record<Cloud, { passed: number; failed: number; skipped: number }> = {
@@ -164,22 +160,26 @@ async function main(): Promise<number> {
     gcp: { passed: 0, failed: 0, skipped: 0 },
     azure: { passed: 0, failed: 0, skipped: 0 },
   };
-  clouds.forEach((cloud, i) => {
-    for (const report of reports[i] ?? []) {
-      counts[cloud].passed += report.summary.passed;
-      counts[cloud].skipped += report.summary.skipped;
-      for (const c of report.results.failed_checks) {
-        findings.push({
-          cloud,
-          tool: 'checkov',
-          check: c.check_id,
-          name: c.check_name,
-          resource: c.resource,
-          spec: specOf(cloud, c.file_path),
-        });
-      }
+  const cloudOf = (c: CheckovCheck): Cloud => {
+    const cloud = entryOf(c.file_path)?.cloud;
+    if (!cloud) throw new Error(`checkov reported ${c.check_id} on ${c.file_path}, a file it was not given`);
+    return cloud;
+  };
+  for (const report of reports) {
+    for (const c of report.results.passed_checks ?? []) counts[cloudOf(c)].passed++;
+    for (const c of report.results.skipped_checks ?? []) counts[cloudOf(c)].skipped++;
+    for (const c of report.results.failed_checks ?? []) {
+      const cloud = cloudOf(c);
+      findings.push({
+        cloud,
+        tool: 'checkov',
+        check: c.check_id,
+        name: c.check_name,
+        resource: c.resource,
+        spec: specOf(c.file_path),
+      });
     }
-  });
+  }
 
   const templates = new Map(
     files.aws.map((f) => [
@@ -195,7 +195,7 @@ async function main(): Promise<number> {
       check: m.Rule.Id,
       name: m.Message,
       resource: cfnLintResource(m, templates),
-      spec: specOf('aws', m.Filename),
+      spec: specOf(m.Filename),
     });
   }
 
