@@ -55,6 +55,13 @@ export const WAF_RULE_SETS = [
   'sessionfixation-v33-stable',
 ] as const;
 
+/**
+ * Log4Shell (CVE-2021-44228 and -45046): Google's `cve-canary` set with every signature, since a
+ * JNDI lookup string has no legitimate use in a request (AWS blocks it with KnownBadInputs, Azure
+ * with its OWASP 3.2 rules; checkov's CKV_AWS_192, CKV_AZURE_135 and CKV_GCP_73 check all three).
+ */
+export const LOG4J_RULE_EXPRESSION = "evaluatePreconfiguredExpr('cve-canary')";
+
 /** Per client IP (lib/operations.ts): more than this many requests in the interval get HTTP 429. */
 export const RATE_LIMIT = { count: WAF_RATE_LIMIT.requests, intervalSec: WAF_RATE_LIMIT.windowSeconds } as const;
 /** Cloud Armor's default rule priority (the lowest). */
@@ -102,8 +109,15 @@ export function securityPolicyRules(): ComputeSecurityPolicyRule[] {
     description: `Preconfigured WAF: ${ruleSet}`,
     match: { expr: { expression: `evaluatePreconfiguredWaf('${ruleSet}', {'sensitivity': 1})` } },
   }));
+  const log4j: ComputeSecurityPolicyRule = {
+    priority: 1000 + WAF_RULE_SETS.length * 10,
+    action: 'deny(403)',
+    description: 'Preconfigured WAF: cve-canary (Log4j)',
+    match: { expr: { expression: LOG4J_RULE_EXPRESSION } },
+  };
   return [
     ...waf,
+    log4j,
     {
       // After the WAF rules: a throttle rule's conform action (allow) ends evaluation.
       priority: 2000,

@@ -65,10 +65,14 @@ describe('GcpLoadBalancer', () => {
       expect(policy.type).toBe('CLOUD_ARMOR');
       const rules: Json[] = policy.rule;
       const waf = rules.filter((r) => r.match.expr);
-      expect(waf.map((r) => r.match.expr.expression)).toEqual(
-        WAF_RULE_SETS.map((s) => `evaluatePreconfiguredWaf('${s}', {'sensitivity': 1})`),
-      );
+      expect(waf.map((r) => r.match.expr.expression)).toEqual([
+        ...WAF_RULE_SETS.map((s) => `evaluatePreconfiguredWaf('${s}', {'sensitivity': 1})`),
+        "evaluatePreconfiguredExpr('cve-canary')",
+      ]);
       expect(waf.map((r) => r.match.expr.expression).join()).toMatch(/sqli-v33-stable.*xss-v33-stable.*lfi.*rce/);
+      // Log4Shell (CVE-2021-44228): every cve-canary signature, enforced (not in preview), as checkov's CKV_GCP_73 wants.
+      expect(waf.at(-1)).toMatchObject({ action: 'deny(403)', priority: 1090 });
+      expect(waf.every((r) => r.preview !== true)).toBe(true);
       for (const r of waf) expect(r.action).toBe('deny(403)');
       const throttle = rules.find((r) => r.action === 'throttle');
       expect(throttle.rate_limit_options).toMatchObject({
