@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Cloud } from '../../lib/constants';
@@ -156,11 +156,10 @@ export function cachedSynth<K extends SynthOp>(
   return cached({ op, args: data }, make, clouds) as ReturnType<Ops[K]>;
 }
 
-let requests = 0;
-
 /** One request to the synthesis server, waited for: its result, or its error thrown here. */
 export function askServer(queue: string, op: SynthOp, args: unknown[]): unknown {
-  const id = `${process.pid}-${++requests}`;
+  // Unique across the test files of a worker too (each has its own copy of this module).
+  const id = `${process.pid}-${randomUUID()}`;
   const request = path.join(queue, `${id}.req`);
   fs.writeFileSync(`${request}.tmp`, JSON.stringify({ op, args, env: blueprintEnv(process.env) }));
   fs.renameSync(`${request}.tmp`, request);
