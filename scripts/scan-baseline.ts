@@ -66,3 +66,45 @@ export function compare(
     stale: entries.filter((e) => !findings.some((f) => accepts(e, f))),
   };
 }
+
+/** A check checkov logged as "Failed to run": it raised on that resource, so it neither passed nor failed. */
+export interface CrashedCheck {
+  readonly check: string;
+  readonly file: string;
+  readonly resource: string;
+  /** The exception: the last line of the traceback checkov logged. */
+  readonly error: string;
+}
+
+/**
+ * Checks checkov raises on with this output instead of deciding, each with what it would decide,
+ * checked by hand against the output (checkov 3.3.30). Like the baseline: a crash not listed here
+ * fails the scan, and so does an entry checkov now decides.
+ */
+export const UNDECIDED: Readonly<Record<string, string>> = {
+  CKV_GCP_54:
+    'wants `log_lock_waits` on: every instance sets it (constructs/gcp/database.ts, DATABASE_AUDIT.logLockWaits)',
+  CKV_GCP_57:
+    'wants `log_min_duration_statement` at -1 (off): every instance logs queries slower than SLOW_QUERY_MS on purpose, the query statistics that find missing indexes; it would fail and be baselined',
+};
+
+/** The "Failed to run check" entries of checkov's log (LOG_LEVEL=ERROR), each with the last line of its traceback. */
+export function crashedChecks(stderr: string): CrashedCheck[] {
+  return stderr.split(/\n(?=\d{4}-\d\d-\d\d )/).flatMap((entry) => {
+    const m = /Failed to run check (\S+) on (\S+?):(\S+)/.exec(entry);
+    if (!m) return [];
+    const lines = entry.trim().split('\n');
+    return [{ check: m[1] ?? '', file: m[2] ?? '', resource: m[3] ?? '', error: (lines.at(-1) ?? '').trim() }];
+  });
+}
+
+/** Crashes with no note, and notes of checks that no longer crash. */
+export function compareCrashes(
+  notes: Readonly<Record<string, string>>,
+  crashed: readonly CrashedCheck[],
+): { unexplained: CrashedCheck[]; staleNotes: string[] } {
+  return {
+    unexplained: crashed.filter((c) => notes[c.check] === undefined),
+    staleNotes: Object.keys(notes).filter((check) => !crashed.some((c) => c.check === check)),
+  };
+}

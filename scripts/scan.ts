@@ -4,9 +4,11 @@
  * and cfn-lint over the CloudFormation templates. Every open finding (checkov failures, cfn-lint
  * warnings) must be listed in scan/baseline.json with a reason; a finding not in the baseline
  * fails the scan, so does a baseline entry that no longer matches (the baseline only shrinks),
- * and any cfn-lint error. Both tools are pinned (scan/tools.json) and installed with uv into .tools/
- * by scripts/install-scanners.js, while the specs are synthesized. checkov runs once over every
- * file (all frameworks), beside cfn-lint. Results go to docs/scan.md.
+ * and any cfn-lint error. A check checkov raises on instead of deciding must be in UNDECIDED
+ * (scripts/scan-baseline.ts) with what it would decide, under the same two rules. Both tools
+ * are pinned (scan/tools.json) and installed with uv into .tools/ by scripts/install-scanners.js,
+ * while the specs are synthesized. checkov runs once over every file (all frameworks), beside
+ * cfn-lint. Results go to docs/scan.md.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,7 +16,15 @@ import * as path from 'node:path';
 import { CLOUD_LABEL, type Cloud } from '../lib/constants';
 import { loadSpec } from '../lib/load';
 import { synthesize } from '../stacks/synth';
-import { type BaselineEntry, compare, type Finding } from './scan-baseline';
+import {
+  type BaselineEntry,
+  type CrashedCheck,
+  compare,
+  compareCrashes,
+  crashedChecks,
+  type Finding,
+  UNDECIDED,
+} from './scan-baseline';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The scanners' pins (scan/tools.json): a new version brings new checks, upgrading means a baseline review. */
@@ -101,37 +111,6 @@ interface CheckovRun {
   readonly crashed: CrashedCheck[];
 }
 
-/** A check checkov logged as "Failed to run": it raised on that resource, so it neither passed nor failed. */
-interface CrashedCheck {
-  readonly check: string;
-  readonly file: string;
-  readonly resource: string;
-  /** The exception, the last line of the traceback checkov logged. */
-  readonly error: string;
-}
-
-/**
- * What the checks checkov cannot run on this output would decide, checked by hand against it:
- * the report says so next to each, so that a crash is never read as a pass.
- */
-const CRASH_NOTES: Readonly<Record<string, string>> = {
-  CKV_GCP_54:
-    'wants `log_lock_waits` on: every instance sets it (constructs/gcp/database.ts, DATABASE_AUDIT.logLockWaits)',
-  CKV_GCP_57:
-    'wants `log_min_duration_statement` at -1 (off): every instance logs queries slower than SLOW_QUERY_MS on purpose, the query statistics that find missing indexes; it would fail and be baselined',
-};
-
-/** The "Failed to run check" entries of checkov's log, each with the last line of its traceback. */
-function crashedChecks(stderr: string): CrashedCheck[] {
-  const entries = stderr.split(/\n(?=\d{4}-\d\d-\d\d )/);
-  return entries.flatMap((entry) => {
-    const m = /Failed to run check (\S+) on (\S+?):(\S+)/.exec(entry);
-    if (!m) return [];
-    const lines = entry.trim().split('\n');
-    return [{ check: m[1] ?? '', file: m[2] ?? '', resource: m[3] ?? '', error: (lines.at(-1) ?? '').trim() }];
-  });
-}
-
 interface CfnLintMatch {
   Rule: { Id: string; Description?: string; ShortDescription?: string };
   Level: 'Error' | 'Warning' | 'Informational';
@@ -197,11 +176,12 @@ async function main(): Promise<number> {
     gcp: { passed: 0, failed: 0, skipped: 0 },
     azure: { passed: 0, failed: 0, skipped: 0 },
   };
-  const cloudOf = (c: CheckovCheck): Cloud => {
-    const cloud = entryOf(c.file_path)?.cloud;
-    if (!cloud) throw new Error(`checkov reported ${c.check_id} on ${c.file_path}, a file it was not given`);
+  const cloudOfFile = (file: string, check: string): Cloud => {
+    const cloud = entryOf(file)?.cloud;
+    if (!cloud) throw new Error(`checkov reported ${check} on ${file}, a file it was not given`);
     return cloud;
   };
+  const cloudOf = (c: CheckovCheck) => cloudOfFile(c.file_path, c.check_id);
   for (const report of reports) {
     for (const c of report.results.passed_checks ?? []) counts[cloudOf(c)].passed++;
     for (const c of report.results.skipped_checks ?? []) counts[cloudOf(c)].skipped++;
@@ -243,7 +223,8 @@ async function main(): Promise<number> {
     counts[cloud].failed = checkovFresh.filter((f) => f.cloud === cloud).length;
     counts[cloud].skipped += accepted.filter((f) => f.cloud === cloud && f.tool === 'checkov').length;
   }
-  const unrun = crashed.map((c) => ({ ...c, cloud: entryOf(c.file)?.cloud ?? 'aws' }));
+  const unrun = crashed.map((c) => ({ ...c, cloud: cloudOfFile(c.file, c.check) }));
+  const { unexplained, staleNotes } = compareCrashes(UNDECIDED, crashed);
   writeReport(counts, lint, accepted, fresh, baseline.entries, unrun);
 
   for (const m of lintErrors) console.log(`CFN-LINT ERROR ${m.Rule.Id} ${cfnLintResource(m, templates)}: ${m.Message}`);
@@ -253,7 +234,13 @@ async function main(): Promise<number> {
     console.log(
       `STALE BASELINE ${CLOUD_LABEL[e.cloud]} ${e.tool ?? 'checkov'} ${e.check} ${e.resources?.join(',') ?? ''}: no longer matches; remove it`,
     );
-  return lintErrors.length > 0 || fresh.length > 0 || stale.length > 0 ? 1 : 0;
+  for (const c of unexplained)
+    console.log(
+      `UNDECIDED CHECK checkov ${c.check} ${c.resource} (${c.error}): add to UNDECIDED in scripts/scan-baseline.ts what it would decide`,
+    );
+  for (const check of staleNotes) console.log(`STALE UNDECIDED ${check}: checkov decides it now; remove it`);
+  const failed = [lintErrors, fresh, stale, unexplained, staleNotes].some((list) => list.length > 0);
+  return failed ? 1 : 0;
 }
 
 function writeReport(
@@ -300,7 +287,7 @@ function writeReport(
   }
   const unrun = [...groups.values()].map(
     (g) =>
-      `| ${CLOUD_LABEL[g.cloud]} | ${g.check} | ${g.runs} | ${[...g.resources].map((r) => `\`${r}\``).join(', ')} | \`${g.error.replace(/\|/g, '\\|')}\` | ${CRASH_NOTES[g.check] ?? 'not checked by hand yet'} |`,
+      `| ${CLOUD_LABEL[g.cloud]} | ${g.check} | ${g.runs} | ${[...g.resources].map((r) => `\`${r}\``).join(', ')} | \`${g.error.replace(/\|/g, '\\|')}\` | ${UNDECIDED[g.check] ?? '(none written: the scan fails)'} |`,
   );
   fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
   fs.writeFileSync(

@@ -1,6 +1,6 @@
 // Bounds the synthesis cache, then builds dist/ once before the suites that run the CLI and the
-// cdk/cdktf apps as processes, so `npx jest` alone never tests stale JavaScript. swc compiles the
-// tree in well under a second.
+// cdk/cdktf apps as processes, so `npx jest` alone never tests stale JavaScript (swc compiles the
+// tree in well under a second), then starts the synthesis server that makes missing cache entries.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
