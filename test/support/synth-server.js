@@ -9,7 +9,8 @@
  *   <id>.req   {op, args, env}: written whole (temporary file, renamed) by the asking worker;
  *   <id>.req.<thread>  the same file, renamed by the one thread that takes it;
  *   <id>.res   {result} or {error: {name, message, stack}}: renamed into place by that thread;
- *   stopped    why the server stopped (a thread ended): askers fail with that text instead of waiting.
+ *   stopped    why the server stopped (a thread ended), renamed into place whole: askers fail with
+ *              that text instead of waiting.
  * BLUEPRINT_SYNTH_SERVER=off (or BLUEPRINT_SYNTH_CACHE=off) makes entries in the jest worker.
  */
 const fs = require('node:fs');
@@ -35,9 +36,16 @@ function startSynthServer(opsFile, threads) {
   return { queue, workers };
 }
 
+/** Writes `file` whole (a temporary file renamed): a reader never sees it empty or half written. */
+function writeWhole(file, text) {
+  const tmp = `${file}.${process.pid}.${threadId}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
 /** Ends the threads and removes the queue. */
 async function stopSynthServer(server) {
-  fs.writeFileSync(path.join(server.queue, 'stopped'), 'the test run ended');
+  writeWhole(path.join(server.queue, 'stopped'), 'the test run ended');
   await Promise.all(server.workers.map((w) => w.terminate()));
   fs.rmSync(server.queue, { recursive: true, force: true });
 }
@@ -46,7 +54,7 @@ async function stopSynthServer(server) {
 function serve({ queue, ops }) {
   const stopped = path.join(queue, 'stopped');
   // An asker waiting on this thread would wait forever: it reads why no answer comes instead.
-  const stop = (why) => fs.existsSync(stopped) || fs.writeFileSync(stopped, why);
+  const stop = (why) => fs.existsSync(stopped) || writeWhole(stopped, why);
   process.on('exit', (code) => stop(`synthesis server thread ${threadId} exited (${code})`));
   let SYNTH_OPS;
   try {
@@ -55,11 +63,7 @@ function serve({ queue, ops }) {
     stop(`synthesis server thread ${threadId} could not load ${ops}: ${e instanceof Error ? e.message : e}`);
     return;
   }
-  const answer = (file, reply) => {
-    const tmp = `${file}.${threadId}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(reply));
-    fs.renameSync(tmp, file);
-  };
+  const answer = (file, reply) => writeWhole(file, JSON.stringify(reply));
   const handle = (id) => {
     const taken = path.join(queue, `${id}.req.${threadId}`);
     try {
