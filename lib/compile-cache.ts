@@ -179,24 +179,13 @@ type Internals = typeof Module & {
 function patchLoader(state: Active): void {
   const loader = Module as Internals;
   const original = loader.prototype._compile;
-  const prefix = loader.wrapper[0];
   loader.prototype._compile = function compile(this: Module, content, filename, ...rest) {
     if (!cacheable(content, filename, rest[0])) return original.call(this, content, filename, ...rest);
-    const hash = createHash('sha1').update(content).digest();
+    const hash = contentHash(content);
     const cachedData = state.pack.read(filename, hash);
-    let script: vm.Script;
-    try {
-      // A shebang is a comment only on the first line of a file, not inside the wrapper.
-      script = new vm.Script(loader.wrap(content.startsWith('#!') ? `//${content}` : content), {
-        filename,
-        // Positions on the first line stay those of the file (the wrapper precedes it).
-        columnOffset: -prefix.length,
-        cachedData,
-      });
-    } catch {
-      // A syntax error (or ES module syntax): Node reports it, or loads the file its own way.
-      return original.call(this, content, filename, ...rest);
-    }
+    const script = compileWrapped(content, filename, loader.wrapper, cachedData);
+    // Node reports the syntax error, or loads the file its own way.
+    if (!script) return original.call(this, content, filename, ...rest);
     if (cachedData && !script.cachedDataRejected) state.hits++;
     else {
       state.misses++;
@@ -209,13 +198,44 @@ function patchLoader(state: Active): void {
 
 /**
  * Whether a module goes through the cache. A third argument is Node's module format (require(esm),
- * type stripping): Node's business. A module that may call import() stays with Node too: code
- * V8 restores from a cache has lost the loader's callback for it (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
- * on Node 20), and the text test errs on the safe side (a mention in a comment is enough).
+ * type stripping): Node's business.
  */
 function cacheable(content: unknown, filename: string, format: unknown): content is string {
   if (typeof content !== 'string' || (format !== undefined && format !== 'commonjs')) return false;
-  return /\.c?js$/.test(filename) && !/\bimport\s*\(/.test(content);
+  return /\.c?js$/.test(filename);
+}
+
+/** What an entry is kept for: the module's contents. */
+export const contentHash = (content: string): Buffer => createHash('sha1').update(content).digest();
+
+/**
+ * A CommonJS module's `content` compiled as a script inside `wrapper` (the two halves of a module
+ * wrapper), with V8's code for it when `cachedData` holds some (V8 may reject it: see
+ * `cachedDataRejected`). Undefined when the caller must compile it its own way: it does not
+ * compile as a script (a syntax error, ES module syntax), or it may call import(): code V8
+ * restores from a cache has lost the loader's callback for it (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
+ * on Node 20), and the text test errs on the safe side (a mention in a comment is enough). Also
+ * the jest runtime's cache (test/support/jest-runtime.js).
+ */
+export function compileWrapped(
+  content: string,
+  filename: string,
+  wrapper: readonly [string, string],
+  cachedData?: Buffer,
+): vm.Script | undefined {
+  if (/\bimport\s*\(/.test(content)) return undefined;
+  // A shebang is a comment only on the first line of a file, not inside the wrapper.
+  const body = content.startsWith('#!') ? `//${content}` : content;
+  try {
+    // Positions on the first line stay those of the file (the wrapper precedes it).
+    return new vm.Script(`${wrapper[0]}${body}${wrapper[1]}`, {
+      filename,
+      columnOffset: -wrapper[0].length,
+      cachedData,
+    });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The `require` a module sees, as Node builds it (lib/internal/modules/helpers.js makeRequireFunction). */

@@ -385,7 +385,7 @@ export function awsWebAcls(spec: ResolvedSpec): Array<{ item: string; rules: num
 /** The Azure gateway runs WAF_v2 when the WAF is on or the locked CDN origin needs its Front Door rule. */
 export const azureGatewaySku = (spec: ResolvedSpec) =>
   spec.loadBalancer.waf || (spec.cdn.enabled && spec.cdn.lockOrigin) ? 'WAF_v2' : 'Standard_v2';
-/** Rules of the Cloud Armor policy (10 preconfigured WAF rules, the rate limit and the default rule). */
+/** Rules of the Cloud Armor policy (9 preconfigured WAF rule sets, Log4Shell, the rate limit and the default rule). */
 export const GCP_ARMOR_RULES = 12;
 /** Application Gateway instance bounds, as the Azure load-balancer construct sets them. */
 export const azureGatewayCapacity = (spec: ResolvedSpec) => (spec.isProd ? { min: 2, max: 10 } : { min: 1, max: 3 });

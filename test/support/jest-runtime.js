@@ -12,19 +12,21 @@
  * What a test sees does not change: every file still gets a fresh registry and runs each
  * module's code again; only the compile is skipped. An entry is used only for the same file
  * with the same contents (SHA-1 of the source); V8 checks its own version and flags and may
- * reject an entry, and then the module compiles as usual. Any error on this path falls back to
- * jest's own compile, so a module jest can load loads the same way. Only files under
- * node_modules/ take this path: the project's own sources keep jest's compile as they are.
+ * reject an entry, and then the module compiles as usual. A module that may call import(), and
+ * any that does not compile this way, is left to jest's own compile (compileWrapped in
+ * lib/compile-cache.ts, shared with the CLI's code cache), so a module jest can load loads the
+ * same way. Only files under node_modules/ take this path: the project's own sources keep jest's
+ * compile as they are.
  *
  * BLUEPRINT_JEST_CODE_CACHE=off runs jest's own runtime unchanged.
  */
-const crypto = require('node:crypto');
 const path = require('node:path');
-const vm = require('node:vm');
 const Runtime = require('jest-runtime').default;
+// The CLI's code cache compiles the same way (lib/compile-cache.ts); dist/ is built by the global setup.
+const { compileWrapped, contentHash } = require('../../dist/lib/compile-cache');
 
-/** The module wrapper's parameters are jest's own (module, exports, require, ..., jest, globals). */
-const wrapperOf = (params) => `(function (${params.join(', ')}) {`;
+/** jest's module wrapper: its parameters are jest's own (module, exports, require, ..., jest, globals). */
+const wrapperOf = (params) => [`(function (${params.join(', ')}) {`, '\n})'];
 
 /** Compiled code of one worker's modules: entries by file, the scripts to take code from, counters. */
 class CodeCache {
@@ -38,26 +40,15 @@ class CodeCache {
 
   /**
    * The module function for `source`, compiled in `context` with the cached code when there is
-   * an entry for this file and these contents; undefined when it cannot be compiled here (the
-   * caller then compiles as usual).
+   * an entry for this file and these contents; undefined when it is not compiled here (it may
+   * call import(), or it does not compile as a script: compileWrapped), and jest compiles it.
    */
-  compile(source, filename, params, context, importModuleDynamically) {
-    const hash = crypto.createHash('sha1').update(source).digest();
+  compile(source, filename, params, context) {
+    const hash = contentHash(source);
     const entry = this.entries.get(filename);
     const cachedData = entry?.hash.equals(hash) ? entry.data : undefined;
-    const prefix = wrapperOf(params);
-    let script;
-    try {
-      script = new vm.Script(`${prefix}${source}\n})`, {
-        filename,
-        // Stack traces name the same line and column as the unwrapped module.
-        columnOffset: -prefix.length,
-        cachedData,
-        importModuleDynamically,
-      });
-    } catch {
-      return undefined;
-    }
+    const script = compileWrapped(source, filename, wrapperOf(params), cachedData);
+    if (!script) return undefined;
     if (cachedData && !script.cachedDataRejected) this.stats.hits++;
     else {
       if (cachedData) this.stats.rejected++;
@@ -93,14 +84,7 @@ class CodeCachingRuntime extends Runtime {
       if (!filename.includes(PACKAGES)) return jestCompile(source, filename);
       const context = this._environment.getVmContext();
       if (context == null) return null;
-      const fn = workerCache.compile(
-        source,
-        filename,
-        executor.injectedModuleParameters,
-        context,
-        (specifier, _script, attributes, phase) =>
-          executor.dynamicImport(specifier, filename, context, attributes, phase),
-      );
+      const fn = workerCache.compile(source, filename, executor.injectedModuleParameters, context);
       return fn ?? jestCompile(source, filename);
     };
   }

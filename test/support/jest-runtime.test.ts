@@ -12,7 +12,6 @@ const { CodeCache } = require('./jest-runtime') as {
       filename: string,
       params: string[],
       context: vm.Context,
-      importModuleDynamically?: unknown,
     ): ((...args: unknown[]) => void) | undefined;
     keep(): void;
     stats: { hits: number; misses: number; rejected: number; kept: number };
@@ -87,6 +86,13 @@ describe('jest runtime code cache', () => {
     const cache = new CodeCache();
     expect(cache.compile('module.exports = ;', FILE, PARAMS, vm.createContext({}))).toBeUndefined();
     expect(cache.stats).toEqual({ hits: 0, misses: 0, rejected: 0, kept: 0 });
+  });
+
+  test('GIVEN a module that may call import() WHEN asked THEN it is left to jest (code restored from a cache loses the dynamic-import callback)', () => {
+    const cache = new CodeCache();
+    const source = "module.exports = () => import('node:fs');";
+    expect(cache.compile(source, FILE, PARAMS, vm.createContext({}))).toBeUndefined();
+    expect(cache.stats.misses).toBe(0);
   });
 
   test('GIVEN a module compiled in a context WHEN it runs THEN it belongs to that context (the globals of the test file)', () => {
