@@ -71,9 +71,11 @@ describe('synthesis cache', () => {
       expect(differ).toEqual(changed);
     });
 
-    test('a BLUEPRINT_* variable changes every key; BLUEPRINT_SYNTH_CACHE does not', () => {
+    test('a BLUEPRINT_* variable changes every key; the test-run settings do not', () => {
       const base = treeHash(root, ['gcp'], {});
       expect(treeHash(root, ['gcp'], { BLUEPRINT_SYNTH_CACHE: 'off' })).toBe(base);
+      expect(treeHash(root, ['gcp'], { BLUEPRINT_SYNTH_SERVER: 'off' })).toBe(base);
+      expect(treeHash(root, ['gcp'], { BLUEPRINT_JEST_CODE_CACHE: 'off' })).toBe(base);
       expect(treeHash(root, ['gcp'], { BLUEPRINT_COMPILE_CACHE: '/x' })).not.toBe(base);
     });
   });

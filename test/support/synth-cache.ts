@@ -40,8 +40,11 @@ const SETTINGS = ['package.json', 'package-lock.json', 'cdk.json', 'cdktf.json',
 export const SYNTH_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'scaling-blueprint', 'synth');
 /** A lock older than this belongs to a run that died; its entry is built again. */
 const STALE_LOCK_MS = 10 * 60_000;
-/** Test-run settings that change where an entry is made, never what it holds: not in the key. */
-const RUN_SETTINGS = new Set(['BLUEPRINT_SYNTH_CACHE', 'BLUEPRINT_SYNTH_SERVER']);
+/**
+ * Test-run settings that change where an entry is made or how jest compiles, never what it holds:
+ * not in the key (an A/B run with BLUEPRINT_JEST_CODE_CACHE=off must read the same entries).
+ */
+const RUN_SETTINGS = new Set(['BLUEPRINT_SYNTH_CACHE', 'BLUEPRINT_SYNTH_SERVER', 'BLUEPRINT_JEST_CODE_CACHE']);
 
 const memory = new Map<string, unknown>();
 const treeHashes = new Map<string, string>();
