@@ -17,7 +17,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/global-teardown.js',
   // Creation stacks of constructs and tokens skip jest's source mapping (~18 s of the suite's CPU).
   setupFiles: ['<rootDir>/test/support/stack-traces.js'],
-  // Installed packages compile once per jest worker instead of once per test file (~15% of the suite's CPU).
+  // Installed packages compile once per jest worker instead of once per test file (~10% of the suite's CPU).
   runtime: '<rootDir>/test/support/jest-runtime.js',
   // Beside the installed packages (with the synthesis cache, test/support/synth-cache.ts): a fresh clone starts cold.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
