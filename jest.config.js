@@ -1,6 +1,8 @@
 /** Jest: @swc/jest transpiles without type checking (tsc checks types once, in `npm run typecheck`). */
 module.exports = {
-  testEnvironment: 'node',
+  // jest's node environment; the worker's realm, where installed packages run, gets each file's console and
+  // V8's format for creation stacks (test/support/environment.js).
+  testEnvironment: '<rootDir>/test/support/environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
@@ -15,9 +17,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
-  // Creation stacks of constructs and tokens skip jest's source mapping (~18 s of the suite's CPU).
-  setupFiles: ['<rootDir>/test/support/stack-traces.js'],
-  // Installed packages compile once per jest worker instead of once per test file (~10% of the suite's CPU).
+  // Installed packages load once per jest worker instead of once per test file (~20% of the suite's CPU).
   runtime: '<rootDir>/test/support/jest-runtime.js',
   // Beside the installed packages (with the synthesis cache, test/support/synth-cache.ts): a fresh clone starts cold.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',

@@ -1,106 +1,58 @@
 import * as vm from 'node:vm';
 
 /*
- * The code cache of the jest runtime (test/support/jest-runtime.js): an installed package's
- * module compiles from the code of an earlier test file, runs the same, and fails at the same
- * place; anything it cannot compile is left to jest.
+ * The jest runtime (test/support/jest-runtime.js): installed packages load once per jest worker, in
+ * the worker's realm; the project's own modules load per test file, in its realm, through jest.
+ * With BLUEPRINT_JEST_SHARED_PACKAGES=off (jest's own runtime) the same tests expect jest's behaviour.
  */
-const { CodeCache } = require('./jest-runtime') as {
-  CodeCache: new () => {
-    compile(
-      source: string,
-      filename: string,
-      params: string[],
-      context: vm.Context,
-    ): ((...args: unknown[]) => void) | undefined;
-    keep(): void;
-    stats: { hits: number; misses: number; rejected: number; kept: number };
-  };
-};
+const shared = process.env.BLUEPRINT_JEST_SHARED_PACKAGES !== 'off';
+const workerObjectPrototype = vm.runInThisContext('Object.prototype') as object;
+/** Where an object made by an installed package gets its prototype from. */
+const packageObjectPrototype = shared ? workerObjectPrototype : Object.prototype;
 
-const PARAMS = ['module', 'exports', 'require', '__dirname', '__filename'];
-const FILE = '/pkg/node_modules/dep/index.js';
+type Yaml = typeof import('yaml');
+type Naming = typeof import('../../lib/naming');
+type Levenshtein = typeof import('fastest-levenshtein');
 
-/** Runs a compiled module function as jest does; returns its exports. */
-function run(fn: ((...args: unknown[]) => void) | undefined, filename = FILE): unknown {
-  if (!fn) throw new Error('not compiled');
-  const module = { exports: {} as unknown };
-  fn.call(module.exports, module, module.exports, require, '/pkg/node_modules/dep', filename);
-  return module.exports;
-}
-
-/** The first stack frame's file:line:column of what `fn` throws. */
-function thrownAt(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (
-      ((error as Error).stack ?? '')
-        .split('\n')[1]
-        ?.replace(/^.*\((.*)\)$/, '$1')
-        .trim() ?? ''
-    );
-  }
-  throw new Error('nothing thrown');
-}
-
-const SOURCE = [
-  "'use strict';",
-  'function add(a, b) { return a + b; }',
-  'module.exports = { sum: [1, 2, 3].reduce(add, 0), file: __filename, strict: this === undefined };',
-].join('\n');
-
-describe('jest runtime code cache', () => {
-  test('GIVEN a module compiled in one test file WHEN the next file compiles it THEN the cached code is used and runs the same', () => {
-    const cache = new CodeCache();
-    const first = run(cache.compile(SOURCE, FILE, PARAMS, vm.createContext({})));
-    expect(cache.stats).toEqual({ hits: 0, misses: 1, rejected: 0, kept: 0 });
-    cache.keep();
-    const second = run(cache.compile(SOURCE, FILE, PARAMS, vm.createContext({})));
-    expect(cache.stats).toEqual({ hits: 1, misses: 1, rejected: 0, kept: 1 });
-    // `this` is module.exports (jest calls the wrapper with it), so not undefined.
-    expect(first).toEqual({ sum: 6, file: FILE, strict: false });
-    expect(second).toEqual(first);
+describe('jest runtime: installed packages shared per worker', () => {
+  test("GIVEN an installed package WHEN it makes an object THEN the object has the worker realm's prototype, not this file's", () => {
+    const parsed = (require('yaml') as Yaml).parse('a: 1') as object;
+    expect(parsed).toEqual({ a: 1 });
+    expect(Object.getPrototypeOf(parsed)).toBe(packageObjectPrototype);
+    expect(workerObjectPrototype).not.toBe(Object.prototype);
   });
 
-  test('GIVEN the same file with other contents WHEN compiled THEN the entry is not used and the new code runs', () => {
-    const cache = new CodeCache();
-    run(cache.compile(SOURCE, FILE, PARAMS, vm.createContext({})));
-    cache.keep();
-    const changed = run(cache.compile(SOURCE.replace('[1, 2, 3]', '[4, 5]'), FILE, PARAMS, vm.createContext({})));
-    expect(changed).toMatchObject({ sum: 9 });
-    expect(cache.stats).toMatchObject({ hits: 0, misses: 2 });
+  test("GIVEN a project module WHEN it makes an object THEN the object is this file's realm's", () => {
+    const { ENV_SHORT } = require('../../lib/naming') as Naming;
+    expect(Object.getPrototypeOf(ENV_SHORT)).toBe(Object.prototype);
   });
 
-  test('GIVEN an error thrown on the first line WHEN the module runs THEN its stack names the line and column of the unwrapped module', () => {
-    const source = "module.exports = () => { throw new Error('boom'); };";
-    const cache = new CodeCache();
-    const cached = run(cache.compile(source, FILE, PARAMS, vm.createContext({}))) as () => void;
-    const plain = { exports: {} as () => void };
-    vm.compileFunction(source, PARAMS, { filename: FILE })(plain, plain.exports, require, '', FILE);
-    expect(thrownAt(cached)).toBe(thrownAt(plain.exports));
-    expect(thrownAt(cached)).toBe(`${FILE}:1:32`);
+  test('GIVEN jest.isolateModules WHEN both are required again THEN the package is the same instance and the project module is fresh', () => {
+    const yaml = require('yaml') as Yaml;
+    const naming = require('../../lib/naming') as Naming;
+    let again: { yaml?: Yaml; naming?: Naming } = {};
+    jest.isolateModules(() => {
+      again = { yaml: require('yaml'), naming: require('../../lib/naming') };
+    });
+    expect(again.yaml === yaml).toBe(shared);
+    expect(again.naming).not.toBe(naming);
+    expect(again.naming?.ENV_SHORT).toEqual(naming.ENV_SHORT);
   });
 
-  test('GIVEN a source that does not compile WHEN asked THEN nothing is compiled here and nothing is counted (jest compiles it and reports the error)', () => {
-    const cache = new CodeCache();
-    expect(cache.compile('module.exports = ;', FILE, PARAMS, vm.createContext({}))).toBeUndefined();
-    expect(cache.stats).toEqual({ hits: 0, misses: 0, rejected: 0, kept: 0 });
+  test('GIVEN jest.doMock of a package WHEN a test requires it THEN the mock is what it gets', () => {
+    let mocked: Levenshtein | undefined;
+    jest.isolateModules(() => {
+      jest.doMock('fastest-levenshtein', () => ({ distance: () => 42 }));
+      mocked = require('fastest-levenshtein');
+    });
+    jest.dontMock('fastest-levenshtein');
+    expect(mocked?.distance('a', 'b')).toBe(42);
+    expect((require('fastest-levenshtein') as Levenshtein).distance('kitten', 'sitting')).toBe(3);
   });
 
-  test('GIVEN a module that may call import() WHEN asked THEN it is left to jest (code restored from a cache loses the dynamic-import callback)', () => {
-    const cache = new CodeCache();
-    const source = "module.exports = () => import('node:fs');";
-    expect(cache.compile(source, FILE, PARAMS, vm.createContext({}))).toBeUndefined();
-    expect(cache.stats.misses).toBe(0);
-  });
-
-  test('GIVEN a module compiled in a context WHEN it runs THEN it belongs to that context (the globals of the test file)', () => {
-    const cache = new CodeCache();
-    const context = vm.createContext({ marker: 'file-a' });
-    const out = run(
-      cache.compile('module.exports = typeof marker === "string" ? marker : null;', FILE, PARAMS, context),
-    );
-    expect(out).toBe('file-a');
+  test("GIVEN a package's JSON file WHEN required THEN it is the package's data", () => {
+    const pkg = require('yaml/package.json') as { name: string };
+    expect(pkg.name).toBe('yaml');
+    expect(Object.getPrototypeOf(pkg)).toBe(packageObjectPrototype);
   });
 });

@@ -75,7 +75,7 @@ describe('synthesis cache', () => {
       const base = treeHash(root, ['gcp'], {});
       expect(treeHash(root, ['gcp'], { BLUEPRINT_SYNTH_CACHE: 'off' })).toBe(base);
       expect(treeHash(root, ['gcp'], { BLUEPRINT_SYNTH_SERVER: 'off' })).toBe(base);
-      expect(treeHash(root, ['gcp'], { BLUEPRINT_JEST_CODE_CACHE: 'off' })).toBe(base);
+      expect(treeHash(root, ['gcp'], { BLUEPRINT_JEST_SHARED_PACKAGES: 'off' })).toBe(base);
       expect(treeHash(root, ['gcp'], { BLUEPRINT_COMPILE_CACHE: '/x' })).not.toBe(base);
     });
   });

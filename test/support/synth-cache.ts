@@ -41,10 +41,10 @@ export const SYNTH_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'scalin
 /** A lock older than this belongs to a run that died; its entry is built again. */
 const STALE_LOCK_MS = 10 * 60_000;
 /**
- * Test-run settings that change where an entry is made or how jest compiles, never what it holds:
- * not in the key (an A/B run with BLUEPRINT_JEST_CODE_CACHE=off must read the same entries).
+ * Test-run settings that change where an entry is made or how jest loads packages, never what it holds:
+ * not in the key (an A/B run with BLUEPRINT_JEST_SHARED_PACKAGES=off must read the same entries).
  */
-const RUN_SETTINGS = new Set(['BLUEPRINT_SYNTH_CACHE', 'BLUEPRINT_SYNTH_SERVER', 'BLUEPRINT_JEST_CODE_CACHE']);
+const RUN_SETTINGS = new Set(['BLUEPRINT_SYNTH_CACHE', 'BLUEPRINT_SYNTH_SERVER', 'BLUEPRINT_JEST_SHARED_PACKAGES']);
 
 const memory = new Map<string, unknown>();
 const treeHashes = new Map<string, string>();
