@@ -206,7 +206,7 @@ function cacheable(content: unknown, filename: string, format: unknown): content
 }
 
 /** What an entry is kept for: the module's contents. */
-export const contentHash = (content: string): Buffer => createHash('sha1').update(content).digest();
+const contentHash = (content: string): Buffer => createHash('sha1').update(content).digest();
 
 /**
  * A CommonJS module's `content` compiled as a script inside `wrapper` (the two halves of a module
@@ -214,10 +214,9 @@ export const contentHash = (content: string): Buffer => createHash('sha1').updat
  * `cachedDataRejected`). Undefined when the caller must compile it its own way: it does not
  * compile as a script (a syntax error, ES module syntax), or it may call import(): code V8
  * restores from a cache has lost the loader's callback for it (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
- * on Node 20), and the text test errs on the safe side (a mention in a comment is enough). Also
- * the jest runtime's cache (test/support/jest-runtime.js).
+ * on Node 20), and the text test errs on the safe side (a mention in a comment is enough).
  */
-export function compileWrapped(
+function compileWrapped(
   content: string,
   filename: string,
   wrapper: readonly [string, string],
