@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   App,
@@ -28,6 +27,10 @@ import { environmentContract } from '../lib/contract';
 import { stackName } from '../lib/naming';
 import type { ResolvedSpec } from '../lib/resolve';
 import { type BlueprintBaseProps, resolveSpecInput, type SpecInput, SpecInputError } from '../lib/spec-input';
+import { AZ_LOOKUP_PROVIDER, assertZonesCached, awsAppContext, zonesNotCached } from './aws-context';
+
+// Exported here since the first release; they live in the engine-free ./aws-context.
+export { AwsSynthInputError, awsAppContext, CDK_CONTEXT_FILE } from './aws-context';
 
 /**
  * CloudFormation output logical ids cannot contain "_", so each contract name maps to its
@@ -293,49 +296,6 @@ export class AwsBlueprintStack extends Stack implements AwsBlueprintParts {
 /** The unanswered lookups per stack (a map, not a field: Stack's constructor may report one first). */
 const missingLookups = new WeakMap<Stack, Array<{ provider: string }>>();
 
-/** The cdk.json next to the package root (source tree or dist/). */
-function findCdkJson(): string {
-  for (const up of ['..', path.join('..', '..')]) {
-    const candidate = path.resolve(__dirname, up, 'cdk.json');
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  throw new Error('cdk.json not found next to the package');
-}
-
-/**
- * Feature flags of the AWS app: the "context" of cdk.json, the single place they are set, so
- * `cdk synth` and `blueprint synth` build the same template.
- */
-export function awsAppContext(): Record<string, unknown> {
-  const cdkJson = findCdkJson();
-  const json = JSON.parse(fs.readFileSync(cdkJson, 'utf8')) as { context?: Record<string, unknown> };
-  return { ...json.context, ...cachedLookups(path.dirname(cdkJson)) };
-}
-
-/**
- * Context lookups `npx cdk synth` cached (cdk.context.json, next to cdk.json or in the working
- * directory): the account's availability zones, so `blueprint synth` builds the template that
- * `cdk synth` built without credentials of its own.
- */
-function cachedLookups(cdkJsonDir: string): Record<string, unknown> {
-  const files = [...new Set([cdkJsonDir, process.cwd()].map((d) => path.join(d, CDK_CONTEXT_FILE)))];
-  return Object.assign(
-    {},
-    ...files.filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as object),
-  );
-}
-
-/** The file the CDK CLI caches context lookups in. */
-export const CDK_CONTEXT_FILE = 'cdk.context.json';
-
-/** A synth that cannot be completed from the spec and the cached context alone; one line, exit 1. */
-export class AwsSynthInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
-
 /**
  * Refuses a template built on CDK's placeholder zones: the spec asks for the account's zones
  * (accounts.aws set, no network.zoneNames.aws) and no cached lookup answered.
@@ -343,14 +303,8 @@ export class AwsSynthInputError extends Error {
 export function assertZonesResolved(stack: AwsBlueprintStack, missing: readonly { provider: string }[]): void {
   const source = stack.network.zones?.source;
   if (source?.kind !== 'lookup' || !missing.some((m) => m.provider === AZ_LOOKUP_PROVIDER)) return;
-  const { spec } = stack;
-  throw new AwsSynthInputError(
-    `network.zoneNames.aws: the availability zones of account ${spec.accounts.aws} in ${spec.regions.aws} are not cached; run \`npx cdk synth\` once with credentials for that account (it looks them up and caches them in ${CDK_CONTEXT_FILE}), or set network.zoneNames.aws`,
-  );
+  throw zonesNotCached(stack.spec);
 }
-
-/** The context provider CDK uses for Stack.availabilityZones. */
-const AZ_LOOKUP_PROVIDER = 'availability-zones';
 
 /** Stack props for a spec: its name and the spec's account/region. */
 export function awsStackEnv(spec: ResolvedSpec): { stackName: string; env: { account?: string; region: string } } {
@@ -394,12 +348,14 @@ export function synthAws(
   options: SynthAwsOptions = {},
 ): { stackName: string; templateFile: string } {
   const checks = options.checks ?? true;
+  const context = awsAppContext();
+  assertZonesCached(spec, context);
   // The gates are modules of their own: an ungated synth never loads cdk-nag or the validators.
   const policy = checks ? (require('./aws-policy') as typeof import('./aws-policy')) : undefined;
   if (policy && (options.baselineWasmCompiler ?? true)) policy.useBaselineWasmCompiler();
   if (policy && (options.serialGcMarking ?? true)) policy.useSerialGcMarking();
   // The built-in validation is one of the gates: registered by addAwsPolicyGates, or off.
-  const app = new App({ outdir, context: awsAppContext(), builtinCloudFormationValidation: checks });
+  const app = new App({ outdir, context, builtinCloudFormationValidation: checks });
   policy?.addAwsPolicyGates(app);
   const { stackName: name, env } = awsStackEnv(spec);
   const stack = new AwsBlueprintStack(app, name, { spec, env, stackName: name });

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Cloud } from '../lib/constants';
 import type { ResolvedSpec } from '../lib/resolve';
+import { assertZonesCached } from './aws-context';
 import { backend } from './backend';
 import { SyncWorker } from './sync-worker';
 
@@ -105,6 +106,8 @@ export function synthesize(
   const terraformDir = path.join(outDir, 'terraform');
   const parallel = withAws && terraformClouds.length > 0 && (options.parallel ?? true) && canRunInParallel();
 
+  // Refused before any engine or worker starts: nothing to synthesize on placeholder zones.
+  if (withAws) assertZonesCached(spec);
   // The validation engine takes the longest to start: it is warmed first, on its own thread.
   if (withAws && checks) {
     const policy = backend('aws', () => require('./aws-policy') as typeof import('./aws-policy'));

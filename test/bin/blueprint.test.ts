@@ -170,6 +170,8 @@ describe('blueprint CLI', () => {
         /^blueprint: network\.zoneNames\.aws: the availability zones of account 111111111111 in eu-west-1 are not cached; run `npx cdk synth` once/,
       ),
     ]);
+    // Refused before any engine loaded: nothing written.
+    expect(fs.existsSync(path.join(dir, 'lookup'))).toBe(false);
   });
 
   it('synth of the example: all three clouds with the gates (Terraform on a worker thread); --no-checks writes the same stacks without them', () => {
@@ -227,6 +229,7 @@ describe('blueprint CLI', () => {
     expect(r.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^blueprint: network\.zoneNames\.aws: the availability zones of account 111111111111/),
     ]);
+    expect(fs.existsSync(path.join(dir, 'lookup2'))).toBe(false);
   });
 
   it('synth on an invalid spec writes nothing', () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { OUTPUT_NAMES } from '../../lib/constants';
 import type { ResolvedSpec } from '../../lib/resolve';
-import { AWS_OUTPUT_IDS, AwsSynthInputError, awsAppContext, CDK_CONTEXT_FILE, synthAws } from '../../stacks/aws-stack';
+import { AWS_OUTPUT_IDS, AwsSynthInputError, synthAws } from '../../stacks/aws-stack';
 import { resolved } from '../fixtures';
 import { gatedAwsSynth } from '../support/gated';
 import { synthesizedOutputs } from '../support/outputs';
@@ -353,24 +353,6 @@ describe('AwsBlueprintStack: database size small <-> medium (Aurora Serverless v
       expect([...new Set(others)].sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard']);
     },
   );
-});
-
-describe('awsAppContext', () => {
-  test('GIVEN a cdk.context.json in the working directory (what `npx cdk synth` caches) WHEN read THEN its lookups join the cdk.json flags', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-context-'));
-    const key = 'availability-zones:account=111111111111:region=ap-northeast-1';
-    fs.writeFileSync(path.join(dir, CDK_CONTEXT_FILE), JSON.stringify({ [key]: ['ap-northeast-1a'] }));
-    const cwd = process.cwd();
-    try {
-      process.chdir(dir);
-      const context = awsAppContext();
-      expect(context[key]).toEqual(['ap-northeast-1a']);
-      expect(context['@aws-cdk/core:validateAgainstDefaultRules']).toBe(true);
-    } finally {
-      process.chdir(cwd);
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
 });
 
 describe('AwsBlueprintStack: contract and identity', () => {
