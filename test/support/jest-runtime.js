@@ -24,10 +24,18 @@
  * - console and stack formatting: test/support/environment.js gives the worker's realm the test
  *   file's console and the same creation-stack rule as the file's realm.
  *
- * BLUEPRINT_JEST_SHARED_PACKAGES=off runs jest's own runtime unchanged (every package loaded per file).
+ * Node 20 caches no compiled code, so each worker would compile those ~3,900 modules once per run:
+ * it keeps the CLI's V8 code cache instead (lib/compile-cache.ts, one pack per jest worker beside
+ * the CLI's in node_modules/.cache/scaling-blueprint/compile), written after a test file that
+ * compiled modules it had no code for. BLUEPRINT_COMPILE_CACHE=off or =DIR applies as in the CLI.
+ *
+ * BLUEPRINT_JEST_SHARED_PACKAGES=off runs jest's own runtime unchanged (every package loaded per
+ * file, no code cache).
  */
 const path = require('node:path');
 const Runtime = require('jest-runtime').default;
+// Built by the global setup before any worker starts.
+const compileCache = require('../../dist/lib/compile-cache');
 
 /** The switch, read once per worker: `off` loads packages per test file, as jest does. */
 const SHARED_PACKAGES_ENV = 'BLUEPRINT_JEST_SHARED_PACKAGES';
@@ -36,12 +44,23 @@ const SHARED_PACKAGES_ENV = 'BLUEPRINT_JEST_SHARED_PACKAGES';
 const PACKAGES = `${path.sep}node_modules${path.sep}`;
 
 const sharing = process.env[SHARED_PACKAGES_ENV] !== 'off';
+/** This worker's pack of the code cache. */
+const PACK = `jest-${process.env.JEST_WORKER_ID ?? '1'}`;
+if (sharing) compileCache.enableCompileCache(undefined, PACK);
+// For test/support/jest-runtime.test.ts, whose own copy of lib/compile-cache is not this worker's.
+globalThis[Symbol.for('scaling-blueprint.jestCompileCache')] = { root: compileCache.compileCacheRoot(), pack: PACK };
 
 class SharedPackagesRuntime extends Runtime {
   /** jest-runtime 30's public seam for every CommonJS require, after its mock decision. */
   requireModule(from, moduleName, options, isRequireActual) {
     const file = sharing ? this.sharedPackagePath(from, moduleName, options) : undefined;
     return file ? require(file) : super.requireModule(from, moduleName, options, isRequireActual);
+  }
+
+  teardown() {
+    // What this file's packages compiled without an entry: cached for the next run's same worker.
+    if (compileCache.compileCachePending() > 0) compileCache.flushCompileCache();
+    return super.teardown();
   }
 
   /** The file `moduleName` resolves to when it is an installed package's module; undefined otherwise. */

@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { compileCacheVersionDir, defaultCompileCacheDir } from '../../lib/compile-cache';
 
 /*
  * The jest runtime (test/support/jest-runtime.js): installed packages load once per jest worker, in
@@ -54,5 +57,18 @@ describe('jest runtime: installed packages shared per worker', () => {
     const pkg = require('yaml/package.json') as { name: string };
     expect(pkg.name).toBe('yaml');
     expect(Object.getPrototypeOf(pkg)).toBe(packageObjectPrototype);
+  });
+});
+
+describe('jest runtime: the code cache of shared packages', () => {
+  test("GIVEN shared packages WHEN this worker runs THEN its native loads use the CLI's code cache, in this worker's own pack", () => {
+    const worker = (vm.runInThisContext('globalThis') as Record<symbol, { root?: string; pack: string }>)[
+      Symbol.for('scaling-blueprint.jestCompileCache')
+    ];
+    if (!shared || process.env.BLUEPRINT_COMPILE_CACHE === 'off') return expect(worker?.root).toBeUndefined();
+    expect(worker?.root).toBe(process.env.BLUEPRINT_COMPILE_CACHE || defaultCompileCacheDir());
+    expect(worker?.pack).toBe(`jest-${process.env.JEST_WORKER_ID}`);
+    // Marked by this worker's first run, written by the next.
+    expect(fs.existsSync(path.join(compileCacheVersionDir(worker?.root as string), `${worker?.pack}.pack`))).toBe(true);
   });
 });
