@@ -17,7 +17,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
-  // Installed packages load once per jest worker instead of once per test file (~20% of the suite's CPU).
+  // Installed packages load once per jest worker instead of once per test file (~25% of the suite's CPU).
   runtime: '<rootDir>/test/support/jest-runtime.js',
   // Beside the installed packages (with the synthesis cache, test/support/synth-cache.ts): a fresh clone starts cold.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',

@@ -57,12 +57,6 @@ class SharedPackagesRuntime extends Runtime {
     return file ? require(file) : super.requireModule(from, moduleName, options, isRequireActual);
   }
 
-  teardown() {
-    // What this file's packages compiled without an entry: cached for the next run's same worker.
-    if (compileCache.compileCachePending() > 0) compileCache.flushCompileCache();
-    return super.teardown();
-  }
-
   /** The file `moduleName` resolves to when it is an installed package's module; undefined otherwise. */
   sharedPackagePath(from, moduleName, options) {
     // jest's own modules (the test framework it loads into each file's context) stay per file.

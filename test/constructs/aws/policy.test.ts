@@ -86,7 +86,8 @@ describe('AWS policy gates', () => {
   });
 
   test('GIVEN a platform team app WHEN the gates are added THEN no process-wide V8 flag is touched; only the one-shot entry points set it', () => {
-    const spy = jest.spyOn(v8, 'setFlagsFromString');
+    // Recorded, not applied: a V8 flag stays set for every later test file of this jest worker.
+    const spy = jest.spyOn(v8, 'setFlagsFromString').mockImplementation(() => undefined);
     try {
       addAwsPolicyGates(new App({ context: awsAppContext() }));
       expect(spy).not.toHaveBeenCalled();
