@@ -184,7 +184,6 @@ function patchLoader(state: Active): void {
     const hash = contentHash(content);
     const cachedData = state.pack.read(filename, hash);
     const script = compileWrapped(content, filename, loader.wrapper, cachedData);
-    // Node reports the syntax error, or loads the file its own way.
     if (!script) return original.call(this, content, filename, ...rest);
     if (cachedData && !script.cachedDataRejected) state.hits++;
     else {
@@ -198,11 +197,13 @@ function patchLoader(state: Active): void {
 
 /**
  * Whether a module goes through the cache. A third argument is Node's module format (require(esm),
- * type stripping): Node's business.
+ * type stripping): Node's business. A module that may call import() stays with Node too: code
+ * V8 restores from a cache has lost the loader's callback for it (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
+ * on Node 20), and the text test errs on the safe side (a mention in a comment is enough).
  */
 function cacheable(content: unknown, filename: string, format: unknown): content is string {
   if (typeof content !== 'string' || (format !== undefined && format !== 'commonjs')) return false;
-  return /\.c?js$/.test(filename);
+  return /\.c?js$/.test(filename) && !/\bimport\s*\(/.test(content);
 }
 
 /** What an entry is kept for: the module's contents. */
@@ -211,10 +212,8 @@ const contentHash = (content: string): Buffer => createHash('sha1').update(conte
 /**
  * A CommonJS module's `content` compiled as a script inside `wrapper` (the two halves of a module
  * wrapper), with V8's code for it when `cachedData` holds some (V8 may reject it: see
- * `cachedDataRejected`). Undefined when the caller must compile it its own way: it does not
- * compile as a script (a syntax error, ES module syntax), or it may call import(): code V8
- * restores from a cache has lost the loader's callback for it (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
- * on Node 20), and the text test errs on the safe side (a mention in a comment is enough).
+ * `cachedDataRejected`). Undefined when it does not compile as a script (a syntax error, ES module
+ * syntax): Node then reports it, or loads the file its own way.
  */
 function compileWrapped(
   content: string,
@@ -222,7 +221,6 @@ function compileWrapped(
   wrapper: readonly [string, string],
   cachedData?: Buffer,
 ): vm.Script | undefined {
-  if (/\bimport\s*\(/.test(content)) return undefined;
   // A shebang is a comment only on the first line of a file, not inside the wrapper.
   const body = content.startsWith('#!') ? `//${content}` : content;
   try {

@@ -26,8 +26,9 @@
  *
  * Node 20 caches no compiled code, so each worker would compile those ~3,900 modules once per run:
  * it keeps the CLI's V8 code cache instead (lib/compile-cache.ts, one pack per jest worker beside
- * the CLI's in node_modules/.cache/scaling-blueprint/compile), written after a test file that
- * compiled modules it had no code for. BLUEPRINT_COMPILE_CACHE=off or =DIR applies as in the CLI.
+ * the CLI's in node_modules/.cache/scaling-blueprint/compile), written once, when the worker
+ * exits (a flush after each test file rewrote the growing pack ~80 times in the run that first
+ * writes it). BLUEPRINT_COMPILE_CACHE=off or =DIR applies as in the CLI.
  *
  * BLUEPRINT_JEST_SHARED_PACKAGES=off runs jest's own runtime unchanged (every package loaded per
  * file, no code cache).
@@ -69,4 +70,3 @@ class SharedPackagesRuntime extends Runtime {
 }
 
 module.exports = SharedPackagesRuntime;
-module.exports.SHARED_PACKAGES_ENV = SHARED_PACKAGES_ENV;

@@ -53,6 +53,17 @@ describe('jest runtime: installed packages shared per worker', () => {
     expect((require('fastest-levenshtein') as Levenshtein).distance('kitten', 'sitting')).toBe(3);
   });
 
+  test('GIVEN a variable this file sets WHEN the worker realm, where packages run, reads process.env THEN it does not see it (jest gives each file a copy)', () => {
+    const workerEnv = vm.runInThisContext('process.env') as NodeJS.ProcessEnv;
+    process.env.BLUEPRINT_RUNTIME_PROBE = 'this file';
+    try {
+      expect(workerEnv).not.toBe(process.env);
+      expect(workerEnv.BLUEPRINT_RUNTIME_PROBE).toBeUndefined();
+    } finally {
+      delete process.env.BLUEPRINT_RUNTIME_PROBE;
+    }
+  });
+
   test("GIVEN a package's JSON file WHEN required THEN it is the package's data", () => {
     const pkg = require('yaml/package.json') as { name: string };
     expect(pkg.name).toBe('yaml');
