@@ -4,8 +4,9 @@ import * as vm from 'node:vm';
  * test/support/environment.js: while a test file runs, the worker's realm (where installed packages
  * run) has the file's console; creation stacks in either realm skip jest's source mapping, errors keep it.
  */
-const { creationStackFormat, WRAPPED } = require('./environment') as {
+const { creationStackFormat, CREATION_STACK_FRAMES, WRAPPED } = require('./environment') as {
   creationStackFormat: (errorFormatter: unknown) => (target: object, frames: NodeJS.CallSite[]) => string;
+  CREATION_STACK_FRAMES: number;
   WRAPPED: symbol;
 };
 
@@ -31,7 +32,7 @@ function expectV8Frames(stack: string | undefined): void {
 
 describe('test environment', () => {
   test('GIVEN an error WHEN its stack is read THEN its frames point at this TypeScript file', () => {
-    expect(here().stack).toMatch(/environment\.test\.ts:15:\d+\)/);
+    expect(here().stack).toMatch(/environment\.test\.ts:16:\d+\)/);
   });
 
   test("GIVEN a test file WHEN it runs THEN the worker realm's formatter is the creation-stack rule around jest's, and this file's realm falls back to it", () => {
@@ -58,6 +59,27 @@ describe('test environment', () => {
     } finally {
       MainError.prepareStackTrace = installed;
     }
+  });
+
+  test('GIVEN a deep plain-object capture (cdktf asks for every frame) WHEN read THEN its innermost frames only; an error keeps all of them', () => {
+    const deep = (n: number, capture: () => string): string => (n === 0 ? capture() : deep(n - 1, capture));
+    const plain = deep(40, () => {
+      const previous = Error.stackTraceLimit;
+      const target: { stack?: string } = {};
+      try {
+        Error.stackTraceLimit = Number.MAX_SAFE_INTEGER;
+        Error.captureStackTrace(target);
+      } finally {
+        Error.stackTraceLimit = previous;
+      }
+      return target.stack ?? '';
+    });
+    expectV8Frames(plain);
+    expect(plain.split('\n')).toHaveLength(1 + CREATION_STACK_FRAMES);
+    expect(plain.split('\n')[1]).toMatch(/environment\.test\.ts:\d+:\d+\)?$/);
+    const format = creationStackFormat(undefined);
+    const frames = Array.from({ length: 30 }, (_, i) => ({ toString: () => `f${i} (x.js:1:2)` }) as NodeJS.CallSite);
+    expect(format(new Error('deep'), frames).split('\n')).toHaveLength(31);
   });
 
   test("GIVEN no error formatter WHEN an error's stack is read THEN it is V8's message and frames", () => {
