@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import { type Command, Option } from 'commander';
 import { CLOUDS, type Cloud } from '../../lib/constants';
-import { Exit, load, out, specOption } from '../cli';
+import { assertWritable, Exit, load, out, specOption, writeOutput } from '../cli';
 
 type DiagramOptions = { spec?: string; cloud: Cloud; format: 'svg' | 'mermaid'; out?: string };
 
@@ -34,6 +33,7 @@ export function registerDiagram(cli: Command): void {
           `--out ${opts.out}: a ${opts.format} diagram goes to a ${EXTENSIONS[opts.format].join(' or ')} file`,
         );
       }
+      if (opts.out !== undefined) assertWritable('--out', opts.out);
       const { synthesizedDiagram } = require('../../stacks/diagram') as typeof import('../../stacks/diagram');
       const { toDot, toMermaid } = require('../../lib/diagram') as typeof import('../../lib/diagram');
       const diagram = synthesizedDiagram(spec, opts.cloud);
@@ -45,13 +45,6 @@ export function registerDiagram(cli: Command): void {
         out(text);
         return;
       }
-      try {
-        fs.writeFileSync(opts.out, text);
-      } catch (error) {
-        throw new Exit(
-          1,
-          `--out ${opts.out}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-        );
-      }
+      writeOutput('--out', opts.out, text);
     });
 }

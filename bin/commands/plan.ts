@@ -1,10 +1,9 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Command, Option } from 'commander';
 import type { ResolvedSpec } from '../../lib/resolve';
 import { type ResolvedTraffic, resolveTraffic, type TrafficSpec, trafficSchema } from '../../lib/traffic';
 import { formatPath, formatProblem } from '../../lib/validate';
-import { Exit, load, out, problemReport, specOption } from '../cli';
+import { assertWritable, Exit, load, out, problemReport, specOption, writeOutput } from '../cli';
 
 /** The traffic flags, each overriding one field of the spec's `traffic` section. */
 const TRAFFIC_FLAGS = [
@@ -57,13 +56,10 @@ function trafficFrom(spec: ResolvedSpec, opts: PlanOptions, file: string): Resol
   return resolveTraffic(parsed.data as TrafficSpec);
 }
 
-function writeChart(file: string, svg: string): void {
+/** Refuses a --chart target that is not an .svg file or cannot be written, before the plan is made. */
+function assertChartTarget(file: string): void {
   if (path.extname(file).toLowerCase() !== '.svg') throw new Exit(1, `--chart ${file}: must end in .svg`);
-  try {
-    fs.writeFileSync(file, svg);
-  } catch (error) {
-    throw new Exit(1, `--chart ${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+  assertWritable('--chart', file);
 }
 
 export function registerPlan(cli: Command): void {
@@ -79,12 +75,15 @@ export function registerPlan(cli: Command): void {
   command.action((opts: PlanOptions) => {
     const { spec, file } = load(opts.spec);
     const traffic = trafficFrom(spec, opts, file);
-    // The capacity and cost models load on use, as the other commands' engines do.
-    const { planReport, renderPlan } = require('../../lib/plan') as typeof import('../../lib/plan');
     if (opts.chart !== undefined) {
       if (!traffic) throw new Exit(1, `--chart needs traffic: add a traffic section to ${file} or pass --peak-rps`);
+      assertChartTarget(opts.chart);
+    }
+    // The capacity and cost models load on use, as the other commands' engines do.
+    const { planReport, renderPlan } = require('../../lib/plan') as typeof import('../../lib/plan');
+    if (opts.chart !== undefined && traffic) {
       const { capacityChart } = require('../../lib/chart') as typeof import('../../lib/chart');
-      writeChart(opts.chart, capacityChart(spec, planReport(spec, traffic)));
+      writeOutput('--chart', opts.chart, capacityChart(spec, planReport(spec, traffic)));
     }
     out(opts.format === 'json' ? JSON.stringify(planReport(spec, traffic), null, 2) : renderPlan(spec, traffic));
   });

@@ -32,7 +32,7 @@ const write = (name: string, text: string) => {
 const ENGINES = /^(aws-cdk-lib|cdktf|constructs|cdk-nag|@cdktf\/|@cdklabs\/|@viz-js\/)/;
 
 /** Runs the CLI with a preload hook that records every module request of the process. */
-function runRecordingModules(args: string[]): { code: number | null; modules: string[] } {
+function runRecordingModules(args: string[]): ReturnType<typeof run> & { modules: string[] } {
   const hook = write(
     'hook.js',
     `const M = require('module'); const load = M._load; const seen = new Set();
@@ -41,7 +41,7 @@ function runRecordingModules(args: string[]): { code: number | null; modules: st
   );
   const loaded = path.join(dir, `loaded-${args[0]}.json`);
   const r = run(args, ['-r', hook], { LOADED_OUT: loaded });
-  return { code: r.code, modules: JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[] };
+  return { ...r, modules: JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[] };
 }
 const BASE = [
   'name: shop-api',
@@ -191,13 +191,30 @@ describe('blueprint diagram', () => {
       'a mermaid diagram goes to a .mmd or .md file',
     ],
     [['--cloud', 'gcp', '--format', 'png'], "argument 'png' is invalid"],
-    [['--cloud', 'gcp', '--format', 'mermaid', '--out', '/nonexistent-dir/x.mmd'], 'cannot write (ENOENT)'],
   ])('GIVEN diagram %j WHEN run THEN exit 1 with the option named and no stack trace', (args, message) => {
     const r = run(['diagram', ...args]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(message);
     expect(r.all).not.toMatch(STACK_TRACE);
   });
+
+  it.each([
+    ['a missing directory', () => '/nonexistent-dir/x.mmd', 'cannot write (ENOENT)'],
+    [
+      'a directory',
+      () => fs.mkdirSync(path.join(dir, 'adir.mmd'), { recursive: true }) ?? path.join(dir, 'adir.mmd'),
+      'cannot write (EISDIR)',
+    ],
+  ])(
+    'GIVEN --out to %s WHEN drawn THEN exit 1 naming it, before any engine loads or anything is synthesized',
+    (_name, target, message) => {
+      const r = runRecordingModules(['diagram', '--cloud', 'gcp', '--format', 'mermaid', '--out', target()]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(message);
+      expect(r.all).not.toMatch(STACK_TRACE);
+      expect(r.modules.filter((m) => ENGINES.test(m))).toEqual([]);
+    },
+  );
 
   it('GIVEN a cloud the spec does not list WHEN drawn THEN exit 1 naming the spec clouds', () => {
     const spec = write('aws-only.yaml', [...BASE, 'clouds: [aws]'].join('\n'));
