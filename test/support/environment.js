@@ -9,8 +9,9 @@
  * a test file's realm falls back to it (Node uses the main realm's Error.prepareStackTrace when a
  * context has none). Mapping every frame of every construct and token creation stack that
  * aws-cdk-lib and cdktf record (cdktf with no frame limit) cost the suite ~18 s of CPU; those are
- * plain objects no test reads. Here they get V8's own frame format, innermost frames only; real errors, which a failing
- * test prints, still go to jest's formatter and keep their TypeScript positions.
+ * plain objects no test reads. Here they get V8's own frame format, innermost frames only; real
+ * errors, which a failing test prints, still go to jest's formatter and keep their TypeScript
+ * positions.
  */
 const { TestEnvironment } = require('jest-environment-node');
 
