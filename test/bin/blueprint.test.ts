@@ -1,43 +1,35 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compileCacheEntries } from '../../lib/compile-cache';
+import { ROOT as root, runInWorker, runProcess, STACK_TRACE } from '../support/cli';
 
 /*
- * The CLI run as a real process (dist/ is built by the jest global setup), as users and CI
- * run it: exit codes, stdout/stderr, and never a stack trace.
+ * The CLI as users and CI run it: exit codes, stdout/stderr, and never a stack trace. What a
+ * process shows (the exit status, --version read beside dist/, a synth with its engines and
+ * Terraform worker) runs as a real process (dist/ is built by the jest global setup); what a
+ * command decides before any engine starts runs in this worker (test/support/cli.ts).
  */
-const root = path.join(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'bin', 'blueprint.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-cli-'));
 // Synth outputs and a code cache: ~35 MB a run, which stayed in the temporary directory.
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function runWith(env: NodeJS.ProcessEnv, ...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, BLUEPRINT_DEBUG: '', ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}${r.stderr}` };
-}
-const run = (...args: string[]) => runWith({}, ...args);
+const run = (...args: string[]) => runInWorker(args);
+const runAsProcess = (...args: string[]) => runProcess(args);
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
 };
-const STACK_TRACE = /\n\s+at .+\(.+:\d+:\d+\)|\bat Object\.<anonymous>|node:internal/;
 
 describe('blueprint CLI', () => {
-  it('validate: a valid spec exits 0', () => {
-    const r = run('validate', '--spec', 'examples/shop-api.yaml');
+  it('validate: a valid spec exits 0 (a process)', () => {
+    const r = runAsProcess('validate', '--spec', 'examples/shop-api.yaml');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('valid (shop-api, prod, clouds: aws, gcp, azure)');
   });
 
-  it('validate: an invalid spec exits 1 listing every problem, no stack trace', () => {
+  it('validate: an invalid spec exits 1 listing every problem, no stack trace (a process)', () => {
     const file = write(
       'bad.yaml',
       [
@@ -51,7 +43,7 @@ describe('blueprint CLI', () => {
         'database: { readReplicas: 40 }',
       ].join('\n'),
     );
-    const r = run('validate', '--spec', file);
+    const r = runAsProcess('validate', '--spec', file);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('invalid spec (');
     for (const field of [
@@ -96,8 +88,8 @@ describe('blueprint CLI', () => {
     expect(r.stdout).toMatch(/examples\/shop-api\.yaml: valid \(shop-api, prod, clouds: aws, gcp, azure\)/);
   });
 
-  it('--version prints the package version', () => {
-    const r = run('--version');
+  it('--version prints the package version (a process: read beside dist/)', () => {
+    const r = runAsProcess('--version');
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version);
   });
@@ -163,7 +155,7 @@ describe('blueprint CLI', () => {
       'aws-account.yaml',
       'name: shop-api\nenvironment: dev\nclouds: [aws]\naccounts: { aws: "111111111111" }\nregions: { aws: eu-west-1 }\ncompute: { app: { image: nginx:1.27 } }\nalerts: { email: ops@example.com }\n',
     );
-    const r = run('synth', '--spec', file, '--out', path.join(dir, 'lookup'));
+    const r = runAsProcess('synth', '--spec', file, '--out', path.join(dir, 'lookup'));
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
@@ -177,8 +169,8 @@ describe('blueprint CLI', () => {
   it('synth of the example: all three clouds with the gates (Terraform on a worker thread); --no-checks writes the same stacks without them', () => {
     const gated = path.join(dir, 'gated');
     const ungated = path.join(dir, 'ungated');
-    const a = run('synth', '--out', gated);
-    const b = run('synth', '--out', ungated, '--no-checks');
+    const a = runAsProcess('synth', '--out', gated);
+    const b = runAsProcess('synth', '--out', ungated, '--no-checks');
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(a.stdout).toMatch(/synthesized 3 stack\(s\) from examples\/shop-api\.yaml in [\d.]+ s\n$/);
     expect(b.stdout).toMatch(/synthesized 3 stack\(s\) .* \(policy gates skipped: --no-checks\)\n$/);
@@ -202,7 +194,7 @@ describe('blueprint CLI', () => {
     const cache = path.join(dir, 'compile-cache');
     const outs = ['mark', 'write', 'read'].map((name) => path.join(dir, `cache-${name}`));
     for (const out of outs) {
-      const r = runWith({ BLUEPRINT_COMPILE_CACHE: cache }, 'synth', '--out', out, '--no-checks');
+      const r = runProcess(['synth', '--out', out, '--no-checks'], { env: { BLUEPRINT_COMPILE_CACHE: cache } });
       expect([r.code, r.stderr]).toEqual([0, '']);
     }
     const entries = compileCacheEntries(cache);
@@ -224,7 +216,7 @@ describe('blueprint CLI', () => {
       'aws-gcp-account.yaml',
       'name: shop-api\nenvironment: dev\nclouds: [aws, gcp]\naccounts: { aws: "111111111111" }\nregions: { aws: eu-west-1 }\ncompute: { app: { image: nginx:1.27 } }\nalerts: { email: ops@example.com }\nterraform: { privateRunner: true }\n',
     );
-    const r = run('synth', '--spec', file, '--out', path.join(dir, 'lookup2'), '--no-checks');
+    const r = runAsProcess('synth', '--spec', file, '--out', path.join(dir, 'lookup2'), '--no-checks');
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^blueprint: network\.zoneNames\.aws: the availability zones of account 111111111111/),

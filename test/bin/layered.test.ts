@@ -1,14 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runInWorker } from '../support/cli';
 
 /*
  * Layered specs through the CLI (issue 11, item 5): `blueprint validate` on a spec that extends a
  * base reports every problem with the file its value came from, and refuses a cycle in one line.
+ * The command runs in this worker (test/support/cli.ts): what it decides, not what a process does.
  */
-const root = path.join(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'bin', 'blueprint.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-layers-'));
 const put = (name: string, text: string) => {
   const file = path.join(dir, name);
@@ -16,10 +15,7 @@ const put = (name: string, text: string) => {
   fs.writeFileSync(file, text);
   return file;
 };
-const validate = (file: string) => {
-  const r = spawnSync(process.execPath, [cli, 'validate', '--spec', file], { cwd: root, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const validate = (file: string) => runInWorker(['validate', '--spec', file]);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

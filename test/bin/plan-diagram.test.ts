@@ -1,27 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runInWorker, runProcess, STACK_TRACE } from '../support/cli';
 
 /*
- * `blueprint plan` (traffic, flags, JSON, chart) and `blueprint diagram` run as real processes:
- * exit codes, messages naming the field or flag, never a stack trace, and a plan that loads no
- * engine.
+ * `blueprint plan` (traffic, flags, JSON, chart) and `blueprint diagram`: exit codes, messages
+ * naming the field or flag, never a stack trace, and a plan that loads no engine. The module
+ * checks and the diagrams drawn from a synthesized stack run as real processes; what a command
+ * decides before any engine starts runs in this worker (test/support/cli.ts).
  */
-const root = path.join(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'bin', 'blueprint.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-plan-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const STACK_TRACE = /\n\s+at .+\(.+:\d+:\d+\)|\bat Object\.<anonymous>|node:internal/;
-
-function run(args: string[], nodeArgs: string[] = [], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [...nodeArgs, cli, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, BLUEPRINT_DEBUG: '', ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}${r.stderr}` };
-}
+const run = (args: string[]) => runInWorker(args);
 const write = (name: string, text: string) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
@@ -32,7 +22,7 @@ const write = (name: string, text: string) => {
 const ENGINES = /^(aws-cdk-lib|cdktf|constructs|cdk-nag|@cdktf\/|@cdklabs\/|@viz-js\/)/;
 
 /** Runs the CLI with a preload hook that records every module request of the process. */
-function runRecordingModules(args: string[]): ReturnType<typeof run> & { modules: string[] } {
+function runRecordingModules(args: string[]): ReturnType<typeof runProcess> & { modules: string[] } {
   const hook = write(
     'hook.js',
     `const M = require('module'); const load = M._load; const seen = new Set();
@@ -40,7 +30,7 @@ function runRecordingModules(args: string[]): ReturnType<typeof run> & { modules
      process.on('exit', () => require('fs').writeFileSync(process.env.LOADED_OUT, JSON.stringify([...seen])));`,
   );
   const loaded = path.join(dir, `loaded-${args[0]}.json`);
-  const r = run(args, ['-r', hook], { LOADED_OUT: loaded });
+  const r = runProcess(args, { nodeArgs: ['-r', hook], env: { LOADED_OUT: loaded } });
   return { ...r, modules: JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[] };
 }
 const BASE = [
@@ -167,7 +157,7 @@ describe('blueprint validate', () => {
 
 describe('blueprint diagram', () => {
   it('GIVEN --format mermaid WHEN drawn THEN Mermaid for the synthesized GCP stack goes to stdout', () => {
-    const r = run(['diagram', '--cloud', 'gcp', '--format', 'mermaid']);
+    const r = runProcess(['diagram', '--cloud', 'gcp', '--format', 'mermaid']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^---\ntitle: shop-api-prod-gcp \(GCP, us-central1\)\n---\nflowchart LR\n/);
     expect(r.stdout).toContain('Cloud SQL read replica 2');
@@ -175,7 +165,7 @@ describe('blueprint diagram', () => {
 
   it('GIVEN --out FILE.svg WHEN drawn THEN the SVG is rendered in-process and written', () => {
     const file = path.join(dir, 'azure.svg');
-    const r = run(['diagram', '--cloud', 'azure', '--out', file]);
+    const r = runProcess(['diagram', '--cloud', 'azure', '--out', file]);
     expect(r.code).toBe(0);
     const svg = fs.readFileSync(file, 'utf8');
     expect(svg).toMatch(/^<\?xml/);

@@ -1,27 +1,19 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ACTIONS, RISKS } from '../../lib/change/types';
+import { ROOT as root, runInWorker, runProcess, STACK_TRACE } from '../support/cli';
 
 /*
- * `blueprint diff` as a process (dist/ is built by the jest global setup): formats, exit codes
- * (0 safe, 3 needs attention, 1 bad input), and never a stack trace.
+ * `blueprint diff`: formats, exit codes (0 safe, 3 needs attention, 1 bad input), and never a
+ * stack trace. The diffs that synthesize run as real processes (dist/ is built by the jest global
+ * setup); the input errors, refused before any engine starts, run in this worker
+ * (test/support/cli.ts).
  */
-const root = path.join(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'bin', 'blueprint.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-diff-cli-'));
 const EXAMPLE = path.join(root, 'examples', 'shop-api.yaml');
-const STACK_TRACE = /\n\s+at .+\(.+:\d+:\d+\)|\bat Object\.<anonymous>|node:internal/;
 
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, BLUEPRINT_DEBUG: '' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}${r.stderr}` };
-}
+const run = (...args: string[]) => runProcess(args);
 /** The example with one line replaced. */
 const variant = (name: string, from: RegExp, to: string) => {
   const file = path.join(dir, name);
@@ -101,7 +93,7 @@ describe('blueprint diff', () => {
     ['an unknown format', ['--from', EXAMPLE, '--format', 'xml'], "argument 'xml' is invalid"],
     ['no --from', [], "required option '--from <old>' not specified"],
   ])('GIVEN %s THEN exit 1 with one clear line, no stack trace', (_what, args, message) => {
-    const r = run('diff', ...args);
+    const r = runInWorker(['diff', ...args]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(message);
     expect(r.all).not.toMatch(STACK_TRACE);
@@ -109,7 +101,7 @@ describe('blueprint diff', () => {
 
   test('GIVEN an invalid new spec THEN exit 1 listing every problem as validate does', () => {
     const bad = variant('bad.yaml', /maxInstances: 12/g, 'maxInstance: 12');
-    const r = run('diff', '--from', EXAMPLE, '--spec', bad);
+    const r = runInWorker(['diff', '--from', EXAMPLE, '--spec', bad]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('invalid spec (');
     expect(r.stderr).toContain('did you mean "maxInstances"?');

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +6,7 @@ import { parseSpecText } from '../../lib/load';
 import { resolve } from '../../lib/resolve';
 import { formatProblem, validate } from '../../lib/validate';
 import { AZURE_CERT, exampleSpec } from '../fixtures';
+import { runInWorker, runProcess } from '../support/cli';
 import { synthToFiles } from '../support/outputs';
 
 /*
@@ -16,7 +16,10 @@ import { synthToFiles } from '../support/outputs';
  */
 const LIBRARY_RUNS = 3000;
 const TEXT_RUNS = 1000;
-const CLI_RUNS = 24;
+/** Mutated spec files through the CLI's main() in the worker (test/support/cli.ts)... */
+const CLI_RUNS = 240;
+/** ...and the first of them through the real process too. */
+const CLI_PROCESS_RUNS = 6;
 const SEED = 20261127;
 
 /** Every path into the example spec, so mutations land on real fields as well as new ones. */
@@ -201,26 +204,29 @@ describe('hostile input: random valid specs synthesize on every cloud', () => {
   });
 });
 
-describe('hostile input: CLI process', () => {
-  const root = path.join(__dirname, '..', '..');
+describe('hostile input: CLI', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueprint-fuzz-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  it(`${CLI_RUNS} mutated spec files: exit 0 or 1, never a stack trace`, () => {
-    const samples = fc.sample(
-      fc.tuple(fc.nat(), fc.option(hostileKey, { nil: undefined }), fc.jsonValue({ maxDepth: 3 })),
-      { numRuns: CLI_RUNS, seed: SEED },
-    );
-    samples.forEach(([i, key, value], n) => {
+  const files = fc
+    .sample(fc.tuple(fc.nat(), fc.option(hostileKey, { nil: undefined }), fc.jsonValue({ maxDepth: 3 })), {
+      numRuns: CLI_RUNS,
+      seed: SEED,
+    })
+    .map(([i, key, value], n) => {
       const file = path.join(dir, `spec-${n}.${n % 2 ? 'json' : 'yaml'}`);
       fs.writeFileSync(file, JSON.stringify(mutate(i, key, value)));
-      const r = spawnSync(
-        process.execPath,
-        [path.join(root, 'dist', 'bin', 'blueprint.js'), 'validate', '--spec', file],
-        { encoding: 'utf8' },
-      );
-      expect([0, 1]).toContain(r.status);
-      expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at .+:\d+:\d+|node:internal/);
+      return file;
     });
+  const expectCleanExit = (r: { code: number | null; all: string }) => {
+    expect([0, 1]).toContain(r.code);
+    expect(r.all).not.toMatch(/\n\s+at .+:\d+:\d+|node:internal/);
+  };
+
+  it(`${CLI_RUNS} mutated spec files through validate: exit 0 or 1, never a stack trace`, () => {
+    for (const file of files) expectCleanExit(runInWorker(['validate', '--spec', file]));
+  });
+
+  it(`the first ${CLI_PROCESS_RUNS} of them as a process: exit 0 or 1, never a stack trace`, () => {
+    for (const file of files.slice(0, CLI_PROCESS_RUNS)) expectCleanExit(runProcess(['validate', '--spec', file]));
   });
 });
